@@ -1,0 +1,52 @@
+// A backend is a thin adapter: it starts workers, splits a workload among them, runs it and combines
+// the partial results. It never validates, times repetitions or reports; the runner does that once for
+// all backends.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace parbench {
+
+// What one worker did during one repetition (load balance).
+struct WorkerReport {
+  double busy_s = 0.0;
+  std::uint64_t items = 0;
+};
+
+struct RunOutput {
+  std::uint64_t result = 0;
+  std::vector<WorkerReport> workers;
+  // CPU time spent in other processes (forked workers, other MPI ranks); the runner adds its own.
+  double outside_cpu_s = 0.0;
+  // Set by backends whose wall time is not the caller's (MPI: the maximum over ranks, between
+  // barriers); otherwise the runner's clock around run() is the wall time.
+  std::optional<double> wall_s;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Starts `workers` workers bound to `work` for the life of the configuration (pool, fork, arena,
+  // MPI). The runner times this as the setup cost. Throws on failure.
+  virtual void start(const Workload& work, int workers) = 0;
+  // One repetition over the whole workload. Throws WorkerFailure when a worker dies or fails.
+  virtual RunOutput run() = 0;
+  // Stops and reaps the workers. Safe to call after a failure and more than once.
+  virtual void stop() noexcept = 0;
+
+  // Setup that happened before start() could time it (launching mpirun), in seconds.
+  virtual double setup_before_start_s() const { return 0.0; }
+  // Nodes and hosts taking part; one node named by the fingerprint unless a backend spans several.
+  virtual int nodes() const { return 1; }
+  virtual std::string worker_hosts() const { return {}; }
+  // Only one MPI rank reports; every other backend always does.
+  virtual bool reports() const { return true; }
+};
+
+}  // namespace parbench

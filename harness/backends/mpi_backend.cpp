@@ -1,0 +1,180 @@
+// mpi: every rank takes its static share, MPI_Reduce combines the partial results on rank 0, and the
+// time of a repetition is the maximum over ranks between a start barrier and the reduction (OSU's
+// convention). Only rank 0 reports. Started by a user's mpirun/srun, or by mpi_launcher.cpp.
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <set>
+
+#include "harness/backends/mpi_support.hpp"
+#include "harness/backends/registry.hpp"
+#include "harness/clock.hpp"
+#include "harness/errors.hpp"
+#include "harness/launch_env.hpp"
+#include "harness/partition.hpp"
+
+namespace parbench::backends {
+namespace {
+
+// Read as early as the program loads: the end of "launching" when mpi_launcher started us.
+const double g_loaded_at = monotonic_s();
+
+void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw WorkerFailure(fmt::format("{} failed with MPI error {}", what, rc));
+}
+
+void min_nonzero_op(void* in, void* inout, int* len, MPI_Datatype* /*type*/) {
+  const auto* a = static_cast<const std::uint64_t*>(in);
+  auto* b = static_cast<std::uint64_t*>(inout);
+  for (int i = 0; i < *len; ++i) b[i] = fold(Reduction::kMinNonzero, a[i], b[i]);
+}
+
+// MPI_Init once per process, MPI_Finalize at normal exit.
+void ensure_initialised() {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (initialised != 0) return;
+  check(MPI_Init(nullptr, nullptr), "MPI_Init");
+  std::atexit([] {
+    int finalised = 0;
+    MPI_Finalized(&finalised);
+    if (finalised == 0) MPI_Finalize();
+  });
+}
+
+class MpiBackend final : public Backend {
+ public:
+  void start(const Workload& work, int workers) override {
+    work_ = &work;
+    first_start_ = !started_before_;
+    started_before_ = true;
+    ensure_initialised();
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    if (workers != size_) {
+      throw WorkerFailure(fmt::format("asked for {} workers but MPI started {} ranks", workers, size_));
+    }
+    if (min_nonzero_ == MPI_OP_NULL) check(MPI_Op_create(min_nonzero_op, 1, &min_nonzero_), "MPI_Op_create");
+    gather_hosts();
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+
+  RunOutput run() override {
+    const Slice mine = static_block(work_->size(), static_cast<std::uint64_t>(size_),
+                                    static_cast<std::uint64_t>(rank_));
+    check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    const double cpu0 = process_cpu_s();
+    const double t0 = MPI_Wtime();
+    const std::uint64_t partial = work_->run_slice(mine.begin, mine.end);
+    const double busy = MPI_Wtime() - t0;
+    std::uint64_t result = 0;
+    const MPI_Op op = work_->reduction() == Reduction::kSum ? MPI_SUM : min_nonzero_;
+    check(MPI_Reduce(&partial, &result, 1, MPI_UINT64_T, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
+    const double elapsed = MPI_Wtime() - t0;
+    // Rank 0's own CPU time is measured by the runner; the others' is added here.
+    const double cpu = rank_ == 0 ? 0.0 : process_cpu_s() - cpu0;
+
+    double slowest = 0.0;
+    double other_cpu = 0.0;
+    MPI_Reduce(&elapsed, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    MPI_Reduce(&cpu, &other_cpu, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+    std::vector<double> busy_all(static_cast<std::size_t>(size_));
+    std::vector<std::uint64_t> items_all(static_cast<std::size_t>(size_));
+    const std::uint64_t items = mine.size();
+    MPI_Gather(&busy, 1, MPI_DOUBLE, busy_all.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    MPI_Gather(&items, 1, MPI_UINT64_T, items_all.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+
+    RunOutput out;
+    out.result = result;
+    out.wall_s = slowest;
+    out.outside_cpu_s = other_cpu;
+    for (std::size_t i = 0; i < busy_all.size(); ++i) out.workers.push_back({busy_all[i], items_all[i]});
+    return out;
+  }
+
+  void stop() noexcept override {}
+
+  double setup_before_start_s() const override {
+    const char* t0 = std::getenv("PARBENCH_LAUNCH_T0");
+    if (!first_start_ || t0 == nullptr) return 0.0;
+    return std::max(0.0, g_loaded_at - std::strtod(t0, nullptr));
+  }
+  int nodes() const override { return nodes_; }
+  std::string worker_hosts() const override { return hosts_; }
+  bool reports() const override { return rank_ == 0; }
+
+ private:
+  // The host of every rank, in rank order, run-length encoded: "node1*32;node2*32".
+  void gather_hosts() {
+    char name[MPI_MAX_PROCESSOR_NAME] = {};
+    int length = 0;
+    MPI_Get_processor_name(name, &length);
+    std::vector<char> all(static_cast<std::size_t>(size_) * MPI_MAX_PROCESSOR_NAME);
+    MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0,
+               MPI_COMM_WORLD);
+    if (rank_ != 0) return;
+    std::vector<std::string> names;
+    for (int r = 0; r < size_; ++r) names.emplace_back(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME]);
+    nodes_ = static_cast<int>(std::set<std::string>(names.begin(), names.end()).size());
+    hosts_ = run_length_hosts(names);
+  }
+
+  static inline bool started_before_ = false;
+  bool first_start_ = false;
+  const Workload* work_ = nullptr;
+  int rank_ = 0;
+  int size_ = 1;
+  int nodes_ = 1;
+  std::string hosts_;
+  MPI_Op min_nonzero_ = MPI_OP_NULL;
+};
+
+}  // namespace
+
+std::string run_length_hosts(const std::vector<std::string>& hosts) {
+  std::string out;
+  for (std::size_t i = 0; i < hosts.size();) {
+    std::size_t j = i;
+    while (j < hosts.size() && hosts[j] == hosts[i]) ++j;
+    if (!out.empty()) out += ';';
+    out += fmt::format("{}*{}", hosts[i], j - i);
+    i = j;
+  }
+  return out;
+}
+
+std::string mpi_library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  MPI_Get_library_version(text, &length);  // allowed before MPI_Init
+  std::string version(text, static_cast<std::size_t>(length));
+  const auto cut = version.find_first_of(",\n");
+  return version.substr(0, cut);
+}
+
+void abort_mpi_job(int code) {
+  int initialised = 0;
+  int finalised = 0;
+  MPI_Initialized(&initialised);
+  MPI_Finalized(&finalised);
+  if (initialised != 0 && finalised == 0) MPI_Abort(MPI_COMM_WORLD, code);
+}
+
+Availability mpi_availability() {
+  if (inside_mpi_launch()) return {true, mpi_library_version() + ", inside an MPI launch"};
+  if (find_mpirun().empty()) return {false, mpi_library_version() + ", mpirun not found on PATH"};
+  return {true, mpi_library_version() + ", mpirun found"};
+}
+
+BackendEntry mpi_backend() {
+  return {.name = "mpi",
+          .summary = "MPI ranks with static blocks and MPI_Reduce to rank 0",
+          .make = [] { return std::unique_ptr<Backend>(new MpiBackend); },
+          .availability = mpi_availability,
+          .relaunch = relaunch_under_mpirun,
+          .abort_job = abort_mpi_job};
+}
+
+}  // namespace parbench::backends

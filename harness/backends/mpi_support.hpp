@@ -1,0 +1,19 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/backends/registry.hpp"
+
+namespace parbench::backends {
+
+std::string run_length_hosts(const std::vector<std::string>& hosts);
+std::string mpi_library_version();
+// The mpirun on PATH (or $PARBENCH_MPIRUN), empty when there is none.
+std::string find_mpirun();
+// Runs one configuration in `mpirun -np workers parbench run ...` unless this process already is an
+// MPI rank (then nullopt).
+std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest& request);
+
+}  // namespace parbench::backends

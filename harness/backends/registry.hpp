@@ -1,0 +1,53 @@
+// The backends compiled into this build. Adding one is one file defining an entry function and one line
+// in registry.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/backend.hpp"
+#include "harness/record.hpp"
+
+namespace parbench::backends {
+
+struct Availability {
+  bool runnable = false;
+  std::string detail;  // version, or why it cannot run here
+};
+
+// A whole configuration handed to a backend that runs it in processes started by an outside launcher.
+struct LaunchRequest {
+  const Workload& work;
+  int workers;
+  int warmup;
+  int repeat;
+};
+
+struct BackendEntry {
+  std::string name;
+  std::string summary;
+  std::function<std::unique_ptr<Backend>()> make;
+  std::function<Availability()> availability;
+  // Set by backends that must be started by a launcher (mpirun) when parbench was not: it runs the
+  // configuration in launched processes and returns their records, or nullopt when this process is
+  // already one of them and the runner should drive the backend here.
+  std::function<std::optional<std::vector<RunRecord>>(const LaunchRequest&)> relaunch;
+  // Set by backends whose processes must all be brought down together after a fatal error.
+  std::function<void(int exit_code)> abort_job;
+};
+
+BackendEntry serial_backend();
+BackendEntry threads_backend();
+BackendEntry processes_backend();
+BackendEntry tbb_backend();
+BackendEntry mpi_backend();
+
+const std::vector<BackendEntry>& all_backends();
+const BackendEntry* find_backend(const std::string& name);
+// Tears down any parallel job this process belongs to (MPI_Abort), after a fatal error.
+void abort_parallel_jobs(int exit_code);
+
+}  // namespace parbench::backends

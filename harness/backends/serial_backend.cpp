@@ -1,0 +1,36 @@
+// serial: the kernel over the whole range in the calling thread. The reference every other backend is
+// compared with.
+#include "harness/backends/registry.hpp"
+#include "harness/clock.hpp"
+
+namespace parbench::backends {
+namespace {
+
+class SerialBackend final : public Backend {
+ public:
+  void start(const Workload& work, int /*workers*/) override { work_ = &work; }
+
+  RunOutput run() override {
+    const double t0 = monotonic_s();
+    RunOutput out;
+    out.result = work_->run_slice(0, work_->size());
+    out.workers = {{monotonic_s() - t0, work_->size()}};
+    return out;
+  }
+
+  void stop() noexcept override {}
+
+ private:
+  const Workload* work_ = nullptr;
+};
+
+}  // namespace
+
+BackendEntry serial_backend() {
+  return {.name = "serial",
+          .summary = "the kernel over the whole range in one thread",
+          .make = [] { return std::unique_ptr<Backend>(new SerialBackend); },
+          .availability = [] { return Availability{true, ""}; }};
+}
+
+}  // namespace parbench::backends

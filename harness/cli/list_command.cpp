@@ -1,0 +1,45 @@
+// parbench list: what this build can run, and why not where it cannot.
+#include <fmt/format.h>
+
+#include "harness/backends/registry.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/kernels/kernel_spec.hpp"
+
+namespace parbench::cli {
+namespace {
+
+// Every backend parbench knows, compiled in or not, so that `list` can say what a build lacks.
+constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb", "mpi"};
+
+void print_list() {
+  fmt::print("kernels:\n");
+  for (const auto& spec : make_kernel_specs()) fmt::print("  {:<11} {}\n", spec->name(), spec->summary());
+
+  fmt::print("backends:\n");
+  for (const char* name : kKnownBackends) {
+    const auto* entry = backends::find_backend(name);
+    if (entry == nullptr) {
+      fmt::print("  {:<11} no (not compiled into this build)\n", name);
+      continue;
+    }
+    const backends::Availability a = entry->availability();
+    const std::string detail = a.detail.empty() ? "" : " (" + a.detail + ")";
+    fmt::print("  {:<11} {}{}: {}\n", name, a.runnable ? "yes" : "no", detail, entry->summary);
+  }
+
+  fmt::print("ipc variants:\n");
+  fmt::print("  {:<11} yes: no communication between workers beyond the backend's own job hand-out "
+             "(every kernel of this build)\n", "none");
+}
+
+}  // namespace
+
+void setup_list_command(CLI::App& app, int& exit_code) {
+  auto* list = app.add_subcommand("list", "Kernels, backends and IPC variants compiled in, and whether each can run here");
+  list->callback([&exit_code] {
+    print_list();
+    exit_code = 0;
+  });
+}
+
+}  // namespace parbench::cli

@@ -1,0 +1,40 @@
+// What ran on what: the machine, the build and the libraries. Recorded with every row so that CSVs from
+// different machines can simply be concatenated and still compared.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace parbench {
+
+struct Fingerprint {
+  std::string host;
+  std::string cpu_model;
+  int sockets = 0;
+  int cores = 0;
+  int logical_cpus = 0;  // online hardware threads
+  int usable_cpus = 0;   // in this process's affinity mask: what "auto" means
+  std::string caches;
+  std::string memory;
+  std::string os;
+  std::string os_kernel;
+  std::string governor;  // "unknown" where cpufreq is not exposed (as in most VMs)
+  std::string turbo;
+  std::string load_average;
+  std::string compiler;
+  std::string cxx_flags;
+  std::string build_type;
+  std::string boost_version;
+  std::string tbb_version;
+  std::string mpi_version;
+  std::string hiredis_version;
+  std::string parbench_version;
+
+  // Name/value pairs in display order, for `parbench info` and the JSON reporter.
+  std::vector<std::pair<std::string, std::string>> fields() const;
+};
+
+Fingerprint collect_fingerprint();
+
+}  // namespace parbench

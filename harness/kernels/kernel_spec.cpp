@@ -1,0 +1,11 @@
+#include "harness/kernels/kernel_spec.hpp"
+
+namespace parbench {
+
+std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs() {
+  std::vector<std::unique_ptr<KernelSpec>> specs;
+  specs.push_back(make_pi_spec());
+  return specs;
+}
+
+}  // namespace parbench

@@ -1,0 +1,29 @@
+// A kernel as the command line sees it: its own options, and the workloads they describe. Adding a
+// kernel is one file implementing this and one line in kernel_spec.cpp.
+#pragma once
+
+#include <CLI/App.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/workload.hpp"
+
+namespace parbench {
+
+class KernelSpec {
+ public:
+  virtual ~KernelSpec() = default;
+  virtual std::string name() const = 0;
+  virtual std::string summary() const = 0;
+  // Adds the kernel's options to `parbench run` (in an option group named after the kernel).
+  virtual void add_options(CLI::App& run) = 0;
+  // After parsing: one workload per combination of the kernel's own lists. Throws UsageError.
+  virtual std::vector<std::shared_ptr<const Workload>> workloads() const = 0;
+};
+
+std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();
+
+std::unique_ptr<KernelSpec> make_pi_spec();
+
+}  // namespace parbench

@@ -1,0 +1,106 @@
+#include "harness/parse.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fmt/format.h>
+
+#include "harness/errors.hpp"
+
+namespace parbench {
+namespace {
+
+constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 63;
+constexpr int kMaxWorkers = 4096;
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+[[noreturn]] void bad_count(std::string_view text, std::string_view option, std::string_view why) {
+  throw UsageError(fmt::format("{} must be a positive whole number such as 100000000 or 1e8, up to 2^63; "
+                               "got '{}' ({})", option, text, why));
+}
+
+}  // namespace
+
+std::uint64_t parse_count(std::string_view text, std::string_view option) {
+  // Exact integer arithmetic on mantissa digits and exponent: no rounding through double.
+  std::string_view mantissa = text;
+  int exponent = 0;
+  if (const auto e = text.find_first_of("eE"); e != std::string_view::npos) {
+    const std::string_view exp_text = text.substr(e + 1);
+    if (!all_digits(exp_text) || exp_text.size() > 2) bad_count(text, option, "bad exponent");
+    exponent = std::stoi(std::string(exp_text));
+    mantissa = text.substr(0, e);
+  }
+  std::string digits(mantissa);
+  if (const auto dot = mantissa.find('.'); dot != std::string_view::npos) {
+    const std::string_view fraction = mantissa.substr(dot + 1);
+    digits = std::string(mantissa.substr(0, dot)) + std::string(fraction);
+    exponent -= static_cast<int>(fraction.size());
+  }
+  if (!all_digits(digits)) bad_count(text, option, "not a number");
+  while (exponent < 0) {  // trailing fraction digits must be zeros
+    if (digits.back() != '0') bad_count(text, option, "not a whole number");
+    digits.pop_back();
+    ++exponent;
+  }
+  const auto first = digits.find_first_not_of('0');
+  if (first == std::string::npos) bad_count(text, option, "zero");
+  digits = digits.substr(first) + std::string(static_cast<std::size_t>(exponent), '0');
+  if (digits.size() > 19) bad_count(text, option, "too large");
+  std::uint64_t value = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (value > kMaxCount) bad_count(text, option, "too large");
+  return value;
+}
+
+std::uint64_t parse_u64(std::string_view text, std::string_view option) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw UsageError(fmt::format("{} must be a whole number from 0 to 2^64-1; got '{}'", option, text));
+  }
+  return value;
+}
+
+int parse_small_int(std::string_view text, std::string_view option, int min, int max) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw UsageError(fmt::format("{} must be a whole number from {} to {}; got '{}'", option, min, max, text));
+  }
+  return value;
+}
+
+std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_value) {
+  auto count = [&](std::string_view t) {
+    if (t == "auto") return auto_value;
+    return parse_small_int(t, "--workers", 1, kMaxWorkers);
+  };
+  std::vector<int> out;
+  auto add = [&](int w) {
+    if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+  };
+  for (const std::string& item : items) {
+    const auto c1 = item.find(':');
+    if (c1 == std::string::npos) {
+      add(count(item));
+      continue;
+    }
+    const auto c2 = item.find(':', c1 + 1);
+    const int lo = count(std::string_view(item).substr(0, c1));
+    const int hi = count(std::string_view(item).substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1));
+    std::string step = c2 == std::string::npos ? "+1" : item.substr(c2 + 1);
+    const bool geometric = !step.empty() && step[0] == '*';
+    if (!step.empty() && (step[0] == '*' || step[0] == '+')) step.erase(0, 1);
+    const int k = parse_small_int(step, "--workers step", geometric ? 2 : 1, kMaxWorkers);
+    if (lo > hi) throw UsageError(fmt::format("--workers range '{}' runs backwards", item));
+    for (int w = lo; w <= hi; w = geometric ? w * k : w + k) add(w);
+  }
+  if (out.empty()) throw UsageError("--workers needs at least one count");
+  return out;
+}
+
+}  // namespace parbench

@@ -1,0 +1,56 @@
+// The data the runner produces and the reporters consume: plain structs, no behaviour.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/backend.hpp"
+#include "harness/fingerprint.hpp"
+#include "harness/statistics.hpp"
+
+namespace parbench {
+
+// One timed repetition of one configuration: a CSV row.
+struct RunRecord {
+  std::string kernel;
+  std::string backend;
+  std::string ipc = "none";
+  int workers = 1;
+  int nodes = 1;
+  std::uint64_t size = 0;
+  std::string params;
+  int rep = 0;  // 1-based; 0 marks a configuration that failed before its first timed repetition
+  double setup_s = 0.0;
+  double wall_s = 0.0;
+  double cpu_s = 0.0;
+  std::uint64_t result = 0;
+  double value = 0.0;
+  bool valid = false;
+  std::string error;
+  std::string worker_hosts;
+  std::vector<WorkerReport> worker_reports;
+};
+
+// All repetitions of one configuration with their aggregates.
+struct ConfigResult {
+  std::vector<RunRecord> reps;
+  Summary wall;                       // over the valid, completed repetitions
+  std::optional<double> speedup;      // against serial, else against this backend at 1 worker
+  std::optional<double> efficiency;   // speedup / workers
+  double throughput = 0.0;            // work items per second at the median
+  double imbalance = 1.0;             // max / mean worker busy time, median over repetitions
+  bool valid = false;                 // every repetition valid
+  std::string error;                  // the first error, if any
+  const RunRecord& first() const { return reps.front(); }
+};
+
+// What every row shares: the run and the machine.
+struct RunContext {
+  std::string run_id;
+  std::string timestamp;  // UTC, ISO 8601
+  Fingerprint machine;
+};
+
+}  // namespace parbench

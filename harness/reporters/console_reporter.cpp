@@ -1,0 +1,60 @@
+#include "harness/reporters/console_reporter.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+namespace parbench {
+namespace {
+
+constexpr const char* kRowFormat =
+    "{:<8} {:<10} {:<6} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>6}  {}\n";
+
+std::string rate(double per_second) {
+  if (per_second <= 0.0) return "-";
+  return fmt::format("{:.3g}/s", per_second);
+}
+
+std::string optional_number(const std::optional<double>& v, const char* format) {
+  return v ? fmt::format(fmt::runtime(format), *v) : std::string("-");
+}
+
+}  // namespace
+
+void ConsoleReporter::begin(const RunContext& context) {
+  const auto& m = context.machine;
+  fmt::print(out_, "# {} | {} | {} hardware threads | {} | {} build, {}\n", m.host, m.cpu_model,
+             m.logical_cpus, m.os, m.build_type, m.compiler);
+  fmt::print(out_, "# run {} at {}\n", context.run_id, context.timestamp);
+}
+
+void ConsoleReporter::report(const ConfigResult& result) {
+  if (!header_done_) {
+    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", "workers", "median_s", "spread", "min_s",
+               "max_s", "setup_s", "throughput", "speedup", "eff", "imbal", "result");
+    header_done_ = true;
+  }
+  ++configurations_;
+  const RunRecord& r = result.first();
+  std::string verdict = result.valid ? "ok" : "INVALID: " + result.error;
+  if (result.valid && !r.params.empty()) verdict = "ok (" + r.params + ")";
+  if (!result.valid) ++failures_;
+  const bool timed = result.wall.count > 0;
+  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, r.workers,
+             timed ? fmt::format("{:.4f}", result.wall.median) : "-",
+             timed ? fmt::format("{:.1f}%", result.wall.mdape_pct) : "-",
+             timed ? fmt::format("{:.4f}", result.wall.min) : "-",
+             timed ? fmt::format("{:.4f}", result.wall.max) : "-", fmt::format("{:.4f}", r.setup_s),
+             rate(result.throughput), optional_number(result.speedup, "{:.2f}x"),
+             optional_number(result.efficiency, "{:.2f}"), fmt::format("{:.2f}", result.imbalance),
+             verdict);
+  out_.flush();
+}
+
+void ConsoleReporter::end() {
+  if (configurations_ == 0) return;
+  fmt::print(out_, "# {} configuration(s), {} invalid or failed. spread = median absolute deviation "
+             "/ median; eff = speedup / workers; imbal = slowest / mean worker busy time\n",
+             configurations_, failures_);
+}
+
+}  // namespace parbench

@@ -1,0 +1,193 @@
+#include "harness/reporters/csv_format.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+
+#include "harness/text.hpp"
+
+namespace parbench {
+namespace {
+
+using Getter = std::function<std::string(const RunRecord&, const RunContext&)>;
+using Setter = std::function<void(RunRecord&, const std::string&)>;
+
+struct Column {
+  const char* name;
+  Getter get;
+  Setter set;  // empty for columns that describe the run or the machine, not the repetition
+};
+
+std::string num(double v) { return fmt::format("{:.9g}", v); }
+double to_double(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
+std::uint64_t to_u64(const std::string& s) { return std::strtoull(s.c_str(), nullptr, 10); }
+int to_int(const std::string& s) { return std::atoi(s.c_str()); }
+
+std::string join_busy(const RunRecord& r) {
+  std::vector<std::string> parts;
+  for (const auto& w : r.worker_reports) parts.push_back(num(w.busy_s));
+  return join(parts, ";");
+}
+std::string join_items(const RunRecord& r) {
+  std::vector<std::string> parts;
+  for (const auto& w : r.worker_reports) parts.push_back(std::to_string(w.items));
+  return join(parts, ";");
+}
+std::vector<std::string> split_on(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  if (s.empty()) return parts;
+  std::size_t start = 0;
+  for (std::size_t pos; (pos = s.find(sep, start)) != std::string::npos; start = pos + 1) {
+    parts.push_back(s.substr(start, pos - start));
+  }
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
+#define PB_MACHINE(field) \
+  Column { #field, [](const RunRecord&, const RunContext& c) { return c.machine.field; }, nullptr }
+#define PB_TEXT(field) \
+  Column { #field, [](const RunRecord& r, const RunContext&) { return r.field; }, \
+           [](RunRecord& r, const std::string& v) { r.field = v; } }
+#define PB_NUMBER(field, parse) \
+  Column { #field, [](const RunRecord& r, const RunContext&) { return fmt::format("{}", r.field); }, \
+           [](RunRecord& r, const std::string& v) { r.field = parse(v); } }
+#define PB_SECONDS(field) \
+  Column { #field, [](const RunRecord& r, const RunContext&) { return num(r.field); }, \
+           [](RunRecord& r, const std::string& v) { r.field = to_double(v); } }
+
+const std::vector<Column>& columns() {
+  static const std::vector<Column> list{
+      {"schema_version", [](auto&, auto&) { return std::to_string(kCsvSchemaVersion); }, nullptr},
+      {"run_id", [](const RunRecord&, const RunContext& c) { return c.run_id; }, nullptr},
+      {"timestamp", [](const RunRecord&, const RunContext& c) { return c.timestamp; }, nullptr},
+      PB_MACHINE(host),
+      PB_MACHINE(cpu_model),
+      {"logical_cpus", [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.logical_cpus); },
+       nullptr},
+      PB_TEXT(kernel),
+      PB_TEXT(backend),
+      PB_TEXT(ipc),
+      PB_NUMBER(workers, to_int),
+      PB_NUMBER(nodes, to_int),
+      PB_NUMBER(size, to_u64),
+      PB_TEXT(params),
+      PB_NUMBER(rep, to_int),
+      PB_SECONDS(setup_s),
+      PB_SECONDS(wall_s),
+      PB_SECONDS(cpu_s),
+      PB_NUMBER(result, to_u64),
+      {"value", [](const RunRecord& r, const RunContext&) { return fmt::format("{:.12g}", r.value); },
+       [](RunRecord& r, const std::string& v) { r.value = to_double(v); }},
+      {"valid", [](const RunRecord& r, const RunContext&) { return std::string(r.valid ? "true" : "false"); },
+       [](RunRecord& r, const std::string& v) { r.valid = v == "true"; }},
+      PB_TEXT(error),
+      PB_TEXT(worker_hosts),
+      {"worker_busy_s", [](const RunRecord& r, const RunContext&) { return join_busy(r); },
+       [](RunRecord& r, const std::string& v) {
+         const auto parts = split_on(v, ';');
+         r.worker_reports.resize(parts.size());
+         for (std::size_t i = 0; i < parts.size(); ++i) r.worker_reports[i].busy_s = to_double(parts[i]);
+       }},
+      {"worker_items", [](const RunRecord& r, const RunContext&) { return join_items(r); },
+       [](RunRecord& r, const std::string& v) {
+         const auto parts = split_on(v, ';');
+         r.worker_reports.resize(parts.size());
+         for (std::size_t i = 0; i < parts.size(); ++i) r.worker_reports[i].items = to_u64(parts[i]);
+       }},
+      PB_MACHINE(os),
+      PB_MACHINE(os_kernel),
+      PB_MACHINE(compiler),
+      PB_MACHINE(cxx_flags),
+      PB_MACHINE(build_type),
+      PB_MACHINE(boost_version),
+      PB_MACHINE(tbb_version),
+      PB_MACHINE(mpi_version),
+      PB_MACHINE(hiredis_version),
+      PB_MACHINE(parbench_version),
+  };
+  return list;
+}
+
+}  // namespace
+
+std::string csv_escape(std::string_view field) {
+  std::string clean(field);
+  for (char& c : clean) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  if (clean.find_first_of(",\"") == std::string::npos) return clean;
+  std::string out = "\"";
+  for (const char c : clean) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::vector<std::string> csv_split(std::string_view line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\n' && c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::string csv_header() {
+  std::vector<std::string> names;
+  for (const auto& col : columns()) names.emplace_back(col.name);
+  return join(names, ",") + "\n";
+}
+
+std::string csv_row(const RunRecord& record, const RunContext& context) {
+  std::string line;
+  bool first = true;
+  for (const auto& col : columns()) {
+    if (!first) line += ',';
+    first = false;
+    line += csv_escape(col.get(record, context));
+  }
+  return line + "\n";
+}
+
+std::vector<RunRecord> read_csv_records(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::string line;
+  std::getline(in, line);
+  if (line + "\n" != csv_header()) throw std::runtime_error(path + " does not have this parbench's CSV header");
+  std::vector<RunRecord> records;
+  const auto& cols = columns();
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const auto fields = csv_split(line);
+    if (fields.size() != cols.size()) throw std::runtime_error(path + " has a row with a wrong number of fields");
+    RunRecord r;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i].set) cols[i].set(r, fields[i]);
+    }
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+}  // namespace parbench

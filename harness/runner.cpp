@@ -1,0 +1,205 @@
+#include "harness/runner.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "harness/clock.hpp"
+#include "harness/errors.hpp"
+
+namespace parbench {
+namespace {
+
+
+// Progress on a terminal only; never mixed into redirected output.
+class Progress {
+ public:
+  Progress() : enabled_(isatty(STDERR_FILENO) != 0) {}
+  void show(const std::string& text) {
+    if (enabled_) fmt::print(stderr, "\r\033[K{}", text);
+  }
+  void clear() {
+    if (enabled_) fmt::print(stderr, "\r\033[K");
+  }
+
+ private:
+  bool enabled_;
+};
+
+RunRecord describe(const Workload& work, const backends::BackendEntry& entry, int workers) {
+  RunRecord r;
+  r.kernel = work.kernel();
+  r.backend = entry.name;
+  r.workers = workers;
+  r.size = work.size();
+  r.params = work.params();
+  return r;
+}
+
+}  // namespace
+
+std::vector<RunRecord> Runner::measure(const Workload& work, const backends::BackendEntry& entry, int workers,
+                                       bool& reports) {
+  const RunRecord base = describe(work, entry, workers);
+  if (entry.relaunch) {
+    try {
+      if (auto records = entry.relaunch({work, workers, plan_.warmup, plan_.repeat})) return *records;
+    } catch (const WorkerFailure& e) {
+      RunRecord failed = base;
+      failed.error = e.what();
+      return {failed};
+    }
+  }
+
+  Progress progress;
+  const std::string label = fmt::format("[{}/{}] {} {} workers={}", progress_index_, progress_total_,
+                                        work.kernel(), entry.name, workers);
+  std::vector<RunRecord> records;
+  const std::unique_ptr<Backend> backend = entry.make();
+  double setup_s = 0.0;
+  int timed_rep = 0;  // the repetition under way; 0 during setup and warm-up
+  try {
+    progress.show(label + ": setting up");
+    const double t0 = monotonic_s();
+    backend->start(work, workers);
+    setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
+    reports = backend->reports();
+
+    std::vector<std::uint64_t> warmup_results;
+    for (int i = 0; i < plan_.warmup; ++i) {
+      progress.show(fmt::format("{}: warm-up {}/{}", label, i + 1, plan_.warmup));
+      warmup_results.push_back(backend->run().result);
+    }
+    for (int rep = 1; rep <= plan_.repeat; ++rep) {
+      timed_rep = rep;
+      progress.show(fmt::format("{}: repetition {}/{}", label, rep, plan_.repeat));
+      const double cpu0 = process_cpu_s();
+      const double t0_rep = monotonic_s();
+      RunOutput out = backend->run();
+      const double wall = monotonic_s() - t0_rep;
+      RunRecord r = base;
+      r.rep = rep;
+      r.setup_s = setup_s;
+      r.wall_s = out.wall_s.value_or(wall);
+      r.cpu_s = process_cpu_s() - cpu0 + out.outside_cpu_s;
+      r.result = out.result;
+      r.nodes = backend->nodes();
+      r.worker_hosts = backend->worker_hosts();
+      r.worker_reports = std::move(out.workers);
+      // A warm-up that computed something else is as much a bug as a wrong repetition.
+      for (const std::uint64_t w : warmup_results) {
+        if (w != r.result) r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
+      }
+      records.push_back(std::move(r));
+    }
+  } catch (const WorkerFailure& e) {
+    RunRecord failed = base;
+    failed.rep = timed_rep;
+    failed.setup_s = setup_s;
+    failed.error = e.what();
+    records.push_back(failed);
+  }
+  backend->stop();
+  progress.clear();
+  return records;
+}
+
+ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> records) const {
+  ConfigResult result;
+  std::vector<double> times;
+  std::vector<double> imbalances;
+  result.valid = true;
+  for (auto& r : records) {
+    // Judged here, in the process that reports, also for rows that come back from mpirun.
+    if (r.error.empty()) {
+      const Verdict v = work.judge(r.result);
+      r.value = v.value;
+      r.valid = v.valid;
+      r.error = v.error;
+      if (r.valid && serial_result_ && r.result != *serial_result_) {
+        r.valid = false;
+        r.error = fmt::format("result {} differs from the serial result {}", r.result, *serial_result_);
+      }
+    } else {
+      r.valid = false;
+    }
+    if (!r.valid) {
+      result.valid = false;
+      if (result.error.empty()) result.error = r.error;
+      continue;
+    }
+    times.push_back(r.wall_s);
+    double busiest = 0.0;
+    double total = 0.0;
+    for (const auto& w : r.worker_reports) {
+      busiest = std::max(busiest, w.busy_s);
+      total += w.busy_s;
+    }
+    if (total > 0.0) imbalances.push_back(busiest * static_cast<double>(r.worker_reports.size()) / total);
+  }
+  result.wall = summarize(times);
+  if (!imbalances.empty()) result.imbalance = summarize(imbalances).median;
+  if (result.wall.count > 0) {
+    result.throughput = static_cast<double>(work.size()) / result.wall.median;
+    const RunRecord& first = records.front();
+    std::optional<double> baseline = serial_median_;
+    if (!baseline && one_worker_median_.contains(first.backend)) baseline = one_worker_median_.at(first.backend);
+    if (baseline) {
+      result.speedup = *baseline / result.wall.median;
+      result.efficiency = *result.speedup / first.workers;
+    }
+  }
+  result.reps = std::move(records);
+  return result;
+}
+
+void Runner::warn(const std::string& message) const {
+  if (!plan_.quiet) fmt::print(stderr, "parbench: warning: {}\n", message);
+}
+
+int Runner::run(const RunContext& context) {
+  for (auto* r : reporters_) r->begin(context);
+  int failures = 0;
+  progress_total_ = 0;
+  for (const auto* entry : plan_.backends) {
+    progress_total_ += static_cast<int>(plan_.workloads.size() * (entry->name == "serial" ? 1 : plan_.workers.size()));
+  }
+  for (const auto& work : plan_.workloads) {
+    serial_result_.reset();
+    serial_median_.reset();
+    one_worker_median_.clear();
+    for (const auto* entry : plan_.backends) {
+      // serial has one worker whatever the list says.
+      const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
+      for (const int workers : counts) {
+        ++progress_index_;
+        if (workers > plan_.hardware_threads && entry->name != "serial") {
+          warn(fmt::format("{} workers outnumber the {} hardware threads: {} at {} workers measures "
+                           "oversubscription", workers, plan_.hardware_threads, entry->name, workers));
+        }
+        bool reports = true;
+        std::vector<RunRecord> records = measure(*work, *entry, workers, reports);
+        if (!reports) continue;
+        ConfigResult result = aggregate(*work, std::move(records));
+        if (!result.valid) ++failures;
+        if (result.valid && entry->name == "serial") {
+          serial_result_ = result.first().result;
+          serial_median_ = result.wall.median;
+        }
+        if (result.valid && workers == 1) one_worker_median_[entry->name] = result.wall.median;
+        if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
+          warn(fmt::format("{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
+                           "are too short (raise --samples or --repeat)", work->kernel(), entry->name, workers,
+                           result.wall.mdape_pct));
+        }
+        for (auto* r : reporters_) r->report(result);
+      }
+    }
+  }
+  for (auto* r : reporters_) r->end();
+  return failures;
+}
+
+}  // namespace parbench

@@ -1,0 +1,49 @@
+// A kernel bound to its parameters: the unit of work that every backend runs. Backends only ever see
+// this interface; they split [0, size()) into slices, call run_slice on each and fold the partial
+// results with the workload's reduction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parbench {
+
+// How partial results combine. An enum rather than a callback so that MPI can map it onto a reduction
+// operation and every backend folds the same way.
+enum class Reduction {
+  kSum,         // counts: hits, primes
+  kMinNonzero,  // smallest factor found, 0 meaning "none"
+};
+
+std::uint64_t reduction_identity(Reduction r);
+std::uint64_t fold(Reduction r, std::uint64_t a, std::uint64_t b);
+
+// What a combined result means and whether it is right.
+struct Verdict {
+  double value = 0.0;  // the derived quantity, e.g. the pi estimate
+  bool valid = false;
+  std::string error;  // why it is not valid
+};
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+
+  virtual std::string kernel() const = 0;
+  // "key=value;key=value": the kernel's parameters other than the size, as recorded in the CSV.
+  virtual std::string params() const = 0;
+  // The same parameters as command-line arguments, for relaunching parbench under mpirun.
+  virtual std::vector<std::string> cli_args() const = 0;
+
+  // Number of work items; backends split [0, size()).
+  virtual std::uint64_t size() const = 0;
+  virtual Reduction reduction() const { return Reduction::kSum; }
+  // The kernel over items [begin, end). Must be safe to call concurrently and from forked children.
+  virtual std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const = 0;
+
+  // Checks a combined result against what is known independently of any backend.
+  virtual Verdict judge(std::uint64_t result) const = 0;
+};
+
+}  // namespace parbench

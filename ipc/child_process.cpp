@@ -1,0 +1,145 @@
+#include "ipc/child_process.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <system_error>
+
+#include "ipc/cleanup.hpp"
+
+extern char** environ;
+
+namespace parbench::ipc {
+namespace {
+
+int open_pidfd(pid_t pid) {
+  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "pidfd_open (needs Linux 5.3)");
+  return fd;
+}
+
+// Runs in the child right after fork(): nothing here may allocate or take locks that another thread of
+// the parent could have held at the time of the fork.
+void become_dependent_child(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+}
+
+}  // namespace
+
+ChildProcess::ChildProcess(pid_t pid, bool graceful) : pid_(pid), graceful_(graceful) {
+  register_child(pid, graceful);
+  try {
+    pidfd_ = open_pidfd(pid);
+  } catch (...) {
+    terminate();
+    throw;
+  }
+}
+
+ChildProcess ChildProcess::fork_running(const std::function<int()>& body) {
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  if (pid == 0) {
+    become_dependent_child(parent);
+    int code = 1;
+    try {
+      code = body();
+    } catch (...) {
+      code = 1;
+    }
+    _exit(code);  // never run the parent's atexit handlers or destructors twice
+  }
+  return ChildProcess(pid, false);
+}
+
+ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
+                                 const std::vector<std::string>& extra_env, bool graceful_stop) {
+  // Everything the child needs is prepared before fork(), see become_dependent_child.
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> env_storage = extra_env;
+  std::vector<char*> env;
+  for (auto& e : env_storage) env.push_back(e.data());
+  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+  env.push_back(nullptr);
+
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  if (pid == 0) {
+    become_dependent_child(parent);
+    execvpe(args[0], args.data(), env.data());
+    _exit(127);
+  }
+  return ChildProcess(pid, graceful_stop);
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(other.pid_), pidfd_(other.pidfd_), graceful_(other.graceful_), status_(other.status_) {
+  other.pid_ = -1;
+  other.pidfd_ = -1;
+}
+
+ChildProcess::~ChildProcess() {
+  terminate();
+  if (pidfd_ >= 0) close(pidfd_);
+}
+
+std::optional<int> ChildProcess::try_wait() {
+  if (status_ || pid_ < 0) return status_;
+  int status = 0;
+  const pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    status_ = status;
+    unregister_child(pid_);
+  }
+  return status_;
+}
+
+int ChildProcess::wait() {
+  while (!try_wait()) {
+    pollfd fd{pidfd_, POLLIN, 0};
+    if (poll(&fd, 1, -1) < 0 && errno != EINTR) {
+      throw std::system_error(errno, std::generic_category(), "poll");
+    }
+  }
+  return *status_;
+}
+
+void ChildProcess::terminate() noexcept {
+  if (pid_ < 0 || try_wait()) return;
+  if (graceful_) {
+    kill(pid_, SIGTERM);
+    pollfd fd{pidfd_, POLLIN, 0};
+    poll(&fd, 1, 2000);
+    if (try_wait()) return;
+  }
+  kill(pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  status_ = status;
+  unregister_child(pid_);
+}
+
+std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return fmt::format("exited with code {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    return fmt::format("was killed by signal {} ({})", sig, strsignal(sig));
+  }
+  return fmt::format("stopped with wait status {}", status);
+}
+
+}  // namespace parbench::ipc

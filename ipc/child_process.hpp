@@ -1,0 +1,50 @@
+// A child process that cannot be forgotten: registered for cleanup, watched through a pidfd (so a
+// waiting parent learns of its death at once, inside the same poll() as its other events), killed and
+// reaped by the destructor at the latest.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parbench::ipc {
+
+class ChildProcess {
+ public:
+  // fork()s and runs body() in the child, which then _exit()s with its return value. The child dies
+  // with its parent (PR_SET_PDEATHSIG) and takes the default action on Ctrl-C.
+  static ChildProcess fork_running(const std::function<int()>& body);
+  // fork()s and execs argv[0] (searched on PATH) with `extra_env` added to the environment.
+  static ChildProcess spawn(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& extra_env, bool graceful_stop);
+
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&&) = delete;
+  ChildProcess(const ChildProcess&) = delete;
+  ~ChildProcess();
+
+  pid_t pid() const { return pid_; }
+  int pidfd() const { return pidfd_; }  // readable once the child has exited
+
+  // The raw wait status once the child has exited (reaping it), nullopt while it runs.
+  std::optional<int> try_wait();
+  // Blocks until the child exits.
+  int wait();
+  // Sends SIGKILL (SIGTERM first for graceful children) and reaps.
+  void terminate() noexcept;
+
+ private:
+  ChildProcess(pid_t pid, bool graceful);
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  bool graceful_ = false;
+  std::optional<int> status_;
+};
+
+// "exited with code 3", "was killed by signal 9 (Killed)".
+std::string describe_wait_status(int status);
+
+}  // namespace parbench::ipc

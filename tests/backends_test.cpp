@@ -1,0 +1,71 @@
+// Every in-process backend gives exactly the serial result at every worker count, for even and uneven
+// sizes and for more workers than items, and reports a failing worker instead of hanging.
+#include <gtest/gtest.h>
+
+#include "harness/backends/registry.hpp"
+#include "harness/errors.hpp"
+#include "test_workloads.hpp"
+
+namespace {
+
+using namespace parbench;
+
+std::vector<std::string> parallel_backends() {
+  std::vector<std::string> names;
+  for (const auto& entry : backends::all_backends()) {
+    if (entry.name != "serial" && entry.name != "mpi") names.push_back(entry.name);  // mpi: tests/*.sh
+  }
+  return names;
+}
+
+std::uint64_t run_once(const std::string& backend, const Workload& work, int workers) {
+  auto b = backends::find_backend(backend)->make();
+  b->start(work, workers);
+  const RunOutput out = b->run();
+  b->stop();
+  EXPECT_EQ(out.workers.size(), static_cast<std::size_t>(workers)) << backend;
+  std::uint64_t items = 0;
+  for (const auto& w : out.workers) items += w.items;
+  EXPECT_EQ(items, work.size()) << backend << " workers=" << workers;
+  return out.result;
+}
+
+class EveryBackend : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryBackend, SameCountAsSerialForOneToFiveWorkers) {
+  for (const std::uint64_t n : {1'000'000ULL, 1'000'007ULL, 3ULL}) {
+    const test_workloads::PiCount work(n);
+    const std::uint64_t serial = run_once("serial", work, 1);
+    for (int workers = 1; workers <= 5; ++workers) {
+      EXPECT_EQ(run_once(GetParam(), work, workers), serial) << "n=" << n << " workers=" << workers;
+    }
+  }
+}
+
+TEST_P(EveryBackend, PoolIsReusedAcrossRepetitions) {
+  const test_workloads::PiCount work(200'000);
+  auto b = backends::find_backend(GetParam())->make();
+  b->start(work, 3);
+  const std::uint64_t first = b->run().result;
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(b->run().result, first);
+  b->stop();
+  b->stop();  // stopping twice is harmless
+}
+
+TEST_P(EveryBackend, AWorkerThatThrowsIsReportedAsAFailure) {
+  const test_workloads::ThrowsOnItem work(1000, 900);
+  auto b = backends::find_backend(GetParam())->make();
+  b->start(work, 2);
+  if (GetParam() == "tbb") {
+    // TBB propagates the exception itself, out of parallel_reduce.
+    EXPECT_THROW(b->run(), std::runtime_error);
+  } else {
+    EXPECT_THROW(b->run(), std::exception);
+  }
+  b->stop();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EveryBackend, ::testing::ValuesIn(parallel_backends()),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace

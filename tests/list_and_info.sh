@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `list` names every backend with its availability; `info --json` is valid JSON with the fingerprint.
+set -euo pipefail
+parbench=$1
+out=$("$parbench" list)
+for b in serial threads processes tbb mpi; do
+  grep -Eq "^  $b +(yes|no)" <<<"$out" || { echo "list does not show backend $b"; echo "$out"; exit 1; }
+done
+grep -q "^  pi " <<<"$out" || { echo "list does not show kernel pi"; exit 1; }
+json=$("$parbench" info --json)
+for key in host cpu_model logical_cpus caches compiler cxx_flags build_type tbb_version mpi_version parbench_version; do
+  grep -q "\"$key\": " <<<"$json" || { echo "info --json lacks $key"; echo "$json"; exit 1; }
+done
+if command -v /usr/bin/python3 >/dev/null; then
+  /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json"
+fi
+echo ok
