@@ -1,6 +1,6 @@
-// A backend is a thin adapter: it starts workers, splits a workload among them, runs it and combines
-// the partial results. It never validates, times repetitions or reports; the runner does that once for
-// all backends.
+// A backend is a thin adapter: it starts workers, splits a workload among them, runs it and
+// combines the partial results. It never validates, times repetitions or reports; the runner does
+// that once for all backends.
 #pragma once
 
 #include <cstdint>

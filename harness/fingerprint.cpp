@@ -4,10 +4,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <boost/version.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -45,7 +45,8 @@ std::string field_of(const fs::path& path, const std::string& key, char separato
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) {
     const auto pos = line.find(separator);
-    if (pos != std::string::npos && trim(line.substr(0, pos)) == key) return trim(line.substr(pos + 1));
+    if (pos != std::string::npos && trim(line.substr(0, pos)) == key)
+      return trim(line.substr(pos + 1));
   }
   return "unknown";
 }
@@ -105,8 +106,9 @@ Fingerprint collect_fingerprint() {
   read_topology(f);
   f.caches = read_caches();
   const std::string mem_kib = field_of("/proc/meminfo", "MemTotal", ':');
-  f.memory = mem_kib == "unknown" ? mem_kib
-                                  : fmt::format("{:.1f} GiB", std::strtod(mem_kib.c_str(), nullptr) / 1048576.0);
+  f.memory = mem_kib == "unknown"
+                 ? mem_kib
+                 : fmt::format("{:.1f} GiB", std::strtod(mem_kib.c_str(), nullptr) / 1048576.0);
   f.os = field_of("/etc/os-release", "PRETTY_NAME", '=');
   utsname uts{};
   uname(&uts);
@@ -114,12 +116,14 @@ Fingerprint collect_fingerprint() {
   f.governor = or_unknown(read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
   f.turbo = read_turbo();
   double load[3] = {};
-  f.load_average = getloadavg(load, 3) == 3 ? fmt::format("{:.2f} {:.2f} {:.2f}", load[0], load[1], load[2])
-                                            : "unknown";
+  f.load_average = getloadavg(load, 3) == 3
+                       ? fmt::format("{:.2f} {:.2f} {:.2f}", load[0], load[1], load[2])
+                       : "unknown";
   f.compiler = PARBENCH_COMPILER;
   f.cxx_flags = PARBENCH_CXX_FLAGS;
   f.build_type = PARBENCH_BUILD_TYPE;
-  f.boost_version = fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100);
+  f.boost_version = fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
+                                BOOST_VERSION % 100);
 #if PARBENCH_HAVE_TBB
   f.tbb_version = TBB_runtime_version();
 #else

@@ -1,5 +1,5 @@
-// What ran on what: the machine, the build and the libraries. Recorded with every row so that CSVs from
-// different machines can simply be concatenated and still compared.
+// What ran on what: the machine, the build and the libraries. Recorded with every row so that CSVs
+// from different machines can simply be concatenated and still compared.
 #pragma once
 
 #include <string>

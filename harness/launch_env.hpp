@@ -21,13 +21,15 @@ inline bool inside_mpi_launch() {
 
 // This process's rank under a launcher, 0 otherwise.
 inline int launch_rank() {
-  const char* rank = first_env({"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "MV2_COMM_WORLD_RANK"});
+  const char* rank =
+      first_env({"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "MV2_COMM_WORLD_RANK"});
   return rank == nullptr ? 0 : std::atoi(rank);
 }
 
 // The number of ranks the launcher started, 0 when it does not say.
 inline int launch_size() {
-  const char* size = first_env({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MV2_COMM_WORLD_SIZE", "SLURM_NTASKS"});
+  const char* size =
+      first_env({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MV2_COMM_WORLD_SIZE", "SLURM_NTASKS"});
   return size == nullptr ? 0 : std::atoi(size);
 }
 

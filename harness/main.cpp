@@ -1,6 +1,6 @@
 // parbench: what does it cost to run the same work under threads, processes, TBB and MPI?
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -11,7 +11,8 @@
 
 int main(int argc, char** argv) {
   parbench::ipc::install_interrupt_handlers();
-  CLI::App app{"parbench: the cost of running the same work under threads, fork()ed processes, TBB and MPI"};
+  CLI::App app{
+      "parbench: the cost of running the same work under threads, fork()ed processes, TBB and MPI"};
   app.require_subcommand(1);
   int exit_code = 0;
   parbench::cli::setup_list_command(app, exit_code);

@@ -1,9 +1,9 @@
 #include "harness/parse.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <fmt/format.h>
 
 #include "harness/errors.hpp"
 
@@ -14,12 +14,16 @@ constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 63;
 constexpr int kMaxWorkers = 4096;
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
 }
 
 [[noreturn]] void bad_count(std::string_view text, std::string_view option, std::string_view why) {
-  throw UsageError(fmt::format("{} must be a positive whole number such as 100000000 or 1e8, up to 2^63; "
-                               "got '{}' ({})", option, text, why));
+  throw UsageError(
+      fmt::format("{} must be a positive whole number such as 100000000 or 1e8, up to 2^63; "
+                  "got '{}' ({})",
+                  option, text, why));
 }
 
 }  // namespace
@@ -60,7 +64,8 @@ std::uint64_t parse_u64(std::string_view text, std::string_view option) {
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw UsageError(fmt::format("{} must be a whole number from 0 to 2^64-1; got '{}'", option, text));
+    throw UsageError(
+        fmt::format("{} must be a whole number from 0 to 2^64-1; got '{}'", option, text));
   }
   return value;
 }
@@ -69,7 +74,8 @@ int parse_small_int(std::string_view text, std::string_view option, int min, int
   int value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw UsageError(fmt::format("{} must be a whole number from {} to {}; got '{}'", option, min, max, text));
+    throw UsageError(
+        fmt::format("{} must be a whole number from {} to {}; got '{}'", option, min, max, text));
   }
   return value;
 }
@@ -91,7 +97,8 @@ std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_v
     }
     const auto c2 = item.find(':', c1 + 1);
     const int lo = count(std::string_view(item).substr(0, c1));
-    const int hi = count(std::string_view(item).substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1));
+    const int hi = count(std::string_view(item).substr(
+        c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1));
     std::string step = c2 == std::string::npos ? "+1" : item.substr(c2 + 1);
     const bool geometric = !step.empty() && step[0] == '*';
     if (!step.empty() && (step[0] == '*' || step[0] == '+')) step.erase(0, 1);

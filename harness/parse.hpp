@@ -13,8 +13,8 @@ namespace parbench {
 std::uint64_t parse_count(std::string_view text, std::string_view option);
 
 // Worker counts: a list of items, each "N", "auto" (the usable hardware threads) or a range
-// "lo:hi[:step]" whose step is "+k" (the default, k = 1), "k" or "*k" (geometric), hi may be "auto".
-// Duplicates are dropped, order is kept.
+// "lo:hi[:step]" whose step is "+k" (the default, k = 1), "k" or "*k" (geometric), hi may be
+// "auto". Duplicates are dropped, order is kept.
 std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_value);
 
 // Any 64-bit unsigned integer in decimal digits (seeds).

@@ -36,13 +36,13 @@ struct RunRecord {
 // All repetitions of one configuration with their aggregates.
 struct ConfigResult {
   std::vector<RunRecord> reps;
-  Summary wall;                       // over the valid, completed repetitions
-  std::optional<double> speedup;      // against serial, else against this backend at 1 worker
-  std::optional<double> efficiency;   // speedup / workers
-  double throughput = 0.0;            // work items per second at the median
-  double imbalance = 1.0;             // max / mean worker busy time, median over repetitions
-  bool valid = false;                 // every repetition valid
-  std::string error;                  // the first error, if any
+  Summary wall;                      // over the valid, completed repetitions
+  std::optional<double> speedup;     // against serial, else against this backend at 1 worker
+  std::optional<double> efficiency;  // speedup / workers
+  double throughput = 0.0;           // work items per second at the median
+  double imbalance = 1.0;            // max / mean worker busy time, median over repetitions
+  bool valid = false;                // every repetition valid
+  std::string error;                 // the first error, if any
   const RunRecord& first() const { return reps.front(); }
 };
 

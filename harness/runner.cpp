@@ -2,16 +2,15 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 
 namespace parbench {
 namespace {
-
 
 // Progress on a terminal only; never mixed into redirected output.
 class Progress {
@@ -40,12 +39,13 @@ RunRecord describe(const Workload& work, const backends::BackendEntry& entry, in
 
 }  // namespace
 
-std::vector<RunRecord> Runner::measure(const Workload& work, const backends::BackendEntry& entry, int workers,
-                                       bool& reports) {
+std::vector<RunRecord> Runner::measure(const Workload& work, const backends::BackendEntry& entry,
+                                       int workers, bool& reports) {
   const RunRecord base = describe(work, entry, workers);
   if (entry.relaunch) {
     try {
-      if (auto records = entry.relaunch({work, workers, plan_.warmup, plan_.repeat})) return *records;
+      if (auto records = entry.relaunch({work, workers, plan_.warmup, plan_.repeat}))
+        return *records;
     } catch (const WorkerFailure& e) {
       RunRecord failed = base;
       failed.error = e.what();
@@ -54,8 +54,8 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
   }
 
   Progress progress;
-  const std::string label = fmt::format("[{}/{}] {} {} workers={}", progress_index_, progress_total_,
-                                        work.kernel(), entry.name, workers);
+  const std::string label = fmt::format("[{}/{}] {} {} workers={}", progress_index_,
+                                        progress_total_, work.kernel(), entry.name, workers);
   std::vector<RunRecord> records;
   const std::unique_ptr<Backend> backend = entry.make();
   double setup_s = 0.0;
@@ -90,7 +90,8 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
       r.worker_reports = std::move(out.workers);
       // A warm-up that computed something else is as much a bug as a wrong repetition.
       for (const std::uint64_t w : warmup_results) {
-        if (w != r.result) r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
+        if (w != r.result)
+          r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
       }
       records.push_back(std::move(r));
     }
@@ -120,7 +121,8 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       r.error = v.error;
       if (r.valid && serial_result_ && r.result != *serial_result_) {
         r.valid = false;
-        r.error = fmt::format("result {} differs from the serial result {}", r.result, *serial_result_);
+        r.error =
+            fmt::format("result {} differs from the serial result {}", r.result, *serial_result_);
       }
     } else {
       r.valid = false;
@@ -137,7 +139,8 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       busiest = std::max(busiest, w.busy_s);
       total += w.busy_s;
     }
-    if (total > 0.0) imbalances.push_back(busiest * static_cast<double>(r.worker_reports.size()) / total);
+    if (total > 0.0)
+      imbalances.push_back(busiest * static_cast<double>(r.worker_reports.size()) / total);
   }
   result.wall = summarize(times);
   if (!imbalances.empty()) result.imbalance = summarize(imbalances).median;
@@ -145,7 +148,8 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
     result.throughput = static_cast<double>(work.size()) / result.wall.median;
     const RunRecord& first = records.front();
     std::optional<double> baseline = serial_median_;
-    if (!baseline && one_worker_median_.contains(first.backend)) baseline = one_worker_median_.at(first.backend);
+    if (!baseline && one_worker_median_.contains(first.backend))
+      baseline = one_worker_median_.at(first.backend);
     if (baseline) {
       result.speedup = *baseline / result.wall.median;
       result.efficiency = *result.speedup / first.workers;
@@ -164,7 +168,8 @@ int Runner::run(const RunContext& context) {
   int failures = 0;
   progress_total_ = 0;
   for (const auto* entry : plan_.backends) {
-    progress_total_ += static_cast<int>(plan_.workloads.size() * (entry->name == "serial" ? 1 : plan_.workers.size()));
+    progress_total_ += static_cast<int>(plan_.workloads.size() *
+                                        (entry->name == "serial" ? 1 : plan_.workers.size()));
   }
   for (const auto& work : plan_.workloads) {
     serial_result_.reset();
@@ -176,8 +181,10 @@ int Runner::run(const RunContext& context) {
       for (const int workers : counts) {
         ++progress_index_;
         if (workers > plan_.hardware_threads && entry->name != "serial") {
-          warn(fmt::format("{} workers outnumber the {} hardware threads: {} at {} workers measures "
-                           "oversubscription", workers, plan_.hardware_threads, entry->name, workers));
+          warn(
+              fmt::format("{} workers outnumber the {} hardware threads: {} at {} workers measures "
+                          "oversubscription",
+                          workers, plan_.hardware_threads, entry->name, workers));
         }
         bool reports = true;
         std::vector<RunRecord> records = measure(*work, *entry, workers, reports);
@@ -190,9 +197,10 @@ int Runner::run(const RunContext& context) {
         }
         if (result.valid && workers == 1) one_worker_median_[entry->name] = result.wall.median;
         if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
-          warn(fmt::format("{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
-                           "are too short (raise --samples or --repeat)", work->kernel(), entry->name, workers,
-                           result.wall.mdape_pct));
+          warn(fmt::format(
+              "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
+              "are too short (raise --samples or --repeat)",
+              work->kernel(), entry->name, workers, result.wall.mdape_pct));
         }
         for (auto* r : reporters_) r->report(result);
       }

@@ -1,5 +1,6 @@
 // The one timing protocol for every backend: set up (timed apart), warm up, time the repetitions,
-// validate every result, aggregate, report. Backends only split and combine; this file does the rest.
+// validate every result, aggregate, report. Backends only split and combine; this file does the
+// rest.
 #pragma once
 
 #include <map>
@@ -25,13 +26,14 @@ struct RunPlan {
 
 class Runner {
  public:
-  Runner(RunPlan plan, std::vector<Reporter*> reporters) : plan_(std::move(plan)), reporters_(std::move(reporters)) {}
+  Runner(RunPlan plan, std::vector<Reporter*> reporters)
+      : plan_(std::move(plan)), reporters_(std::move(reporters)) {}
   // Runs every configuration; returns the number of invalid or failed ones.
   int run(const RunContext& context);
 
  private:
-  std::vector<RunRecord> measure(const Workload& work, const backends::BackendEntry& entry, int workers,
-                                 bool& reports);
+  std::vector<RunRecord> measure(const Workload& work, const backends::BackendEntry& entry,
+                                 int workers, bool& reports);
   void warn(const std::string& message) const;
   ConfigResult aggregate(const Workload& work, std::vector<RunRecord> records) const;
 

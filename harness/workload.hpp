@@ -1,6 +1,6 @@
-// A kernel bound to its parameters: the unit of work that every backend runs. Backends only ever see
-// this interface; they split [0, size()) into slices, call run_slice on each and fold the partial
-// results with the workload's reduction.
+// A kernel bound to its parameters: the unit of work that every backend runs. Backends only ever
+// see this interface; they split [0, size()) into slices, call run_slice on each and fold the
+// partial results with the workload's reduction.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +9,8 @@
 
 namespace parbench {
 
-// How partial results combine. An enum rather than a callback so that MPI can map it onto a reduction
-// operation and every backend folds the same way.
+// How partial results combine. An enum rather than a callback so that MPI can map it onto a
+// reduction operation and every backend folds the same way.
 enum class Reduction {
   kSum,         // counts: hits, primes
   kMinNonzero,  // smallest factor found, 0 meaning "none"

@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <system_error>
 
 #include "ipc/cleanup.hpp"
@@ -21,12 +21,13 @@ namespace {
 
 int open_pidfd(pid_t pid) {
   const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "pidfd_open (needs Linux 5.3)");
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "pidfd_open (needs Linux 5.3)");
   return fd;
 }
 
-// Runs in the child right after fork(): nothing here may allocate or take locks that another thread of
-// the parent could have held at the time of the fork.
+// Runs in the child right after fork(): nothing here may allocate or take locks that another thread
+// of the parent could have held at the time of the fork.
 void become_dependent_child(pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the parent died before prctl took effect

@@ -1,6 +1,6 @@
 // A child process that cannot be forgotten: registered for cleanup, watched through a pidfd (so a
-// waiting parent learns of its death at once, inside the same poll() as its other events), killed and
-// reaped by the destructor at the latest.
+// waiting parent learns of its death at once, inside the same poll() as its other events), killed
+// and reaped by the destructor at the latest.
 #pragma once
 
 #include <sys/types.h>

@@ -32,7 +32,8 @@ struct PathSlot {
 
 std::array<ChildSlot, kMaxChildren> g_children;
 std::array<PathSlot, kMaxPaths> g_paths;
-std::mutex g_register_mutex;  // registration happens on ordinary threads; only the handler is lock-free
+std::mutex
+    g_register_mutex;  // registration happens on ordinary threads; only the handler is lock-free
 
 void sleep_ms(long ms) noexcept {
   timespec ts{0, ms * 1000000L};

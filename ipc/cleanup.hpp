@@ -1,6 +1,7 @@
 // Everything a run creates outside its own address space (child processes, shared-memory names,
 // temporary files) is registered here, so that normal exit, an exception and Ctrl-C all remove it.
-// The registry is read from a signal handler, hence a fixed table of atomics and no allocation there.
+// The registry is read from a signal handler, hence a fixed table of atomics and no allocation
+// there.
 #pragma once
 
 #include <sys/types.h>

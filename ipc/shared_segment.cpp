@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <boost/interprocess/permissions.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
-#include <fmt/format.h>
 
 #include "ipc/cleanup.hpp"
 
@@ -19,8 +19,8 @@ bip::permissions owner_only() {
   return perm;
 }
 
-// Registers the name before Boost creates the segment, so no window exists in which Ctrl-C could leave
-// a segment behind.
+// Registers the name before Boost creates the segment, so no window exists in which Ctrl-C could
+// leave a segment behind.
 std::string registered_name() {
   std::string name = unique_ipc_name("seg");
   register_path("/" + name, PathKind::kSharedMemory);

@@ -1,5 +1,5 @@
-// A Boost.Interprocess managed segment that belongs to one run: a unique name per process and segment,
-// mode 0600, and the name is registered for removal on every way out, Ctrl-C included.
+// A Boost.Interprocess managed segment that belongs to one run: a unique name per process and
+// segment, mode 0600, and the name is registered for removal on every way out, Ctrl-C included.
 #pragma once
 
 #include <boost/interprocess/managed_shared_memory.hpp>

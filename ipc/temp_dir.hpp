@@ -1,5 +1,5 @@
-// A private temporary directory (mode 0700, unique name), removed with its registered files on every
-// way out, Ctrl-C included.
+// A private temporary directory (mode 0700, unique name), removed with its registered files on
+// every way out, Ctrl-C included.
 #pragma once
 
 #include <string>

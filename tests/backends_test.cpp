@@ -1,5 +1,5 @@
-// Every in-process backend gives exactly the serial result at every worker count, for even and uneven
-// sizes and for more workers than items, and reports a failing worker instead of hanging.
+// Every in-process backend gives exactly the serial result at every worker count, for even and
+// uneven sizes and for more workers than items, and reports a failing worker instead of hanging.
 #include <gtest/gtest.h>
 
 #include "harness/backends/registry.hpp"
@@ -13,7 +13,8 @@ using namespace parbench;
 std::vector<std::string> parallel_backends() {
   std::vector<std::string> names;
   for (const auto& entry : backends::all_backends()) {
-    if (entry.name != "serial" && entry.name != "mpi") names.push_back(entry.name);  // mpi: tests/*.sh
+    if (entry.name != "serial" && entry.name != "mpi")
+      names.push_back(entry.name);  // mpi: tests/*.sh
   }
   return names;
 }

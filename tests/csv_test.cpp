@@ -45,7 +45,8 @@ RunContext sample_context() {
 std::string temp_path() { return "/tmp/parbench-csv-test-" + std::to_string(getpid()) + ".csv"; }
 
 TEST(CsvFormat, EscapeAndSplitRoundTrip) {
-  const std::vector<std::string> fields{"plain", "with,comma", "with \"quotes\"", "", "both, \"x\""};
+  const std::vector<std::string> fields{"plain", "with,comma", "with \"quotes\"", "",
+                                        "both, \"x\""};
   std::string line;
   for (const auto& f : fields) line += (line.empty() ? "" : ",") + csv_escape(f);
   EXPECT_EQ(csv_split(line), fields);
@@ -53,10 +54,11 @@ TEST(CsvFormat, EscapeAndSplitRoundTrip) {
 
 TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
   const std::string header = csv_header();
-  EXPECT_EQ(header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,kernel,backend,ipc,"
-                         "workers,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,value,valid,error",
-                         0),
-            0u);
+  EXPECT_EQ(
+      header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,kernel,backend,ipc,"
+                   "workers,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,value,valid,error",
+                   0),
+      0u);
   for (const char* col : {"compiler", "cxx_flags", "build_type", "tbb_version", "mpi_version"}) {
     EXPECT_NE(header.find(col), std::string::npos) << col;
   }

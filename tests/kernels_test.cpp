@@ -10,8 +10,9 @@ namespace {
 
 using parbench::kernels::pi_count_hits;
 
-// An independent scalar statement of the kernel's definition: sample i's bits are SplitMix64's output
-// for the Weyl state origin + (i + 1) * gamma; inside means x^2 + y^2 < 2^64, checked in 128 bits.
+// An independent scalar statement of the kernel's definition: sample i's bits are SplitMix64's
+// output for the Weyl state origin + (i + 1) * gamma; inside means x^2 + y^2 < 2^64, checked in 128
+// bits.
 __extension__ typedef unsigned __int128 u128;
 
 std::uint64_t mix(std::uint64_t z) {
@@ -37,7 +38,8 @@ TEST(PiKernel, MatchesTheScalarDefinitionExactly) {
     const std::uint64_t begin = rng() % (1ULL << 40);
     const std::uint64_t end = begin + rng() % 5000;
     const std::uint64_t seed = rng();
-    EXPECT_EQ(pi_count_hits(seed, begin, end), reference_hits(seed, begin, end)) << begin << ".." << end;
+    EXPECT_EQ(pi_count_hits(seed, begin, end), reference_hits(seed, begin, end))
+        << begin << ".." << end;
   }
 }
 
@@ -57,8 +59,8 @@ TEST(PiKernel, CountDoesNotDependOnHowTheRangeIsSplit) {
 }
 
 TEST(PiKernel, CountIsTheSameOnEveryCompilerAndFlagSet) {
-  // Integer arithmetic only: this value must never change. If it does, the generator changed and every
-  // stored result is no longer comparable.
+  // Integer arithmetic only: this value must never change. If it does, the generator changed and
+  // every stored result is no longer comparable.
   EXPECT_EQ(pi_count_hits(1, 0, 1'000'000), reference_hits(1, 0, 1'000'000));
   EXPECT_EQ(pi_count_hits(1, 0, 1'000'000), 785'187u);
 }
@@ -72,7 +74,8 @@ TEST(PiKernel, EstimateIsWithinSixSigma) {
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     const std::uint64_t n = 2'000'000;
     const double estimate = parbench::kernels::pi_estimate(pi_count_hits(seed, 0, n), n);
-    EXPECT_LE(std::abs(estimate - std::numbers::pi), 6 * parbench::kernels::pi_sigma(n)) << "seed " << seed;
+    EXPECT_LE(std::abs(estimate - std::numbers::pi), 6 * parbench::kernels::pi_sigma(n))
+        << "seed " << seed;
   }
 }
 

@@ -46,7 +46,8 @@ TEST(ParseWorkers, ListsRangesAndAuto) {
 }
 
 TEST(ParseWorkers, RejectsZeroNegativeTextAndBackwardRanges) {
-  for (const char* bad : {"0", "-1", "abc", "1.5", "8:2", "1:8:*1", "1:8:*0", "1:8:+0", "", "1::2", "99999"}) {
+  for (const char* bad :
+       {"0", "-1", "abc", "1.5", "8:2", "1:8:*1", "1:8:*0", "1:8:+0", "", "1::2", "99999"}) {
     EXPECT_THROW(parse_workers({bad}, 8), UsageError) << bad;
   }
 }

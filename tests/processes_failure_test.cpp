@@ -37,7 +37,8 @@ int segments_of_self() {
   int count = 0;
   const std::string prefix = "parbench-" + std::to_string(getpid()) + "-";
   DIR* dir = opendir("/dev/shm");
-  while (dirent* entry = readdir(dir)) count += std::string(entry->d_name).rfind(prefix, 0) == 0 ? 1 : 0;
+  while (dirent* entry = readdir(dir))
+    count += std::string(entry->d_name).rfind(prefix, 0) == 0 ? 1 : 0;
   closedir(dir);
   return count;
 }
@@ -54,7 +55,8 @@ TEST(ProcessesBackend, KilledWorkerIsReportedAtOnceAndNothingIsLeft) {
   std::this_thread::sleep_for(200ms);
   const auto t0 = std::chrono::steady_clock::now();
   kill(workers[1], SIGKILL);
-  ASSERT_EQ(running.wait_for(5s), std::future_status::ready) << "the parent did not notice the dead worker";
+  ASSERT_EQ(running.wait_for(5s), std::future_status::ready)
+      << "the parent did not notice the dead worker";
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
   try {
     running.get();

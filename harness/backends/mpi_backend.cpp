@@ -1,11 +1,11 @@
-// mpi: every rank takes its static share, MPI_Reduce combines the partial results on rank 0, and the
-// time of a repetition is the maximum over ranks between a start barrier and the reduction (OSU's
-// convention). Only rank 0 reports. Started by a user's mpirun/srun, or by mpi_launcher.cpp.
+// mpi: every rank takes its static share, MPI_Reduce combines the partial results on rank 0, and
+// the time of a repetition is the maximum over ranks between a start barrier and the reduction
+// (OSU's convention). Only rank 0 reports. Started by a user's mpirun/srun, or by mpi_launcher.cpp.
 #include <mpi.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <set>
 
 #include "harness/backends/mpi_support.hpp"
@@ -54,9 +54,11 @@ class MpiBackend final : public Backend {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
     if (workers != size_) {
-      throw WorkerFailure(fmt::format("asked for {} workers but MPI started {} ranks", workers, size_));
+      throw WorkerFailure(
+          fmt::format("asked for {} workers but MPI started {} ranks", workers, size_));
     }
-    if (min_nonzero_ == MPI_OP_NULL) check(MPI_Op_create(min_nonzero_op, 1, &min_nonzero_), "MPI_Op_create");
+    if (min_nonzero_ == MPI_OP_NULL)
+      check(MPI_Op_create(min_nonzero_op, 1, &min_nonzero_), "MPI_Op_create");
     gather_hosts();
     MPI_Barrier(MPI_COMM_WORLD);
   }
@@ -90,7 +92,8 @@ class MpiBackend final : public Backend {
     out.result = result;
     out.wall_s = slowest;
     out.outside_cpu_s = other_cpu;
-    for (std::size_t i = 0; i < busy_all.size(); ++i) out.workers.push_back({busy_all[i], items_all[i]});
+    for (std::size_t i = 0; i < busy_all.size(); ++i)
+      out.workers.push_back({busy_all[i], items_all[i]});
     return out;
   }
 
@@ -112,11 +115,12 @@ class MpiBackend final : public Backend {
     int length = 0;
     MPI_Get_processor_name(name, &length);
     std::vector<char> all(static_cast<std::size_t>(size_) * MPI_MAX_PROCESSOR_NAME);
-    MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0,
-               MPI_COMM_WORLD);
+    MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR,
+               0, MPI_COMM_WORLD);
     if (rank_ != 0) return;
     std::vector<std::string> names;
-    for (int r = 0; r < size_; ++r) names.emplace_back(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME]);
+    for (int r = 0; r < size_; ++r)
+      names.emplace_back(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME]);
     nodes_ = static_cast<int>(std::set<std::string>(names.begin(), names.end()).size());
     hosts_ = run_length_hosts(names);
   }

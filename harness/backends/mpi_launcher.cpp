@@ -1,13 +1,13 @@
-// Puts MPI in the same matrix as the other backends on a workstation: when parbench was not started by
-// mpirun, it starts `mpirun -np <workers> parbench run ... --backend mpi` for each configuration, and
-// rank 0 of that job writes its rows into a private file that this process reads back. Launching is
-// timed from here to the moment the ranks are loaded (PARBENCH_LAUNCH_T0), and MPI_Init by the backend;
-// both form the setup cost.
+// Puts MPI in the same matrix as the other backends on a workstation: when parbench was not started
+// by mpirun, it starts `mpirun -np <workers> parbench run ... --backend mpi` for each
+// configuration, and rank 0 of that job writes its rows into a private file that this process reads
+// back. Launching is timed from here to the moment the ranks are loaded (PARBENCH_LAUNCH_T0), and
+// MPI_Init by the backend; both form the setup cost.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "harness/backends/mpi_support.hpp"
 #include "harness/clock.hpp"
@@ -30,7 +30,8 @@ std::string self_executable() {
 }  // namespace
 
 std::string find_mpirun() {
-  if (const char* forced = std::getenv("PARBENCH_MPIRUN")) return access(forced, X_OK) == 0 ? forced : "";
+  if (const char* forced = std::getenv("PARBENCH_MPIRUN"))
+    return access(forced, X_OK) == 0 ? forced : "";
   const char* path = std::getenv("PATH");
   std::string dirs = path == nullptr ? "/usr/bin:/bin" : path;
   for (std::size_t start = 0; start <= dirs.size();) {
@@ -56,9 +57,9 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   }
   argv.insert(argv.end(), {self_executable(), "run", "--kernel", request.work.kernel()});
   for (const auto& arg : request.work.cli_args()) argv.push_back(arg);
-  argv.insert(argv.end(), {"--backend", "mpi", "--workers", std::to_string(request.workers), "--warmup",
-                           std::to_string(request.warmup), "--repeat", std::to_string(request.repeat),
-                           "--records-out", records_path});
+  argv.insert(argv.end(), {"--backend", "mpi", "--workers", std::to_string(request.workers),
+                           "--warmup", std::to_string(request.warmup), "--repeat",
+                           std::to_string(request.repeat), "--records-out", records_path});
 
   std::vector<std::string> env;
   if (geteuid() == 0) {  // Open MPI refuses root unless told twice

@@ -2,18 +2,18 @@
 // configuration. Jobs and results travel through a Boost.Interprocess segment, never as serialised
 // copies: each worker inherits the workload with its address space, so a job is just a slice.
 //
-// Waiting: a worker sleeps on a process-shared semaphore in the segment. The parent sleeps in poll() on
-// an eventfd that finished workers ring and on one pidfd per worker, so a crashed or killed worker
-// wakes it at once: no timeouts, no polling loops, nothing hangs.
+// Waiting: a worker sleeps on a process-shared semaphore in the segment. The parent sleeps in
+// poll() on an eventfd that finished workers ring and on one pidfd per worker, so a crashed or
+// killed worker wakes it at once: no timeouts, no polling loops, nothing hangs.
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <boost/interprocess/sync/interprocess_semaphore.hpp>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <system_error>
 
 #include "harness/backends/registry.hpp"
@@ -162,7 +162,10 @@ BackendEntry processes_backend() {
   return {.name = "processes",
           .summary = "a pool of fork()ed workers fed through shared memory",
           .make = [] { return std::unique_ptr<Backend>(new ProcessesBackend); },
-          .availability = [] { return Availability{true, ""}; }};
+          .availability =
+              [] {
+                return Availability{true, ""};
+              }};
 }
 
 }  // namespace parbench::backends

@@ -1,5 +1,5 @@
-// The backends compiled into this build. Adding one is one file defining an entry function and one line
-// in registry.cpp.
+// The backends compiled into this build. Adding one is one file defining an entry function and one
+// line in registry.cpp.
 #pragma once
 
 #include <functional>
@@ -18,7 +18,8 @@ struct Availability {
   std::string detail;  // version, or why it cannot run here
 };
 
-// A whole configuration handed to a backend that runs it in processes started by an outside launcher.
+// A whole configuration handed to a backend that runs it in processes started by an outside
+// launcher.
 struct LaunchRequest {
   const Workload& work;
   int workers;

@@ -1,5 +1,5 @@
-// serial: the kernel over the whole range in the calling thread. The reference every other backend is
-// compared with.
+// serial: the kernel over the whole range in the calling thread. The reference every other backend
+// is compared with.
 #include "harness/backends/registry.hpp"
 #include "harness/clock.hpp"
 
@@ -30,7 +30,10 @@ BackendEntry serial_backend() {
   return {.name = "serial",
           .summary = "the kernel over the whole range in one thread",
           .make = [] { return std::unique_ptr<Backend>(new SerialBackend); },
-          .availability = [] { return Availability{true, ""}; }};
+          .availability =
+              [] {
+                return Availability{true, ""};
+              }};
 }
 
 }  // namespace parbench::backends

@@ -1,6 +1,6 @@
 // tbb: oneTBB parallel_reduce inside a task_arena of exactly `workers` threads (the calling thread
-// included). A global_control lifts TBB's default cap at the hardware threads, so that oversubscribed
-// configurations really get the threads they ask for.
+// included). A global_control lifts TBB's default cap at the hardware threads, so that
+// oversubscribed configurations really get the threads they ask for.
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -22,7 +22,8 @@ class TbbBackend final : public Backend {
   void start(const Workload& work, int workers) override {
     work_ = &work;
     const auto n = static_cast<std::size_t>(workers);
-    control_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
+    control_ =
+        std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
     arena_ = std::make_unique<tbb::task_arena>(workers);
     busy_.assign(n, {});
     // Creating the worker threads is part of the setup, not of the first repetition.
@@ -41,7 +42,8 @@ class TbbBackend final : public Backend {
           [&](const tbb::blocked_range<std::uint64_t>& range, std::uint64_t acc) {
             const double t0 = monotonic_s();
             const std::uint64_t partial = work_->run_slice(range.begin(), range.end());
-            auto& mine = busy_[static_cast<std::size_t>(tbb::this_task_arena::current_thread_index())];
+            auto& mine =
+                busy_[static_cast<std::size_t>(tbb::this_task_arena::current_thread_index())];
             mine.busy_s += monotonic_s() - t0;
             mine.items += range.size();
             return fold(r, acc, partial);
@@ -76,9 +78,10 @@ BackendEntry tbb_backend() {
   return {.name = "tbb",
           .summary = "oneTBB parallel_reduce in a task_arena of exactly `workers` threads",
           .make = [] { return std::unique_ptr<Backend>(new TbbBackend); },
-          .availability = [] {
-            return Availability{true, fmt::format("oneTBB {}", TBB_runtime_version())};
-          }};
+          .availability =
+              [] {
+                return Availability{true, fmt::format("oneTBB {}", TBB_runtime_version())};
+              }};
 }
 
 }  // namespace parbench::backends

@@ -1,6 +1,6 @@
-// threads: a pool of std::jthread workers, started once per configuration. Each repetition wakes them
-// through an atomic generation counter (C++20 wait/notify, a futex underneath) and waits for the last
-// one to finish.
+// threads: a pool of std::jthread workers, started once per configuration. Each repetition wakes
+// them through an atomic generation counter (C++20 wait/notify, a futex underneath) and waits for
+// the last one to finish.
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -25,7 +25,8 @@ class ThreadsBackend final : public Backend {
     // first run() and sleep through it.
     const std::uint64_t first = generation_.load();
     for (int i = 0; i < workers; ++i) {
-      threads_.emplace_back([this, i, first](std::stop_token stop) { worker_loop(stop, i, first); });
+      threads_.emplace_back(
+          [this, i, first](std::stop_token stop) { worker_loop(stop, i, first); });
     }
   }
 
@@ -64,7 +65,8 @@ class ThreadsBackend final : public Backend {
       generation_.wait(seen);
       seen = generation_.load();
       if (stop.stop_requested()) return;
-      const Slice slice = static_block(work_->size(), partials_.size(), static_cast<unsigned>(index));
+      const Slice slice =
+          static_block(work_->size(), partials_.size(), static_cast<unsigned>(index));
       auto& partial = partials_[static_cast<std::size_t>(index)];
       try {
         const double t0 = monotonic_s();
@@ -93,7 +95,10 @@ BackendEntry threads_backend() {
   return {.name = "threads",
           .summary = "a pool of std::jthread workers, one contiguous block each",
           .make = [] { return std::unique_ptr<Backend>(new ThreadsBackend); },
-          .availability = [] { return Availability{true, ""}; }};
+          .availability =
+              [] {
+                return Availability{true, ""};
+              }};
 }
 
 }  // namespace parbench::backends

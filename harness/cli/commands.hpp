@@ -1,5 +1,5 @@
-// One subcommand per file, CLI11's subcom_in_files pattern: each setup_* adds its subcommand and options
-// and a callback that stores the command's exit code.
+// One subcommand per file, CLI11's subcom_in_files pattern: each setup_* adds its subcommand and
+// options and a callback that stores the command's exit code.
 #pragma once
 
 #include <CLI/App.hpp>

@@ -10,7 +10,8 @@
 namespace parbench::cli {
 
 void setup_info_command(CLI::App& app, int& exit_code) {
-  auto* info = app.add_subcommand("info", "The machine's fingerprint: CPU, caches, OS, compiler, libraries");
+  auto* info =
+      app.add_subcommand("info", "The machine's fingerprint: CPU, caches, OS, compiler, libraries");
   auto as_json = std::make_shared<bool>(false);
   info->add_flag("--json", *as_json, "Print JSON instead of a table");
   info->callback([as_json, &exit_code] {

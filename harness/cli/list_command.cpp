@@ -13,7 +13,8 @@ constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb
 
 void print_list() {
   fmt::print("kernels:\n");
-  for (const auto& spec : make_kernel_specs()) fmt::print("  {:<11} {}\n", spec->name(), spec->summary());
+  for (const auto& spec : make_kernel_specs())
+    fmt::print("  {:<11} {}\n", spec->name(), spec->summary());
 
   fmt::print("backends:\n");
   for (const char* name : kKnownBackends) {
@@ -28,14 +29,17 @@ void print_list() {
   }
 
   fmt::print("ipc variants:\n");
-  fmt::print("  {:<11} yes: no communication between workers beyond the backend's own job hand-out "
-             "(every kernel of this build)\n", "none");
+  fmt::print(
+      "  {:<11} yes: no communication between workers beyond the backend's own job hand-out "
+      "(every kernel of this build)\n",
+      "none");
 }
 
 }  // namespace
 
 void setup_list_command(CLI::App& app, int& exit_code) {
-  auto* list = app.add_subcommand("list", "Kernels, backends and IPC variants compiled in, and whether each can run here");
+  auto* list = app.add_subcommand(
+      "list", "Kernels, backends and IPC variants compiled in, and whether each can run here");
   list->callback([&exit_code] {
     print_list();
     exit_code = 0;

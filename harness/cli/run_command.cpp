@@ -43,7 +43,8 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
     // Under mpirun/srun every rank runs the same plan; only the mpi backend spans ranks.
     if (names.empty()) names = {"mpi"};
     if (names != std::vector<std::string>{"mpi"}) {
-      throw UsageError("under mpirun or srun only --backend mpi can run (got " + join(names, ", ") + ")");
+      throw UsageError("under mpirun or srun only --backend mpi can run (got " + join(names, ", ") +
+                       ")");
     }
   }
   std::vector<const backends::BackendEntry*> list;
@@ -55,23 +56,29 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   for (const auto& name : names) {
     const auto* entry = backends::find_backend(name);
     if (entry == nullptr) {
-      const bool known = std::find(std::begin(kKnownBackends), std::end(kKnownBackends), name) != std::end(kKnownBackends);
-      throw UsageError(known ? fmt::format("backend {} is not compiled into this build", name)
-                             : fmt::format("unknown backend '{}' (known: serial, threads, processes, tbb, mpi)", name));
+      const bool known = std::find(std::begin(kKnownBackends), std::end(kKnownBackends), name) !=
+                         std::end(kKnownBackends);
+      throw UsageError(
+          known ? fmt::format("backend {} is not compiled into this build", name)
+                : fmt::format("unknown backend '{}' (known: serial, threads, processes, tbb, mpi)",
+                              name));
     }
     const backends::Availability a = entry->availability();
-    if (!a.runnable) throw UsageError(fmt::format("backend {} cannot run here: {}", name, a.detail));
+    if (!a.runnable)
+      throw UsageError(fmt::format("backend {} cannot run here: {}", name, a.detail));
     if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
   }
   // serial first: it is the reference for every other backend's result and speed-up.
-  std::stable_partition(list.begin(), list.end(), [](const auto* e) { return e->name == "serial"; });
+  std::stable_partition(list.begin(), list.end(),
+                        [](const auto* e) { return e->name == "serial"; });
   return list;
 }
 
 std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions& o) {
   std::vector<std::shared_ptr<const Workload>> list;
   for (const auto& name : o.kernels) {
-    const auto it = std::find_if(o.specs.begin(), o.specs.end(), [&](const auto& s) { return s->name() == name; });
+    const auto it = std::find_if(o.specs.begin(), o.specs.end(),
+                                 [&](const auto& s) { return s->name() == name; });
     if (it == o.specs.end()) throw UsageError(fmt::format("unknown kernel '{}' (known: pi)", name));
     for (auto& w : (*it)->workloads()) list.push_back(std::move(w));
   }
@@ -95,12 +102,16 @@ std::string utc_now() {
 
 void warn_about_machine(const Fingerprint& m) {
   if (m.build_type != "Release") {
-    fmt::print(stderr, "parbench: warning: this is a {} build; timings are only meaningful from a Release "
-               "build (scripts/bench)\n", m.build_type);
+    fmt::print(stderr,
+               "parbench: warning: this is a {} build; timings are only meaningful from a Release "
+               "build (scripts/bench)\n",
+               m.build_type);
   }
   if (m.governor != "unknown" && m.governor != "performance") {
-    fmt::print(stderr, "parbench: warning: CPU governor is '{}', not 'performance': clock changes add noise\n",
-               m.governor);
+    fmt::print(
+        stderr,
+        "parbench: warning: CPU governor is '{}', not 'performance': clock changes add noise\n",
+        m.governor);
   }
 }
 
@@ -113,8 +124,8 @@ void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const F
   for (const auto* b : plan.backends) names.push_back(b->name);
   std::vector<std::string> counts;
   for (const int w : plan.workers) counts.push_back(std::to_string(w));
-  fmt::print(out, "  backends   = {}\n  workers    = {} (hardware threads: {})\n", join(names, ", "), join(counts, ", "),
-             m.usable_cpus);
+  fmt::print(out, "  backends   = {}\n  workers    = {} (hardware threads: {})\n",
+             join(names, ", "), join(counts, ", "), m.usable_cpus);
   fmt::print(out, "  warmup     = {}\n  repeat     = {}\n", plan.warmup, plan.repeat);
   fmt::print(out, "  csv        = {}\n  json       = {}\n", o.csv.empty() ? "(none)" : o.csv,
              o.json.empty() ? "(none)" : o.json);
@@ -134,7 +145,8 @@ int run(const RunOptions& o) {
   plan.quiet = !o.records_out.empty() || launch_rank() != 0;
   if (inside_mpi_launch()) {
     const int ranks = launch_size();
-    if (ranks <= 0) throw UsageError("started by an MPI launcher that does not say how many ranks it started");
+    if (ranks <= 0)
+      throw UsageError("started by an MPI launcher that does not say how many ranks it started");
     plan.workers = {ranks};  // every rank is a worker
   }
 
@@ -167,21 +179,28 @@ int run(const RunOptions& o) {
 }  // namespace
 
 void setup_run_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("run", "Run kernels x backends x worker counts, validate and report");
+  auto* cmd =
+      app.add_subcommand("run", "Run kernels x backends x worker counts, validate and report");
   auto options = std::make_shared<RunOptions>();
-  cmd->add_option("--kernel", options->kernels, "Kernels to run, a list")->delimiter(',')->capture_default_str();
+  cmd->add_option("--kernel", options->kernels, "Kernels to run, a list")
+      ->delimiter(',')
+      ->capture_default_str();
   cmd->add_option("--backend", options->backends,
-                  "Backends, a list of serial, threads, processes, tbb, mpi (default: all that can run here)")
+                  "Backends, a list of serial, threads, processes, tbb, mpi (default: all that can "
+                  "run here)")
       ->delimiter(',');
   cmd->add_option("--workers", options->workers,
                   "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
       ->delimiter(',')
       ->capture_default_str();
-  cmd->add_option("--warmup", options->warmup, "Untimed runs before the timed ones")->capture_default_str();
-  cmd->add_option("--repeat", options->repeat, "Timed repetitions per configuration")->capture_default_str();
+  cmd->add_option("--warmup", options->warmup, "Untimed runs before the timed ones")
+      ->capture_default_str();
+  cmd->add_option("--repeat", options->repeat, "Timed repetitions per configuration")
+      ->capture_default_str();
   cmd->add_option("--csv", options->csv, "Append one row per repetition to FILE (- for stdout)");
   cmd->add_option("--json", options->json, "Write the whole run as JSON to FILE");
-  cmd->add_option("--records-out", options->records_out, "internal: used by the mpi launcher")->group("");
+  cmd->add_option("--records-out", options->records_out, "internal: used by the mpi launcher")
+      ->group("");
   for (auto& spec : options->specs) spec->add_options(*cmd);
   cmd->callback([options, &exit_code] { exit_code = run(*options); });
 }

@@ -56,7 +56,9 @@ class PiSpec final : public KernelSpec {
     group->add_option("--samples", samples_, "Darts per run, a list (1e9 or 1000000000)")
         ->delimiter(',')
         ->capture_default_str();
-    group->add_option("--seed", seeds_, "Seed of the random stream, a list")->delimiter(',')->capture_default_str();
+    group->add_option("--seed", seeds_, "Seed of the random stream, a list")
+        ->delimiter(',')
+        ->capture_default_str();
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {

@@ -29,8 +29,8 @@ void ConsoleReporter::begin(const RunContext& context) {
 
 void ConsoleReporter::report(const ConfigResult& result) {
   if (!header_done_) {
-    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", "workers", "median_s", "spread", "min_s",
-               "max_s", "setup_s", "throughput", "speedup", "eff", "imbal", "result");
+    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", "workers", "median_s", "spread",
+               "min_s", "max_s", "setup_s", "throughput", "speedup", "eff", "imbal", "result");
     header_done_ = true;
   }
   ++configurations_;
@@ -52,7 +52,8 @@ void ConsoleReporter::report(const ConfigResult& result) {
 
 void ConsoleReporter::end() {
   if (configurations_ == 0) return;
-  fmt::print(out_, "# {} configuration(s), {} invalid or failed. spread = median absolute deviation "
+  fmt::print(out_,
+             "# {} configuration(s), {} invalid or failed. spread = median absolute deviation "
              "/ median; eff = speedup / workers; imbal = slowest / mean worker busy time\n",
              configurations_, failures_);
 }

@@ -1,7 +1,7 @@
 #include "harness/reporters/csv_format.hpp"
 
-#include <cstdlib>
 #include <fmt/format.h>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <stdexcept>
@@ -46,17 +46,32 @@ std::vector<std::string> split_on(const std::string& s, char sep) {
   return parts;
 }
 
-#define PB_MACHINE(field) \
-  Column { #field, [](const RunRecord&, const RunContext& c) { return c.machine.field; }, nullptr }
-#define PB_TEXT(field) \
-  Column { #field, [](const RunRecord& r, const RunContext&) { return r.field; }, \
-           [](RunRecord& r, const std::string& v) { r.field = v; } }
-#define PB_NUMBER(field, parse) \
-  Column { #field, [](const RunRecord& r, const RunContext&) { return fmt::format("{}", r.field); }, \
-           [](RunRecord& r, const std::string& v) { r.field = parse(v); } }
-#define PB_SECONDS(field) \
-  Column { #field, [](const RunRecord& r, const RunContext&) { return num(r.field); }, \
-           [](RunRecord& r, const std::string& v) { r.field = to_double(v); } }
+#define PB_MACHINE(field)                                                                  \
+  Column {                                                                                 \
+#field, [](const RunRecord&, const RunContext& c) { return c.machine.field; }, nullptr \
+  }
+#define PB_TEXT(field)                                                                           \
+  Column {                                                                                       \
+#field, [](const RunRecord& r,                                                               \
+               const RunContext&) { return r.field; }, [](RunRecord & r,                         \
+                                                          const std::string& v) { r.field = v; } \
+  }
+#define PB_NUMBER(field, parse)                                                                      \
+  Column {                                                                                           \
+#field,                                                                                          \
+        [](const RunRecord& r,                                                                       \
+           const RunContext&) { return fmt::format("{}", r.field); },                                \
+                                                                   [](RunRecord & r,                 \
+                                                                      const std::string&             \
+                                                                          v) { r.field = parse(v); } \
+  }
+#define PB_SECONDS(field)                                                                         \
+  Column {                                                                                        \
+#field, [](const RunRecord& r,                                                                \
+               const RunContext&) { return num(r.field); }, [](RunRecord & r,                     \
+                                                               const std::string&                 \
+                                                                   v) { r.field = to_double(v); } \
+  }
 
 const std::vector<Column>& columns() {
   static const std::vector<Column> list{
@@ -65,7 +80,8 @@ const std::vector<Column>& columns() {
       {"timestamp", [](const RunRecord&, const RunContext& c) { return c.timestamp; }, nullptr},
       PB_MACHINE(host),
       PB_MACHINE(cpu_model),
-      {"logical_cpus", [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.logical_cpus); },
+      {"logical_cpus",
+       [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.logical_cpus); },
        nullptr},
       PB_TEXT(kernel),
       PB_TEXT(backend),
@@ -79,9 +95,13 @@ const std::vector<Column>& columns() {
       PB_SECONDS(wall_s),
       PB_SECONDS(cpu_s),
       PB_NUMBER(result, to_u64),
-      {"value", [](const RunRecord& r, const RunContext&) { return fmt::format("{:.12g}", r.value); },
+      {"value",
+       [](const RunRecord& r, const RunContext&) { return fmt::format("{:.12g}", r.value); },
        [](RunRecord& r, const std::string& v) { r.value = to_double(v); }},
-      {"valid", [](const RunRecord& r, const RunContext&) { return std::string(r.valid ? "true" : "false"); },
+      {"valid",
+       [](const RunRecord& r, const RunContext&) {
+         return std::string(r.valid ? "true" : "false");
+       },
        [](RunRecord& r, const std::string& v) { r.valid = v == "true"; }},
       PB_TEXT(error),
       PB_TEXT(worker_hosts),
@@ -89,13 +109,15 @@ const std::vector<Column>& columns() {
        [](RunRecord& r, const std::string& v) {
          const auto parts = split_on(v, ';');
          r.worker_reports.resize(parts.size());
-         for (std::size_t i = 0; i < parts.size(); ++i) r.worker_reports[i].busy_s = to_double(parts[i]);
+         for (std::size_t i = 0; i < parts.size(); ++i)
+           r.worker_reports[i].busy_s = to_double(parts[i]);
        }},
       {"worker_items", [](const RunRecord& r, const RunContext&) { return join_items(r); },
        [](RunRecord& r, const std::string& v) {
          const auto parts = split_on(v, ';');
          r.worker_reports.resize(parts.size());
-         for (std::size_t i = 0; i < parts.size(); ++i) r.worker_reports[i].items = to_u64(parts[i]);
+         for (std::size_t i = 0; i < parts.size(); ++i)
+           r.worker_reports[i].items = to_u64(parts[i]);
        }},
       PB_MACHINE(os),
       PB_MACHINE(os_kernel),
@@ -174,13 +196,15 @@ std::vector<RunRecord> read_csv_records(const std::string& path) {
   if (!in) throw std::runtime_error("cannot read " + path);
   std::string line;
   std::getline(in, line);
-  if (line + "\n" != csv_header()) throw std::runtime_error(path + " does not have this parbench's CSV header");
+  if (line + "\n" != csv_header())
+    throw std::runtime_error(path + " does not have this parbench's CSV header");
   std::vector<RunRecord> records;
   const auto& cols = columns();
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     const auto fields = csv_split(line);
-    if (fields.size() != cols.size()) throw std::runtime_error(path + " has a row with a wrong number of fields");
+    if (fields.size() != cols.size())
+      throw std::runtime_error(path + " has a row with a wrong number of fields");
     RunRecord r;
     for (std::size_t i = 0; i < cols.size(); ++i) {
       if (cols[i].set) cols[i].set(r, fields[i]);

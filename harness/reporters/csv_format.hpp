@@ -1,5 +1,5 @@
-// The CSV schema, defined once: every column with how to write it and, for per-run columns, how to read
-// it back (the mpi launcher and the tests read rows back). Documented in results/README.md.
+// The CSV schema, defined once: every column with how to write it and, for per-run columns, how to
+// read it back (the mpi launcher and the tests read rows back). Documented in results/README.md.
 #pragma once
 
 #include <string>

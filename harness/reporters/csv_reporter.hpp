@@ -7,9 +7,9 @@
 
 namespace parbench {
 
-// One row per timed repetition. "-" writes to stdout; a file is appended to, with the header only in a
-// new file. Each configuration's rows go out in one write() under flock(), so appends from several
-// parbench processes never interleave and an interrupted run leaves only whole rows.
+// One row per timed repetition. "-" writes to stdout; a file is appended to, with the header only
+// in a new file. Each configuration's rows go out in one write() under flock(), so appends from
+// several parbench processes never interleave and an interrupted run leaves only whole rows.
 class CsvReporter final : public Reporter {
  public:
   // Opens (creating) the file at once, so that an unwritable path is reported before anything runs;

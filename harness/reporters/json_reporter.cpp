@@ -37,8 +37,9 @@ JsonReporter::JsonReporter(std::string path) : path_(std::move(path)) {
   const auto dir = std::filesystem::path(path_).parent_path();
   const std::string d = dir.empty() ? "." : dir.string();
   if (std::filesystem::is_directory(path_) || ::access(d.c_str(), W_OK) != 0) {
-    throw UsageError("cannot write JSON file " + path_ + ": " +
-                     (std::filesystem::is_directory(path_) ? "it is a directory" : std::strerror(errno)));
+    throw UsageError(
+        "cannot write JSON file " + path_ + ": " +
+        (std::filesystem::is_directory(path_) ? "it is a directory" : std::strerror(errno)));
   }
 }
 
@@ -61,7 +62,12 @@ void JsonReporter::report(const ConfigResult& result) {
   const RunRecord& first = result.first();
   json_.begin_object();
   json_.key("kernel").value(first.kernel).key("backend").value(first.backend);
-  json_.key("ipc").value(first.ipc).key("workers").value(first.workers).key("nodes").value(first.nodes);
+  json_.key("ipc")
+      .value(first.ipc)
+      .key("workers")
+      .value(first.workers)
+      .key("nodes")
+      .value(first.nodes);
   json_.key("size").value(first.size).key("params").value(first.params);
   json_.key("setup_s").value(first.setup_s).key("wall_s");
   write_summary(json_, result.wall);

@@ -8,8 +8,8 @@
 namespace parbench {
 
 // The whole run as one JSON document (context, then every configuration with its aggregates and raw
-// repetitions), written at the end through a temporary file and rename(), so that the file is either
-// complete or absent.
+// repetitions), written at the end through a temporary file and rename(), so that the file is
+// either complete or absent.
 class JsonReporter final : public Reporter {
  public:
   explicit JsonReporter(std::string path);  // checks at once that the directory is writable

@@ -1,5 +1,5 @@
-// Reporters sit behind one small interface, the way google/benchmark keeps its console, JSON and CSV
-// reporters: the runner hands each the context once and then every finished configuration.
+// Reporters sit behind one small interface, the way google/benchmark keeps its console, JSON and
+// CSV reporters: the runner hands each the context once and then every finished configuration.
 #pragma once
 
 #include "harness/record.hpp"

@@ -1,0 +1,115 @@
+// Microbenchmarks: the pi kernel's cost per sample (its ceiling, items per second), and what each
+// backend costs to set up and to hand out an empty job, next to the raw primitives underneath
+// (fork+exit+wait, thread create+join, an empty TBB task).
+//   build/release/parbench_micro --benchmark_format=json   (JSON, not the deprecated CSV reporter)
+#include <benchmark/benchmark.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "harness/backends/registry.hpp"
+#include "kernels/monte_carlo_pi.hpp"
+#if PARBENCH_HAVE_TBB
+#include <oneapi/tbb/task_group.h>
+#endif
+
+namespace {
+
+using namespace parbench;
+
+void BM_PiKernel(benchmark::State& state) {
+  const auto samples = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t begin = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kernels::pi_count_hits(1, begin, begin + samples));
+    begin += samples;  // fresh samples every iteration
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_PiKernel)->Arg(1 << 16)->Arg(1 << 22);
+
+// A workload with one item per worker that does nothing: what remains is the backend's hand-out,
+// wake-up and collection.
+class EmptyJob final : public Workload {
+ public:
+  explicit EmptyJob(std::uint64_t workers) : workers_(workers) {}
+  std::string kernel() const override { return "empty"; }
+  std::string params() const override { return ""; }
+  std::vector<std::string> cli_args() const override { return {}; }
+  std::uint64_t size() const override { return workers_; }
+  std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
+    return end - begin;
+  }
+  Verdict judge(std::uint64_t r) const override {
+    return {static_cast<double>(r), r == workers_, ""};
+  }
+
+ private:
+  std::uint64_t workers_;
+};
+
+void BM_EmptyDispatch(benchmark::State& state, const std::string& backend) {
+  const int workers = static_cast<int>(state.range(0));
+  const EmptyJob job(static_cast<std::uint64_t>(workers));
+  auto b = backends::find_backend(backend)->make();
+  b->start(job, workers);
+  for (auto _ : state) benchmark::DoNotOptimize(b->run().result);
+  b->stop();
+}
+
+void BM_BackendSetup(benchmark::State& state, const std::string& backend) {
+  const int workers = static_cast<int>(state.range(0));
+  const EmptyJob job(static_cast<std::uint64_t>(workers));
+  for (auto _ : state) {
+    auto b = backends::find_backend(backend)->make();
+    b->start(job, workers);
+    b->stop();
+  }
+}
+
+void BM_ForkExitWait(benchmark::State& state) {
+  for (auto _ : state) {
+    const pid_t pid = fork();
+    if (pid == 0) _exit(0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+}
+BENCHMARK(BM_ForkExitWait)->UseRealTime();
+
+void BM_ThreadCreateJoin(benchmark::State& state) {
+  for (auto _ : state) std::thread([] {}).join();
+}
+BENCHMARK(BM_ThreadCreateJoin)->UseRealTime();
+
+#if PARBENCH_HAVE_TBB
+void BM_TbbEmptyTask(benchmark::State& state) {
+  tbb::task_group group;
+  for (auto _ : state) {
+    group.run([] {});
+    group.wait();
+  }
+}
+BENCHMARK(BM_TbbEmptyTask)->UseRealTime();
+#endif
+
+// Registered at run time over the backends compiled in (mpi needs mpirun around it: not here).
+const bool registered = [] {
+  for (const auto& entry : backends::all_backends()) {
+    if (entry.name == "mpi") continue;
+    benchmark::RegisterBenchmark(("BM_EmptyDispatch/" + entry.name).c_str(), BM_EmptyDispatch,
+                                 entry.name)
+        ->Arg(1)
+        ->Arg(2)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_BackendSetup/" + entry.name).c_str(), BM_BackendSetup,
+                                 entry.name)
+        ->Arg(1)
+        ->Arg(2)
+        ->UseRealTime();
+  }
+  return true;
+}();
+
+}  // namespace
