@@ -39,10 +39,11 @@ struct ConfigResult {
   Summary wall;                      // over the valid, completed repetitions
   std::optional<double> speedup;     // against serial, else against this backend at 1 worker
   std::optional<double> efficiency;  // speedup / workers
-  double throughput = 0.0;           // work items per second at the median
-  double imbalance = 1.0;            // max / mean worker busy time, median over repetitions
-  bool valid = false;                // every repetition valid
-  std::string error;                 // the first error, if any
+  std::optional<double> speedup_with_setup;  // the same with each side's setup time added
+  double throughput = 0.0;                   // work items per second at the median
+  double imbalance = 1.0;                    // max / mean worker busy time, median over repetitions
+  bool valid = false;                        // every repetition valid
+  std::string error;                         // the first error, if any
   const RunRecord& first() const { return reps.front(); }
 };
 

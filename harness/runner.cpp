@@ -147,12 +147,13 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
   if (result.wall.count > 0) {
     result.throughput = static_cast<double>(work.size()) / result.wall.median;
     const RunRecord& first = records.front();
-    std::optional<double> baseline = serial_median_;
-    if (!baseline && one_worker_median_.contains(first.backend))
-      baseline = one_worker_median_.at(first.backend);
+    std::optional<Baseline> baseline = serial_;
+    if (!baseline && one_worker_.contains(first.backend)) baseline = one_worker_.at(first.backend);
     if (baseline) {
-      result.speedup = *baseline / result.wall.median;
+      result.speedup = baseline->median_s / result.wall.median;
       result.efficiency = *result.speedup / first.workers;
+      result.speedup_with_setup =
+          (baseline->median_s + baseline->setup_s) / (result.wall.median + first.setup_s);
     }
   }
   result.reps = std::move(records);
@@ -173,8 +174,8 @@ int Runner::run(const RunContext& context) {
   }
   for (const auto& work : plan_.workloads) {
     serial_result_.reset();
-    serial_median_.reset();
-    one_worker_median_.clear();
+    serial_.reset();
+    one_worker_.clear();
     for (const auto* entry : plan_.backends) {
       // serial has one worker whatever the list says.
       const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
@@ -193,9 +194,11 @@ int Runner::run(const RunContext& context) {
         if (!result.valid) ++failures;
         if (result.valid && entry->name == "serial") {
           serial_result_ = result.first().result;
-          serial_median_ = result.wall.median;
+          serial_ = Baseline{result.wall.median, result.first().setup_s};
         }
-        if (result.valid && workers == 1) one_worker_median_[entry->name] = result.wall.median;
+        if (result.valid && workers == 1) {
+          one_worker_[entry->name] = Baseline{result.wall.median, result.first().setup_s};
+        }
         if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
           warn(fmt::format(
               "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "

@@ -41,8 +41,13 @@ class Runner {
   std::vector<Reporter*> reporters_;
   // Per workload: the serial result and times, the reference for validity and speed-up.
   std::optional<std::uint64_t> serial_result_;
-  std::optional<double> serial_median_;
-  std::map<std::string, double> one_worker_median_;  // per backend
+  // Baseline times: median wall time and setup time.
+  struct Baseline {
+    double median_s;
+    double setup_s;
+  };
+  std::optional<Baseline> serial_;
+  std::map<std::string, Baseline> one_worker_;  // per backend
   int progress_index_ = 0;
   int progress_total_ = 0;
 };

@@ -8,6 +8,7 @@
 #include "harness/errors.hpp"
 #include "harness/reporters/csv_format.hpp"
 #include "harness/reporters/csv_reporter.hpp"
+#include "harness/text.hpp"
 
 namespace {
 
@@ -47,9 +48,9 @@ std::string temp_path() { return "/tmp/parbench-csv-test-" + std::to_string(getp
 TEST(CsvFormat, EscapeAndSplitRoundTrip) {
   const std::vector<std::string> fields{"plain", "with,comma", "with \"quotes\"", "",
                                         "both, \"x\""};
-  std::string line;
-  for (const auto& f : fields) line += (line.empty() ? "" : ",") + csv_escape(f);
-  EXPECT_EQ(csv_split(line), fields);
+  std::vector<std::string> escaped;
+  for (const auto& f : fields) escaped.push_back(csv_escape(f));
+  EXPECT_EQ(csv_split(join(escaped, ",")), fields);
 }
 
 TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {

@@ -75,6 +75,8 @@ void JsonReporter::report(const ConfigResult& result) {
   optional_value(json_, result.speedup);
   json_.key("efficiency");
   optional_value(json_, result.efficiency);
+  json_.key("speedup_with_setup");
+  optional_value(json_, result.speedup_with_setup);
   json_.key("imbalance").value(result.imbalance);
   json_.key("valid").value(result.valid).key("error").value(result.error);
   json_.key("worker_hosts").value(first.worker_hosts);
