@@ -34,7 +34,7 @@ std::string read_line(const fs::path& path) {
   return line;
 }
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\"");
   const auto e = s.find_last_not_of(" \t\"");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -89,7 +89,7 @@ std::string read_turbo() {
   return "unknown";
 }
 
-std::string or_unknown(std::string s) { return s.empty() ? "unknown" : s; }
+std::string or_unknown(const std::string& s) { return s.empty() ? "unknown" : s; }
 
 }  // namespace
 

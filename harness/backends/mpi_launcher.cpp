@@ -36,7 +36,7 @@ std::string find_mpirun() {
   std::string dirs = path == nullptr ? "/usr/bin:/bin" : path;
   for (std::size_t start = 0; start <= dirs.size();) {
     const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const std::string candidate = dirs.substr(start, end - start) + "/mpirun";
+    std::string candidate = dirs.substr(start, end - start) + "/mpirun";
     if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
     start = end + 1;
   }

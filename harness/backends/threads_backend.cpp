@@ -26,7 +26,7 @@ class ThreadsBackend final : public Backend {
     const std::uint64_t first = generation_.load();
     for (int i = 0; i < workers; ++i) {
       threads_.emplace_back(
-          [this, i, first](std::stop_token stop) { worker_loop(stop, i, first); });
+          [this, i, first](const std::stop_token& stop) { worker_loop(stop, i, first); });
     }
   }
 
