@@ -53,7 +53,7 @@ void BM_EmptyDispatch(benchmark::State& state, const std::string& backend) {
   const int workers = static_cast<int>(state.range(0));
   const EmptyJob job(static_cast<std::uint64_t>(workers));
   auto b = backends::find_backend(backend)->make();
-  b->start(job, workers);
+  b->start(job, workers, Schedule{});
   for (auto _ : state) benchmark::DoNotOptimize(b->run().result);
   b->stop();
 }
@@ -63,7 +63,7 @@ void BM_BackendSetup(benchmark::State& state, const std::string& backend) {
   const EmptyJob job(static_cast<std::uint64_t>(workers));
   for (auto _ : state) {
     auto b = backends::find_backend(backend)->make();
-    b->start(job, workers);
+    b->start(job, workers, Schedule{});
     b->stop();
   }
 }

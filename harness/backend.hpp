@@ -11,6 +11,10 @@
 #include "harness/workload.hpp"
 
 namespace parbench {
+struct Schedule;
+}
+
+namespace parbench {
 
 // What one worker did during one repetition (load balance).
 struct WorkerReport {
@@ -32,9 +36,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
 
-  // Starts `workers` workers bound to `work` for the life of the configuration (pool, fork, arena,
-  // MPI). The runner times this as the setup cost. Throws on failure.
-  virtual void start(const Workload& work, int workers) = 0;
+  // Starts `workers` workers bound to `work` and handing out items by `schedule`, for the life of
+  // the configuration (pool, fork, arena, MPI). The runner times this as the setup cost. Throws on
+  // failure.
+  virtual void start(const Workload& work, int workers, const Schedule& schedule) = 0;
   // One repetition over the whole workload. Throws WorkerFailure when a worker dies or fails.
   virtual RunOutput run() = 0;
   // Stops and reaps the workers. Safe to call after a failure and more than once.

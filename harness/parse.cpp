@@ -28,7 +28,8 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
-std::uint64_t parse_count(std::string_view text, std::string_view option) {
+std::uint64_t parse_integer(std::string_view text, std::string_view option, std::uint64_t min,
+                            std::uint64_t max) {
   // Exact integer arithmetic on mantissa digits and exponent: no rounding through double.
   std::string_view mantissa = text;
   int exponent = 0;
@@ -51,13 +52,18 @@ std::uint64_t parse_count(std::string_view text, std::string_view option) {
     ++exponent;
   }
   const auto first = digits.find_first_not_of('0');
-  if (first == std::string::npos) bad_count(text, option, "zero");
-  digits = digits.substr(first) + std::string(static_cast<std::size_t>(exponent), '0');
-  if (digits.size() > 19) bad_count(text, option, "too large");
+  digits = first == std::string::npos
+               ? "0"
+               : digits.substr(first) + std::string(static_cast<std::size_t>(exponent), '0');
   std::uint64_t value = 0;
-  std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (value > kMaxCount) bad_count(text, option, "too large");
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || value > max) bad_count(text, option, fmt::format("more than {}", max));
+  if (value < min) bad_count(text, option, fmt::format("less than {}", min));
   return value;
+}
+
+std::uint64_t parse_count(std::string_view text, std::string_view option) {
+  return parse_integer(text, option, 1, kMaxCount);
 }
 
 std::uint64_t parse_u64(std::string_view text, std::string_view option) {

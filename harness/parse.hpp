@@ -11,6 +11,9 @@ namespace parbench {
 // A positive integer written as digits or in scientific notation: "100000000", "1e8", "2.5e9".
 // Rejects fractions ("1.5"), signs, other text and values over 2^63.
 std::uint64_t parse_count(std::string_view text, std::string_view option);
+// The same notation for any value in [min, max], zero included.
+std::uint64_t parse_integer(std::string_view text, std::string_view option, std::uint64_t min,
+                            std::uint64_t max);
 
 // Worker counts: a list of items, each "N", "auto" (the usable hardware threads) or a range
 // "lo:hi[:step]" whose step is "+k" (the default, k = 1), "k" or "*k" (geometric), hi may be

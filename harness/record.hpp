@@ -17,6 +17,8 @@ struct RunRecord {
   std::string kernel;
   std::string backend;
   std::string ipc = "none";
+  std::string schedule = "static";
+  std::uint64_t chunk = 0;  // items per chunk; 0 where the schedule has no chunks (static, auto)
   int workers = 1;
   int nodes = 1;
   std::uint64_t size = 0;

@@ -8,6 +8,7 @@
 
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
+#include "harness/text.hpp"
 
 namespace parbench {
 namespace {
@@ -27,10 +28,13 @@ class Progress {
   bool enabled_;
 };
 
-RunRecord describe(const Workload& work, const backends::BackendEntry& entry, int workers) {
+RunRecord describe(const Workload& work, const backends::BackendEntry& entry, int workers,
+                   const Schedule& schedule) {
   RunRecord r;
   r.kernel = work.kernel();
   r.backend = entry.name;
+  r.schedule = schedule.name();
+  r.chunk = schedule.chunk;
   r.workers = workers;
   r.size = work.size();
   r.params = work.params();
@@ -39,12 +43,32 @@ RunRecord describe(const Workload& work, const backends::BackendEntry& entry, in
 
 }  // namespace
 
+std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry) const {
+  if (entry.name == "serial") return {Schedule{ScheduleKind::kStatic, 0}};
+  std::vector<Schedule> list;
+  for (const ScheduleKind kind : plan_.schedules) {
+    if (std::find(entry.schedules.begin(), entry.schedules.end(), kind) == entry.schedules.end()) {
+      std::vector<std::string> names;
+      for (const ScheduleKind k : entry.schedules) names.push_back(schedule_name(k));
+      warn(fmt::format("skipping {} with schedule {}: it supports {}", entry.name,
+                       schedule_name(kind), join(names, ", ")));
+      continue;
+    }
+    if (kind == ScheduleKind::kStatic || kind == ScheduleKind::kAuto) {
+      list.push_back({kind, 0});
+      continue;
+    }
+    for (const std::uint64_t chunk : plan_.chunks) list.push_back({kind, chunk});
+  }
+  return list;
+}
+
 std::vector<RunRecord> Runner::measure(const Workload& work, const backends::BackendEntry& entry,
-                                       int workers, bool& reports) {
-  const RunRecord base = describe(work, entry, workers);
+                                       int workers, const Schedule& schedule, bool& reports) {
+  const RunRecord base = describe(work, entry, workers, schedule);
   if (entry.relaunch) {
     try {
-      if (auto records = entry.relaunch({work, workers, plan_.warmup, plan_.repeat}))
+      if (auto records = entry.relaunch({work, workers, schedule, plan_.warmup, plan_.repeat}))
         return *records;
     } catch (const WorkerFailure& e) {
       RunRecord failed = base;
@@ -54,8 +78,9 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
   }
 
   Progress progress;
-  const std::string label = fmt::format("[{}/{}] {} {} workers={}", progress_index_,
-                                        progress_total_, work.kernel(), entry.name, workers);
+  const std::string label =
+      fmt::format("[{}/{}] {} {} {} workers={}", progress_index_, progress_total_, work.kernel(),
+                  entry.name, schedule.name(), workers);
   std::vector<RunRecord> records;
   const std::unique_ptr<Backend> backend = entry.make();
   double setup_s = 0.0;
@@ -63,7 +88,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
   try {
     progress.show(label + ": setting up");
     const double t0 = monotonic_s();
-    backend->start(work, workers);
+    backend->start(work, workers, schedule);
     setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
     reports = backend->reports();
 
@@ -148,7 +173,9 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
     result.throughput = static_cast<double>(work.size()) / result.wall.median;
     const RunRecord& first = records.front();
     std::optional<Baseline> baseline = serial_;
-    if (!baseline && one_worker_.contains(first.backend)) baseline = one_worker_.at(first.backend);
+    const std::string key =
+        first.backend + "/" + first.schedule + "/" + std::to_string(first.chunk);
+    if (!baseline && one_worker_.contains(key)) baseline = one_worker_.at(key);
     if (baseline) {
       result.speedup = baseline->median_s / result.wall.median;
       result.efficiency = *result.speedup / first.workers;
@@ -168,44 +195,53 @@ int Runner::run(const RunContext& context) {
   for (auto* r : reporters_) r->begin(context);
   int failures = 0;
   progress_total_ = 0;
+  std::vector<std::vector<Schedule>> schedules;  // per backend
   for (const auto* entry : plan_.backends) {
-    progress_total_ += static_cast<int>(plan_.workloads.size() *
+    schedules.push_back(schedules_for(*entry));
+    progress_total_ += static_cast<int>(plan_.workloads.size() * schedules.back().size() *
                                         (entry->name == "serial" ? 1 : plan_.workers.size()));
   }
   for (const auto& work : plan_.workloads) {
     serial_result_.reset();
     serial_.reset();
     one_worker_.clear();
-    for (const auto* entry : plan_.backends) {
+    for (std::size_t b = 0; b < plan_.backends.size(); ++b) {
+      const auto* entry = plan_.backends[b];
       // serial has one worker whatever the list says.
       const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
-      for (const int workers : counts) {
-        ++progress_index_;
-        if (workers > plan_.hardware_threads && entry->name != "serial") {
-          warn(
-              fmt::format("{} workers outnumber the {} hardware threads: {} at {} workers measures "
-                          "oversubscription",
-                          workers, plan_.hardware_threads, entry->name, workers));
+      for (const Schedule& schedule : schedules[b]) {
+        for (const int workers : counts) {
+          ++progress_index_;
+          if (workers > plan_.hardware_threads && entry->name != "serial" &&
+              schedule.name() == schedules[b].front().name() &&
+              schedule.chunk == schedules[b].front().chunk) {
+            warn(fmt::format(
+                "{} workers outnumber the {} hardware threads: {} at {} workers measures "
+                "oversubscription",
+                workers, plan_.hardware_threads, entry->name, workers));
+          }
+          bool reports = true;
+          std::vector<RunRecord> records = measure(*work, *entry, workers, schedule, reports);
+          if (!reports) continue;
+          ConfigResult result = aggregate(*work, std::move(records));
+          if (!result.valid) ++failures;
+          if (result.valid && entry->name == "serial") {
+            serial_result_ = result.first().result;
+            serial_ = Baseline{result.wall.median, result.first().setup_s};
+          }
+          if (result.valid && workers == 1) {
+            const std::string key =
+                entry->name + "/" + schedule.name() + "/" + std::to_string(schedule.chunk);
+            one_worker_[key] = Baseline{result.wall.median, result.first().setup_s};
+          }
+          if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
+            warn(fmt::format(
+                "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
+                "are too short (raise --samples or --repeat)",
+                work->kernel(), entry->name, workers, result.wall.mdape_pct));
+          }
+          for (auto* r : reporters_) r->report(result);
         }
-        bool reports = true;
-        std::vector<RunRecord> records = measure(*work, *entry, workers, reports);
-        if (!reports) continue;
-        ConfigResult result = aggregate(*work, std::move(records));
-        if (!result.valid) ++failures;
-        if (result.valid && entry->name == "serial") {
-          serial_result_ = result.first().result;
-          serial_ = Baseline{result.wall.median, result.first().setup_s};
-        }
-        if (result.valid && workers == 1) {
-          one_worker_[entry->name] = Baseline{result.wall.median, result.first().setup_s};
-        }
-        if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
-          warn(fmt::format(
-              "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
-              "are too short (raise --samples or --repeat)",
-              work->kernel(), entry->name, workers, result.wall.mdape_pct));
-        }
-        for (auto* r : reporters_) r->report(result);
       }
     }
   }

@@ -18,6 +18,8 @@ struct RunPlan {
   std::vector<std::shared_ptr<const Workload>> workloads;
   std::vector<const backends::BackendEntry*> backends;  // serial first when present
   std::vector<int> workers;
+  std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
+  std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;
   int repeat = 5;
   int hardware_threads = 1;
@@ -33,7 +35,10 @@ class Runner {
 
  private:
   std::vector<RunRecord> measure(const Workload& work, const backends::BackendEntry& entry,
-                                 int workers, bool& reports);
+                                 int workers, const Schedule& schedule, bool& reports);
+  // The schedules (with chunk sizes) that `entry` runs: serial once, chunkless kinds once, kinds
+  // the backend cannot do not at all.
+  std::vector<Schedule> schedules_for(const backends::BackendEntry& entry) const;
   void warn(const std::string& message) const;
   ConfigResult aggregate(const Workload& work, std::vector<RunRecord> records) const;
 
@@ -47,7 +52,7 @@ class Runner {
     double setup_s;
   };
   std::optional<Baseline> serial_;
-  std::map<std::string, Baseline> one_worker_;  // per backend
+  std::map<std::string, Baseline> one_worker_;  // per backend and schedule
   int progress_index_ = 0;
   int progress_total_ = 0;
 };

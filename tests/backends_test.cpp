@@ -21,7 +21,7 @@ std::vector<std::string> parallel_backends() {
 
 std::uint64_t run_once(const std::string& backend, const Workload& work, int workers) {
   auto b = backends::find_backend(backend)->make();
-  b->start(work, workers);
+  b->start(work, workers, Schedule{});
   const RunOutput out = b->run();
   b->stop();
   EXPECT_EQ(out.workers.size(), static_cast<std::size_t>(workers)) << backend;
@@ -46,7 +46,7 @@ TEST_P(EveryBackend, SameCountAsSerialForOneToFiveWorkers) {
 TEST_P(EveryBackend, PoolIsReusedAcrossRepetitions) {
   const test_workloads::PiCount work(200'000);
   auto b = backends::find_backend(GetParam())->make();
-  b->start(work, 3);
+  b->start(work, 3, Schedule{});
   const std::uint64_t first = b->run().result;
   for (int i = 0; i < 20; ++i) EXPECT_EQ(b->run().result, first);
   b->stop();
@@ -56,7 +56,7 @@ TEST_P(EveryBackend, PoolIsReusedAcrossRepetitions) {
 TEST_P(EveryBackend, AWorkerThatThrowsIsReportedAsAFailure) {
   const test_workloads::ThrowsOnItem work(1000, 900);
   auto b = backends::find_backend(GetParam())->make();
-  b->start(work, 2);
+  b->start(work, 2, Schedule{});
   if (GetParam() == "tbb") {
     // TBB propagates the exception itself, out of parallel_reduce.
     EXPECT_THROW(b->run(), std::runtime_error);

@@ -46,7 +46,7 @@ int segments_of_self() {
 TEST(ProcessesBackend, KilledWorkerIsReportedAtOnceAndNothingIsLeft) {
   const test_workloads::Sleepy work(30s);
   auto backend = backends::find_backend("processes")->make();
-  backend->start(work, 3);
+  backend->start(work, 3, Schedule{});
   EXPECT_EQ(segments_of_self(), 0) << "the segment's name should be gone once the workers have it";
   const auto workers = children_of_self();
   ASSERT_EQ(workers.size(), 3u);
@@ -84,7 +84,7 @@ TEST(ProcessesBackend, WorkerExitingWithACodeIsReported) {
   };
   const Exits work;
   auto backend = backends::find_backend("processes")->make();
-  backend->start(work, 2);
+  backend->start(work, 2, Schedule{});
   try {
     backend->run();
     FAIL();

@@ -46,8 +46,9 @@ void ensure_initialised() {
 
 class MpiBackend final : public Backend {
  public:
-  void start(const Workload& work, int workers) override {
+  void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
+    schedule_ = schedule;
     first_start_ = !started_before_;
     started_before_ = true;
     ensure_initialised();
@@ -64,13 +65,14 @@ class MpiBackend final : public Backend {
   }
 
   RunOutput run() override {
-    const Slice mine = static_block(work_->size(), static_cast<std::uint64_t>(size_),
-                                    static_cast<std::uint64_t>(rank_));
     check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
     const double cpu0 = process_cpu_s();
     const double t0 = MPI_Wtime();
-    const std::uint64_t partial = work_->run_slice(mine.begin, mine.end);
-    const double busy = MPI_Wtime() - t0;
+    const WorkerShare share =
+        run_share(*work_, schedule_, static_cast<std::uint64_t>(rank_),
+                  static_cast<std::uint64_t>(size_), [] { return std::optional<std::uint64_t>(); });
+    const std::uint64_t partial = share.value;
+    const double busy = share.report.busy_s;
     std::uint64_t result = 0;
     const MPI_Op op = work_->reduction() == Reduction::kSum ? MPI_SUM : min_nonzero_;
     check(MPI_Reduce(&partial, &result, 1, MPI_UINT64_T, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
@@ -84,7 +86,7 @@ class MpiBackend final : public Backend {
     MPI_Reduce(&cpu, &other_cpu, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     std::vector<double> busy_all(static_cast<std::size_t>(size_));
     std::vector<std::uint64_t> items_all(static_cast<std::size_t>(size_));
-    const std::uint64_t items = mine.size();
+    const std::uint64_t items = share.report.items;
     MPI_Gather(&busy, 1, MPI_DOUBLE, busy_all.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     MPI_Gather(&items, 1, MPI_UINT64_T, items_all.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
 
@@ -128,6 +130,7 @@ class MpiBackend final : public Backend {
   static inline bool started_before_ = false;
   bool first_start_ = false;
   const Workload* work_ = nullptr;
+  Schedule schedule_;
   int rank_ = 0;
   int size_ = 1;
   int nodes_ = 1;
@@ -177,6 +180,7 @@ BackendEntry mpi_backend() {
           .summary = "MPI ranks with static blocks and MPI_Reduce to rank 0",
           .make = [] { return std::unique_ptr<Backend>(new MpiBackend); },
           .availability = mpi_availability,
+          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic},
           .relaunch = relaunch_under_mpirun,
           .abort_job = abort_mpi_job};
 }

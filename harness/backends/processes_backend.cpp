@@ -11,16 +11,22 @@
 
 #include <fmt/format.h>
 #include <atomic>
+#include <boost/date_time/posix_time/posix_time_types.hpp>
+#include <boost/interprocess/ipc/message_queue.hpp>
 #include <boost/interprocess/sync/interprocess_semaphore.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <limits>
 #include <system_error>
+#include <thread>
 
 #include "harness/backends/registry.hpp"
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/partition.hpp"
 #include "ipc/child_process.hpp"
+#include "ipc/cleanup.hpp"
 #include "ipc/shared_segment.hpp"
 
 namespace parbench::backends {
@@ -28,11 +34,62 @@ namespace {
 
 namespace bip = boost::interprocess;
 
+constexpr std::uint64_t kPoisonPill = std::numeric_limits<std::uint64_t>::max();
+constexpr std::size_t kQueueCapacity = 1024;
+
+struct ResultMessage {
+  std::uint64_t worker;
+  std::uint64_t value;
+  std::uint64_t items;
+  double busy_s;
+  double cpu_s;
+};
+
+// A message_queue owned by the run: unique name, mode 0600, registered for cleanup, and unlinked as
+// soon as the workers that share it exist.
+class OwnedQueue {
+ public:
+  OwnedQueue(const char* what, std::size_t capacity, std::size_t message_size)
+      : name_(ipc::unique_ipc_name(what)),
+        registered_(register_name(name_)),
+        queue_(bip::create_only, name_.c_str(), capacity, message_size, owner_only()) {}
+  ~OwnedQueue() { unlink(); }
+  OwnedQueue(const OwnedQueue&) = delete;
+  OwnedQueue& operator=(const OwnedQueue&) = delete;
+  bip::message_queue& get() { return queue_; }
+  void unlink() noexcept {
+    if (!registered_) return;
+    bip::message_queue::remove(name_.c_str());
+    ipc::unregister_path("/" + name_);
+    registered_ = false;
+  }
+
+ private:
+  static bool register_name(const std::string& name) {
+    ipc::register_path("/" + name, ipc::PathKind::kSharedMemory);
+    return true;
+  }
+  static bip::permissions owner_only() {
+    bip::permissions perm;
+    perm.set_permissions(0600);
+    return perm;
+  }
+  std::string name_;
+  bool registered_;
+  bip::message_queue queue_;
+};
+
+struct Control {
+  std::atomic<std::uint64_t> next_chunk{0};  // the dynamic schedule's shared counter
+};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free,
+              "the counter must work across processes");
+
 struct JobSlot {
   bip::interprocess_semaphore go{0};
   std::atomic<bool> quit{false};
-  Slice slice;
   std::uint64_t value = 0;
+  std::uint64_t items = 0;
   double busy_s = 0.0;
   double cpu_s = 0.0;
   bool failed = false;
@@ -43,28 +100,41 @@ class ProcessesBackend final : public Backend {
  public:
   ~ProcessesBackend() override { stop(); }
 
-  void start(const Workload& work, int workers) override {
+  void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
+    schedule_ = schedule;
     const auto n = static_cast<std::size_t>(workers);
-    segment_ = std::make_unique<ipc::SharedSegment>(n * sizeof(JobSlot) + 1024);
+    segment_ = std::make_unique<ipc::SharedSegment>(n * sizeof(JobSlot) + sizeof(Control) + 1024);
     slots_ = segment_->construct_array<JobSlot>("jobs", n);
+    control_ = segment_->construct_array<Control>("control", 1);
+    if (schedule.kind == ScheduleKind::kQueue) {
+      jobs_ = std::make_unique<OwnedQueue>("jobs", kQueueCapacity, sizeof(std::uint64_t));
+      results_ = std::make_unique<OwnedQueue>("results", n, sizeof(ResultMessage));
+    }
     done_fd_ = eventfd(0, EFD_CLOEXEC);
     if (done_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+    worker_count_ = n;
     for (std::size_t i = 0; i < n; ++i) {
       children_.push_back(ipc::ChildProcess::fork_running([this, i] { return worker_main(i); }));
     }
-    segment_->unlink();  // the workers have the mapping now; nothing can be left in /dev/shm
+    // The workers have the mappings now; nothing can be left in /dev/shm.
+    segment_->unlink();
+    if (jobs_) jobs_->unlink();
+    if (results_) results_->unlink();
   }
 
   RunOutput run() override {
     const std::size_t n = children_.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      slots_[i].slice = static_block(work_->size(), n, i);
-      slots_[i].go.post();
-    }
+    control_->next_chunk.store(0);
+    for (std::size_t i = 0; i < n; ++i) slots_[i].go.post();
     broken_ = true;  // until every worker has answered
-    wait_for_workers(n);
+    {
+      std::jthread feeder;
+      if (jobs_) feeder = std::jthread([this, n](const std::stop_token& stop) { feed(n, stop); });
+      wait_for_workers(n);
+    }
     broken_ = false;
+    if (results_) collect_results(n);
 
     RunOutput out;
     out.result = reduction_identity(work_->reduction());
@@ -75,7 +145,7 @@ class ProcessesBackend final : public Backend {
                                         static_cast<const char*>(slot.error)));
       }
       out.result = fold(work_->reduction(), out.result, slot.value);
-      out.workers.push_back({slot.busy_s, slot.slice.size()});
+      out.workers.push_back({slot.busy_s, slot.items});
       out.outside_cpu_s += slot.cpu_s;
     }
     return out;
@@ -97,6 +167,8 @@ class ProcessesBackend final : public Backend {
     }
     broken_ = false;
     children_.clear();
+    jobs_.reset();
+    results_.reset();
     if (done_fd_ >= 0) close(done_fd_);
     done_fd_ = -1;
     segment_.reset();
@@ -106,21 +178,82 @@ class ProcessesBackend final : public Backend {
  private:
   int worker_main(std::size_t index) {
     JobSlot& slot = slots_[index];
+    const std::uint64_t chunks = chunk_count(work_->size(), schedule_.chunk);
+    auto claim = [&]() -> std::optional<std::uint64_t> {
+      if (jobs_) {
+        std::uint64_t c = 0;
+        bip::message_queue::size_type received = 0;
+        unsigned priority = 0;
+        jobs_->get().receive(&c, sizeof c, received, priority);
+        return c == kPoisonPill ? std::nullopt : std::optional(c);
+      }
+      const std::uint64_t c = control_->next_chunk.fetch_add(1, std::memory_order_relaxed);
+      return c < chunks ? std::optional(c) : std::nullopt;
+    };
     for (;;) {
       slot.go.wait();
       if (slot.quit.load()) return 0;
       const double cpu0 = process_cpu_s();
-      const double t0 = monotonic_s();
+      WorkerShare share;
       try {
-        slot.value = work_->run_slice(slot.slice.begin, slot.slice.end);
+        share = run_share(*work_, schedule_, index, worker_count_, claim);
       } catch (const std::exception& e) {
         slot.failed = true;
         std::strncpy(slot.error, e.what(), sizeof(slot.error) - 1);
+        if (jobs_) {
+          while (claim()) {  // drain to this worker's pill, or the feeder would wait for it forever
+          }
+        }
       }
-      slot.busy_s = monotonic_s() - t0;
-      slot.cpu_s = process_cpu_s() - cpu0;
+      const double cpu = process_cpu_s() - cpu0;
+      if (results_) {
+        const ResultMessage m{index, share.value, share.report.items, share.report.busy_s, cpu};
+        results_->get().send(&m, sizeof m, 0);
+      } else {
+        slot.value = share.value;
+        slot.items = share.report.items;
+        slot.busy_s = share.report.busy_s;
+        slot.cpu_s = cpu;
+      }
       const std::uint64_t one = 1;
       if (write(done_fd_, &one, sizeof one) != sizeof one) return 3;
+    }
+  }
+
+  // The feeder: every chunk index, then one pill per worker. Sends time out now and then so that
+  // the feeder notices when the run was abandoned (a worker died) instead of blocking on a full
+  // queue.
+  void feed(std::size_t workers, const std::stop_token& stop) {
+    const std::uint64_t chunks = chunk_count(work_->size(), schedule_.chunk);
+    auto send = [&](std::uint64_t message) {
+      while (!stop.stop_requested()) {
+        const auto deadline = boost::posix_time::microsec_clock::universal_time() +
+                              boost::posix_time::milliseconds(50);
+        if (jobs_->get().timed_send(&message, sizeof message, 0, deadline)) return true;
+      }
+      return false;
+    };
+    for (std::uint64_t c = 0; c < chunks; ++c) {
+      if (!send(c)) return;
+    }
+    for (std::size_t w = 0; w < workers; ++w) {
+      if (!send(kPoisonPill)) return;
+    }
+  }
+
+  void collect_results(std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k) {
+      ResultMessage m{};
+      bip::message_queue::size_type received = 0;
+      unsigned priority = 0;
+      if (!results_->get().try_receive(&m, sizeof m, received, priority)) {
+        throw WorkerFailure("a worker rang without sending its result");
+      }
+      JobSlot& slot = slots_[m.worker];
+      slot.value = m.value;
+      slot.items = m.items;
+      slot.busy_s = m.busy_s;
+      slot.cpu_s = m.cpu_s;
     }
   }
 
@@ -149,8 +282,13 @@ class ProcessesBackend final : public Backend {
   }
 
   const Workload* work_ = nullptr;
+  Schedule schedule_;
+  std::size_t worker_count_ = 0;
   std::unique_ptr<ipc::SharedSegment> segment_;
   JobSlot* slots_ = nullptr;
+  Control* control_ = nullptr;
+  std::unique_ptr<OwnedQueue> jobs_;
+  std::unique_ptr<OwnedQueue> results_;
   int done_fd_ = -1;
   bool broken_ = false;
   std::vector<ipc::ChildProcess> children_;
@@ -162,10 +300,9 @@ BackendEntry processes_backend() {
   return {.name = "processes",
           .summary = "a pool of fork()ed workers fed through shared memory",
           .make = [] { return std::unique_ptr<Backend>(new ProcessesBackend); },
-          .availability =
-              [] {
-                return Availability{true, ""};
-              }};
+          .availability = always_available,
+          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
+                        ScheduleKind::kQueue}};
 }
 
 }  // namespace parbench::backends

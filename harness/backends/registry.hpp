@@ -10,6 +10,7 @@
 
 #include "harness/backend.hpp"
 #include "harness/record.hpp"
+#include "harness/schedule.hpp"
 
 namespace parbench::backends {
 
@@ -23,15 +24,21 @@ struct Availability {
 struct LaunchRequest {
   const Workload& work;
   int workers;
+  const Schedule& schedule;
   int warmup;
   int repeat;
 };
+
+// For backends that need nothing beyond this build.
+inline Availability always_available() { return {true, ""}; }
 
 struct BackendEntry {
   std::string name;
   std::string summary;
   std::function<std::unique_ptr<Backend>()> make;
   std::function<Availability()> availability;
+  // The schedules this backend can hand work out by.
+  std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   // Set by backends that must be started by a launcher (mpirun) when parbench was not: it runs the
   // configuration in launched processes and returns their records, or nullopt when this process is
   // already one of them and the runner should drive the backend here.

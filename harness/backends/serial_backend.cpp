@@ -8,7 +8,9 @@ namespace {
 
 class SerialBackend final : public Backend {
  public:
-  void start(const Workload& work, int /*workers*/) override { work_ = &work; }
+  void start(const Workload& work, int /*workers*/, const Schedule& /*schedule*/) override {
+    work_ = &work;
+  }
 
   RunOutput run() override {
     const double t0 = monotonic_s();
@@ -30,10 +32,10 @@ BackendEntry serial_backend() {
   return {.name = "serial",
           .summary = "the kernel over the whole range in one thread",
           .make = [] { return std::unique_ptr<Backend>(new SerialBackend); },
-          .availability =
-              [] {
-                return Availability{true, ""};
-              }};
+          .availability = always_available,
+          // One worker takes everything, whatever the schedule says.
+          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
+                        ScheduleKind::kQueue, ScheduleKind::kAuto}};
 }
 
 }  // namespace parbench::backends

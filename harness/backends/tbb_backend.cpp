@@ -2,6 +2,7 @@
 // included). A global_control lifts TBB's default cap at the hardware threads, so that
 // oversubscribed configurations really get the threads they ask for.
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
@@ -9,7 +10,9 @@
 #include <oneapi/tbb/version.h>
 
 #include <fmt/format.h>
+#include <limits>
 #include <memory>
+#include <thread>
 
 #include "harness/backends/registry.hpp"
 #include "harness/clock.hpp"
@@ -19,8 +22,9 @@ namespace {
 
 class TbbBackend final : public Backend {
  public:
-  void start(const Workload& work, int workers) override {
+  void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
+    schedule_ = schedule;
     const auto n = static_cast<std::size_t>(workers);
     control_ =
         std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, n);
@@ -32,23 +36,26 @@ class TbbBackend final : public Backend {
 
   RunOutput run() override {
     for (auto& b : busy_) b = {};
-    const Reduction r = work_->reduction();
-    // Slices large enough that the vectorised kernel dominates each task, small enough to balance.
-    const std::uint64_t grain = std::max<std::uint64_t>(4096, work_->size() / (busy_.size() * 64));
     std::uint64_t result = 0;
     arena_->execute([&] {
-      result = tbb::parallel_reduce(
-          tbb::blocked_range<std::uint64_t>(0, work_->size(), grain), reduction_identity(r),
-          [&](const tbb::blocked_range<std::uint64_t>& range, std::uint64_t acc) {
-            const double t0 = monotonic_s();
-            const std::uint64_t partial = work_->run_slice(range.begin(), range.end());
-            auto& mine =
-                busy_[static_cast<std::size_t>(tbb::this_task_arena::current_thread_index())];
-            mine.busy_s += monotonic_s() - t0;
-            mine.items += range.size();
-            return fold(r, acc, partial);
-          },
-          [r](std::uint64_t a, std::uint64_t b) { return fold(r, a, b); });
+      switch (schedule_.kind) {
+        case ScheduleKind::kStatic:
+          result = reduce(std::max<std::uint64_t>(1, work_->size() / busy_.size()),
+                          tbb::static_partitioner());
+          break;
+        case ScheduleKind::kDynamic:
+          result = reduce(schedule_.chunk, tbb::simple_partitioner());
+          break;
+        case ScheduleKind::kAuto:
+          // Slices large enough that the kernel dominates each task, small enough to balance.
+          result = reduce(std::max<std::uint64_t>(4096, work_->size() / (busy_.size() * 64)),
+                          tbb::auto_partitioner());
+          break;
+        case ScheduleKind::kCyclic:
+        case ScheduleKind::kQueue:
+          result = one_task_per_worker();
+          break;
+      }
     });
     RunOutput out;
     out.result = result;
@@ -62,11 +69,61 @@ class TbbBackend final : public Backend {
   }
 
  private:
+  // parallel_reduce over the items with the given grain and partitioner.
+  template <typename Partitioner>
+  std::uint64_t reduce(std::uint64_t grain, Partitioner partitioner) {
+    const Reduction r = work_->reduction();
+    return tbb::parallel_reduce(
+        tbb::blocked_range<std::uint64_t>(0, work_->size(), grain), reduction_identity(r),
+        [&](const tbb::blocked_range<std::uint64_t>& range, std::uint64_t acc) {
+          const double t0 = monotonic_s();
+          const std::uint64_t partial = work_->run_slice(range.begin(), range.end());
+          auto& mine =
+              busy_[static_cast<std::size_t>(tbb::this_task_arena::current_thread_index())];
+          mine.busy_s += monotonic_s() - t0;
+          mine.items += range.size();
+          return fold(r, acc, partial);
+        },
+        [r](std::uint64_t a, std::uint64_t b) { return fold(r, a, b); }, partitioner);
+  }
+
+  // Cyclic and queue: one task per worker running the shared worker loop; for the queue, a feeder
+  // thread outside the arena fills a concurrent_bounded_queue alongside.
+  std::uint64_t one_task_per_worker() {
+    constexpr std::uint64_t kPill = std::numeric_limits<std::uint64_t>::max();
+    const std::uint64_t workers = busy_.size();
+    tbb::concurrent_bounded_queue<std::uint64_t> queue;
+    queue.set_capacity(1024);
+    std::jthread feeder;
+    if (schedule_.kind == ScheduleKind::kQueue) {
+      feeder = std::jthread([&] {
+        for (std::uint64_t c = 0; c < chunk_count(work_->size(), schedule_.chunk); ++c)
+          queue.push(c);
+        for (std::uint64_t w = 0; w < workers; ++w) queue.push(kPill);
+      });
+    }
+    std::vector<WorkerShare> shares(workers);
+    tbb::parallel_for(std::uint64_t{0}, workers, [&](std::uint64_t w) {
+      shares[w] = run_share(*work_, schedule_, w, workers, [&]() -> std::optional<std::uint64_t> {
+        std::uint64_t c = 0;
+        queue.pop(c);
+        return c == kPill ? std::nullopt : std::optional(c);
+      });
+    });
+    std::uint64_t result = reduction_identity(work_->reduction());
+    for (std::uint64_t w = 0; w < workers; ++w) {
+      result = fold(work_->reduction(), result, shares[w].value);
+      busy_[w] = {shares[w].report.busy_s, shares[w].report.items};
+    }
+    return result;
+  }
+
   struct alignas(64) Busy {  // one cache line per thread: each slot is written by one thread only
     double busy_s = 0.0;
     std::uint64_t items = 0;
   };
   const Workload* work_ = nullptr;
+  Schedule schedule_;
   std::unique_ptr<tbb::global_control> control_;
   std::unique_ptr<tbb::task_arena> arena_;
   std::vector<Busy> busy_;
@@ -81,7 +138,9 @@ BackendEntry tbb_backend() {
           .availability =
               [] {
                 return Availability{true, fmt::format("oneTBB {}", TBB_runtime_version())};
-              }};
+              },
+          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
+                        ScheduleKind::kQueue, ScheduleKind::kAuto}};
 }
 
 }  // namespace parbench::backends

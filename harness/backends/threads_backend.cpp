@@ -1,26 +1,31 @@
 // threads: a pool of std::jthread workers, started once per configuration. Each repetition wakes
 // them through an atomic generation counter (C++20 wait/notify, a futex underneath) and waits for
-// the last one to finish.
+// the last one to finish. Dynamic chunks come from a std::atomic counter; queued chunks from a
+// bounded queue that the calling thread fills while the workers drain it.
 #include <atomic>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 
 #include "harness/backends/registry.hpp"
-#include "harness/clock.hpp"
 #include "harness/errors.hpp"
-#include "harness/partition.hpp"
+#include "ipc/bounded_queue.hpp"
 
 namespace parbench::backends {
 namespace {
+
+constexpr std::uint64_t kPoisonPill = std::numeric_limits<std::uint64_t>::max();
+constexpr std::size_t kQueueCapacity = 1024;
 
 class ThreadsBackend final : public Backend {
  public:
   ~ThreadsBackend() override { stop(); }
 
-  void start(const Workload& work, int workers) override {
+  void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
-    partials_.assign(static_cast<std::size_t>(workers), {});
+    schedule_ = schedule;
+    shares_.assign(static_cast<std::size_t>(workers), {});
     // Each worker starts from the generation read here; reading it inside the thread could miss the
     // first run() and sleep through it.
     const std::uint64_t first = generation_.load();
@@ -32,17 +37,19 @@ class ThreadsBackend final : public Backend {
 
   RunOutput run() override {
     const auto n = static_cast<int>(threads_.size());
+    next_chunk_.store(0);
     remaining_.store(n);
     generation_.fetch_add(1);
     generation_.notify_all();
+    if (schedule_.kind == ScheduleKind::kQueue) feed_queue(static_cast<std::uint64_t>(n));
     for (int left = remaining_.load(); left != 0; left = remaining_.load()) remaining_.wait(left);
     if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 
     RunOutput out;
     out.result = reduction_identity(work_->reduction());
-    for (const auto& p : partials_) {
-      out.result = fold(work_->reduction(), out.result, p.value);
-      out.workers.push_back(p.report);
+    for (const auto& s : shares_) {
+      out.result = fold(work_->reduction(), out.result, s.share.value);
+      out.workers.push_back(s.share.report);
     }
     return out;
   }
@@ -55,36 +62,58 @@ class ThreadsBackend final : public Backend {
   }
 
  private:
-  struct alignas(64) Partial {  // one cache line each: workers never share a line
-    std::uint64_t value = 0;
-    WorkerReport report;
+  struct alignas(64) PaddedShare {  // one cache line each: workers never share a line
+    WorkerShare share;
   };
 
+  // The book's asynchronous feeder: every chunk, then one poison pill per worker.
+  void feed_queue(std::uint64_t workers) {
+    const std::uint64_t chunks = chunk_count(work_->size(), schedule_.chunk);
+    for (std::uint64_t c = 0; c < chunks; ++c) queue_.push(c);
+    for (std::uint64_t w = 0; w < workers; ++w) queue_.push(kPoisonPill);
+  }
+
+  std::optional<std::uint64_t> claim() {
+    if (schedule_.kind == ScheduleKind::kQueue) {
+      const std::uint64_t c = queue_.pop();
+      return c == kPoisonPill ? std::nullopt : std::optional(c);
+    }
+    const std::uint64_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
+    return c < chunk_count(work_->size(), schedule_.chunk) ? std::optional(c) : std::nullopt;
+  }
+
   void worker_loop(const std::stop_token& stop, int index, std::uint64_t seen) {
+    const auto workers = static_cast<std::uint64_t>(shares_.size());
     for (;;) {
       generation_.wait(seen);
       seen = generation_.load();
       if (stop.stop_requested()) return;
-      const Slice slice =
-          static_block(work_->size(), partials_.size(), static_cast<unsigned>(index));
-      auto& partial = partials_[static_cast<std::size_t>(index)];
       try {
-        const double t0 = monotonic_s();
-        partial.value = work_->run_slice(slice.begin, slice.end);
-        partial.report = {monotonic_s() - t0, slice.size()};
+        shares_[static_cast<std::size_t>(index)].share =
+            run_share(*work_, schedule_, static_cast<std::uint64_t>(index), workers,
+                      [this] { return claim(); });
       } catch (...) {
         std::lock_guard lock(failure_mutex_);
         failure_ = std::current_exception();
+        // A queue worker that stops early must still drain to its pill, or the feeder blocks
+        // forever.
+        if (schedule_.kind == ScheduleKind::kQueue) {
+          while (queue_.pop() != kPoisonPill) {
+          }
+        }
       }
       if (remaining_.fetch_sub(1) == 1) remaining_.notify_one();
     }
   }
 
   const Workload* work_ = nullptr;
-  std::vector<Partial> partials_;
+  Schedule schedule_;
+  std::vector<PaddedShare> shares_;
   std::vector<std::jthread> threads_;
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<int> remaining_{0};
+  std::atomic<std::uint64_t> next_chunk_{0};
+  ipc::BoundedQueue<std::uint64_t> queue_{kQueueCapacity};
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
 };
@@ -93,12 +122,11 @@ class ThreadsBackend final : public Backend {
 
 BackendEntry threads_backend() {
   return {.name = "threads",
-          .summary = "a pool of std::jthread workers, one contiguous block each",
+          .summary = "a pool of std::jthread workers",
           .make = [] { return std::unique_ptr<Backend>(new ThreadsBackend); },
-          .availability =
-              [] {
-                return Availability{true, ""};
-              }};
+          .availability = always_available,
+          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
+                        ScheduleKind::kQueue}};
 }
 
 }  // namespace parbench::backends

@@ -29,6 +29,8 @@ struct RunOptions {
   std::vector<std::string> kernels{"pi"};
   std::vector<std::string> backends;  // empty: every backend that can run here
   std::vector<std::string> workers{"1:auto:*2", "auto"};
+  std::vector<std::string> schedules{"static"};
+  std::vector<std::string> chunks{"1000"};
   std::string warmup = "1";
   std::string repeat = "5";
   std::string csv;
@@ -126,6 +128,11 @@ void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const F
   for (const int w : plan.workers) counts.push_back(std::to_string(w));
   fmt::print(out, "  backends   = {}\n  workers    = {} (hardware threads: {})\n",
              join(names, ", "), join(counts, ", "), m.usable_cpus);
+  std::vector<std::string> schedules;
+  for (const auto kind : plan.schedules) schedules.push_back(schedule_name(kind));
+  std::vector<std::string> chunks;
+  for (const auto chunk : plan.chunks) chunks.push_back(std::to_string(chunk));
+  fmt::print(out, "  schedules  = {} (chunks: {})\n", join(schedules, ", "), join(chunks, ", "));
   fmt::print(out, "  warmup     = {}\n  repeat     = {}\n", plan.warmup, plan.repeat);
   fmt::print(out, "  csv        = {}\n  json       = {}\n", o.csv.empty() ? "(none)" : o.csv,
              o.json.empty() ? "(none)" : o.json);
@@ -142,6 +149,16 @@ int run(const RunOptions& o) {
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
   plan.workers = parse_workers(o.workers, machine.usable_cpus);
+  plan.schedules.clear();
+  for (const auto& name : o.schedules) {
+    const auto kind = schedule_from_name(name);
+    if (!kind)
+      throw UsageError(
+          fmt::format("unknown schedule '{}' (known: static, cyclic, dynamic, queue, auto)", name));
+    plan.schedules.push_back(*kind);
+  }
+  plan.chunks.clear();
+  for (const auto& chunk : o.chunks) plan.chunks.push_back(parse_count(chunk, "--chunk"));
   plan.quiet = !o.records_out.empty() || launch_rank() != 0;
   if (inside_mpi_launch()) {
     const int ranks = launch_size();
@@ -191,6 +208,14 @@ void setup_run_command(CLI::App& app, int& exit_code) {
       ->delimiter(',');
   cmd->add_option("--workers", options->workers,
                   "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--schedule", options->schedules,
+                  "How items reach workers, a list of static, cyclic, dynamic, queue, auto (tbb)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--chunk", options->chunks,
+                  "Items per chunk for cyclic, dynamic and queue, a list")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--warmup", options->warmup, "Untimed runs before the timed ones")

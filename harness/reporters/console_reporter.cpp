@@ -7,7 +7,8 @@ namespace parbench {
 namespace {
 
 constexpr const char* kRowFormat =
-    "{:<8} {:<10} {:<6} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>8} {:>6}  "
+    "{:<8} {:<10} {:<6} {:<13} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>8} "
+    "{:>6}  "
     "{}\n";
 
 std::string rate(double per_second) {
@@ -30,9 +31,9 @@ void ConsoleReporter::begin(const RunContext& context) {
 
 void ConsoleReporter::report(const ConfigResult& result) {
   if (!header_done_) {
-    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", "workers", "median_s", "spread",
-               "min_s", "max_s", "setup_s", "throughput", "speedup", "eff", "su+setup", "imbal",
-               "result");
+    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", "schedule", "workers", "median_s",
+               "spread", "min_s", "max_s", "setup_s", "throughput", "speedup", "eff", "su+setup",
+               "imbal", "result");
     header_done_ = true;
   }
   ++configurations_;
@@ -41,7 +42,9 @@ void ConsoleReporter::report(const ConfigResult& result) {
   if (result.valid && !r.params.empty()) verdict = "ok (" + r.params + ")";
   if (!result.valid) ++failures_;
   const bool timed = result.wall.count > 0;
-  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, r.workers,
+  const std::string schedule =
+      r.chunk == 0 ? r.schedule : fmt::format("{}/{}", r.schedule, r.chunk);
+  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, schedule, r.workers,
              timed ? fmt::format("{:.4f}", result.wall.median) : "-",
              timed ? fmt::format("{:.1f}%", result.wall.mdape_pct) : "-",
              timed ? fmt::format("{:.4f}", result.wall.min) : "-",

@@ -86,6 +86,8 @@ const std::vector<Column>& columns() {
       PB_TEXT(kernel),
       PB_TEXT(backend),
       PB_TEXT(ipc),
+      PB_TEXT(schedule),
+      PB_NUMBER(chunk, to_u64),
       PB_NUMBER(workers, to_int),
       PB_NUMBER(nodes, to_int),
       PB_NUMBER(size, to_u64),

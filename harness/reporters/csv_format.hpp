@@ -11,7 +11,7 @@
 namespace parbench {
 
 // Bump whenever a column is added, removed, renamed or changes meaning.
-inline constexpr int kCsvSchemaVersion = 1;
+inline constexpr int kCsvSchemaVersion = 2;
 
 std::string csv_header();
 // One line, newline included. Fields never contain line breaks: each row is exactly one line.

@@ -62,6 +62,7 @@ void JsonReporter::report(const ConfigResult& result) {
   const RunRecord& first = result.first();
   json_.begin_object();
   json_.key("kernel").value(first.kernel).key("backend").value(first.backend);
+  json_.key("schedule").value(first.schedule).key("chunk").value(first.chunk);
   json_.key("ipc")
       .value(first.ipc)
       .key("workers")
