@@ -81,7 +81,8 @@ std::uint64_t count_primes_sieve(std::uint64_t lo, std::uint64_t hi,
   }
 
   const std::vector<std::uint8_t> pattern = presieve_pattern(start);
-  std::vector<std::uint8_t> segment(kSegmentBytes);
+  std::vector<std::uint8_t> segment(
+      std::min(kSegmentBytes, odd_count));  // small ranges, small segment
   for (std::uint64_t base = 0; base < odd_count; base += kSegmentBytes) {
     const std::uint64_t length = std::min(kSegmentBytes, odd_count - base);
     std::uint8_t* const cells = segment.data();

@@ -81,7 +81,7 @@ std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions&
   for (const auto& name : o.kernels) {
     const auto it = std::find_if(o.specs.begin(), o.specs.end(),
                                  [&](const auto& s) { return s->name() == name; });
-    if (it == o.specs.end()) throw UsageError(fmt::format("unknown kernel '{}' (known: pi)", name));
+    if (it == o.specs.end()) throw UsageError(fmt::format("unknown kernel '{}' (known: pi, primes)", name));
     for (auto& w : (*it)->workloads()) list.push_back(std::move(w));
   }
   return list;

@@ -25,5 +25,6 @@ class KernelSpec {
 std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();
 
 std::unique_ptr<KernelSpec> make_pi_spec();
+std::unique_ptr<KernelSpec> make_primes_spec();
 
 }  // namespace parbench
