@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <set>
 
 #include "harness/backends/mpi_support.hpp"
@@ -68,9 +69,11 @@ class MpiBackend final : public Backend {
     check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
     const double cpu0 = process_cpu_s();
     const double t0 = MPI_Wtime();
-    const WorkerShare share =
-        run_share(*work_, schedule_, static_cast<std::uint64_t>(rank_),
-                  static_cast<std::uint64_t>(size_), [] { return std::optional<std::uint64_t>(); });
+    const WorkerShare share = schedule_.kind == ScheduleKind::kDynamic
+                                  ? run_dynamic_share()
+                                  : run_share(*work_, schedule_, static_cast<std::uint64_t>(rank_),
+                                              static_cast<std::uint64_t>(size_),
+                                              [] { return std::optional<std::uint64_t>(); });
     const std::uint64_t partial = share.value;
     const double busy = share.report.busy_s;
     std::uint64_t result = 0;
@@ -111,6 +114,70 @@ class MpiBackend final : public Backend {
   bool reports() const override { return rank_ == 0; }
 
  private:
+  // The dynamic schedule as a master-worker loop: rank 0 owns the chunk counter and answers
+  // requests between its own chunks (it computes too, so that 2 ranks are 2 workers). Every other
+  // rank keeps one request in flight while it computes, so the answer is usually there when it
+  // needs it.
+  WorkerShare run_dynamic_share() {
+    constexpr int kRequestTag = 1;
+    constexpr int kChunkTag = 2;
+    constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
+    const std::uint64_t chunks = chunk_count(work_->size(), schedule_.chunk);
+    const auto rank = static_cast<std::uint64_t>(rank_);
+    const auto ranks = static_cast<std::uint64_t>(size_);
+    if (rank_ == 0) {
+      std::uint64_t next = 0;
+      int finished = 0;  // ranks told that no chunk is left
+      auto answer = [&](int source) {
+        const std::uint64_t c = next < chunks ? next++ : kNone;
+        if (c == kNone) ++finished;
+        MPI_Send(&c, 1, MPI_UINT64_T, source, kChunkTag, MPI_COMM_WORLD);
+      };
+      // Open MPI's MPI_Iprobe matches before it progresses: a request that has arrived but not yet
+      // been pulled in is only seen by the next call. Probing twice before giving up answers it now
+      // instead of one chunk later (which halved the other ranks' share in measurements).
+      auto serve_pending = [&] {
+        for (int misses = 0; misses < 2;) {
+          int waiting = 0;
+          MPI_Status status;
+          MPI_Iprobe(MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &waiting, &status);
+          if (waiting == 0) {
+            ++misses;
+            continue;
+          }
+          MPI_Recv(nullptr, 0, MPI_BYTE, status.MPI_SOURCE, kRequestTag, MPI_COMM_WORLD,
+                   MPI_STATUS_IGNORE);
+          answer(status.MPI_SOURCE);
+        }
+      };
+      WorkerShare share =
+          run_share(*work_, schedule_, rank, ranks, [&]() -> std::optional<std::uint64_t> {
+            serve_pending();
+            return next < chunks ? std::optional(next++) : std::nullopt;
+          });
+      while (finished < size_ - 1) {  // the others' last requests
+        MPI_Status status;
+        MPI_Recv(nullptr, 0, MPI_BYTE, MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &status);
+        answer(status.MPI_SOURCE);
+      }
+      return share;
+    }
+    std::uint64_t reply = kNone;
+    MPI_Request pending = MPI_REQUEST_NULL;
+    auto request = [&] {
+      MPI_Send(nullptr, 0, MPI_BYTE, 0, kRequestTag, MPI_COMM_WORLD);
+      MPI_Irecv(&reply, 1, MPI_UINT64_T, 0, kChunkTag, MPI_COMM_WORLD, &pending);
+    };
+    request();
+    return run_share(*work_, schedule_, rank, ranks, [&]() -> std::optional<std::uint64_t> {
+      MPI_Wait(&pending, MPI_STATUS_IGNORE);
+      const std::uint64_t c = reply;
+      if (c == kNone) return std::nullopt;
+      request();  // prefetch the next chunk while this one is computed
+      return c;
+    });
+  }
+
   // The host of every rank, in rank order, run-length encoded: "node1*32;node2*32".
   void gather_hosts() {
     char name[MPI_MAX_PROCESSOR_NAME] = {};
@@ -180,7 +247,7 @@ BackendEntry mpi_backend() {
           .summary = "MPI ranks with static blocks and MPI_Reduce to rank 0",
           .make = [] { return std::unique_ptr<Backend>(new MpiBackend); },
           .availability = mpi_availability,
-          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic},
+          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic},
           .relaunch = relaunch_under_mpirun,
           .abort_job = abort_mpi_job};
 }
