@@ -137,6 +137,9 @@ class PrimesWorkload final : public Workload {
 
 class PrimesSpec final : public KernelSpec {
  public:
+  PrimesSpec(std::vector<std::string> ranges, std::vector<std::string> orders)
+      : ranges_(std::move(ranges)), orders_(std::move(orders)) {}
+
   std::string name() const override { return "primes"; }
   std::string summary() const override {
     return "count the primes of a range: trial division, Miller-Rabin or a segmented sieve";
@@ -152,7 +155,12 @@ class PrimesSpec final : public KernelSpec {
                      "lo:hi (half-open, 1e9 notation allowed) or a book range A-E, a list")
         ->delimiter(',')
         ->capture_default_str();
-    group->add_flag("--shuffle", shuffle_, "Test the numbers in a seeded random order");
+    group
+        ->add_option("--order", orders_,
+                     "in (ascending) or shuffled (a seeded random order), a list")
+        ->delimiter(',')
+        ->capture_default_str();
+    group->add_flag("--shuffle", shuffle_, "Short for --order shuffled");
     group->add_option("--shuffle-seed", shuffle_seed_, "Seed of the shuffled order")
         ->capture_default_str();
   }
@@ -160,13 +168,22 @@ class PrimesSpec final : public KernelSpec {
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     std::vector<std::shared_ptr<const Workload>> list;
     const std::uint64_t seed = parse_u64(shuffle_seed_, "--shuffle-seed");
+    std::vector<bool> shuffled;
+    for (const auto& order : shuffle_ ? std::vector<std::string>{"shuffled"} : orders_) {
+      if (order != "in" && order != "shuffled") {
+        throw UsageError(fmt::format("unknown --order '{}' (known: in, shuffled)", order));
+      }
+      shuffled.push_back(order == "shuffled");
+    }
     for (const auto& range : ranges_) {
       const auto [lo, hi] = parse_range(range);
       for (const auto& algo_name : algos_) {
         const Algo algo = parse_algo(algo_name);
-        check_memory(algo, lo, hi);
-        list.push_back(std::make_shared<PrimesWorkload>(
-            algo, algo_name, lo, hi, shuffle_ ? std::optional(seed) : std::nullopt));
+        for (const bool shuffle : shuffled) {
+          check_memory(algo, lo, hi, shuffle);
+          list.push_back(std::make_shared<PrimesWorkload>(
+              algo, algo_name, lo, hi, shuffle ? std::optional(seed) : std::nullopt));
+        }
       }
     }
     return list;
@@ -199,10 +216,10 @@ class PrimesSpec final : public KernelSpec {
     throw UsageError(fmt::format("unknown algorithm '{}' (known: trial, mr, sieve)", name));
   }
 
-  void check_memory(Algo algo, std::uint64_t lo, std::uint64_t hi) const {
+  static void check_memory(Algo algo, std::uint64_t lo, std::uint64_t hi, bool shuffle) {
     const std::uint64_t budget = physical_memory_bytes() / 2;
     if (algo == Algo::kSieve) {
-      if (shuffle_)
+      if (shuffle)
         throw UsageError("--shuffle does not apply to the sieve, which works on whole ranges");
       const std::uint64_t need = kernels::sieve_memory_bytes(hi);
       if (need > budget) {
@@ -211,7 +228,7 @@ class PrimesSpec final : public KernelSpec {
             need >> 20));
       }
     }
-    if (shuffle_ &&
+    if (shuffle &&
         (hi - lo > std::numeric_limits<std::uint32_t>::max() || (hi - lo) * 4 > budget)) {
       throw UsageError(
           fmt::format("--shuffle needs the order of all {} numbers in memory: too many", hi - lo));
@@ -219,13 +236,17 @@ class PrimesSpec final : public KernelSpec {
   }
 
   std::vector<std::string> algos_{"trial"};
-  std::vector<std::string> ranges_{"C"};
+  std::vector<std::string> ranges_;
+  std::vector<std::string> orders_;
   bool shuffle_ = false;
   std::string shuffle_seed_ = "1";
 };
 
 }  // namespace
 
-std::unique_ptr<KernelSpec> make_primes_spec() { return std::make_unique<PrimesSpec>(); }
+std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges,
+                                             std::vector<std::string> default_orders) {
+  return std::make_unique<PrimesSpec>(std::move(default_ranges), std::move(default_orders));
+}
 
 }  // namespace parbench

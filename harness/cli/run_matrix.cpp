@@ -1,0 +1,213 @@
+// The engine behind `run` and `sweep`: options -> validated plan -> reporters -> runner.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "harness/backends/registry.hpp"
+#include "harness/cli/run_matrix.hpp"
+#include "harness/errors.hpp"
+#include "harness/kernels/kernel_spec.hpp"
+#include "harness/launch_env.hpp"
+#include "harness/parse.hpp"
+#include "harness/reporters/console_reporter.hpp"
+#include "harness/reporters/csv_reporter.hpp"
+#include "harness/reporters/json_reporter.hpp"
+#include "harness/runner.hpp"
+#include "harness/text.hpp"
+
+namespace parbench::cli {
+namespace {
+
+constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb", "mpi"};
+
+std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o) {
+  std::vector<std::string> names = o.backends;
+  if (inside_mpi_launch()) {
+    // Under mpirun/srun every rank runs the same plan; only the mpi backend spans ranks.
+    if (names.empty()) names = {"mpi"};
+    if (names != std::vector<std::string>{"mpi"}) {
+      throw UsageError("under mpirun or srun only --backend mpi can run (got " + join(names, ", ") +
+                       ")");
+    }
+  }
+  std::vector<const backends::BackendEntry*> list;
+  if (names.empty()) {
+    for (const auto& entry : backends::all_backends()) {
+      if (entry.availability().runnable) list.push_back(&entry);
+    }
+  }
+  for (const auto& name : names) {
+    const auto* entry = backends::find_backend(name);
+    if (entry == nullptr) {
+      const bool known = std::find(std::begin(kKnownBackends), std::end(kKnownBackends), name) !=
+                         std::end(kKnownBackends);
+      throw UsageError(
+          known ? fmt::format("backend {} is not compiled into this build", name)
+                : fmt::format("unknown backend '{}' (known: serial, threads, processes, tbb, mpi)",
+                              name));
+    }
+    const backends::Availability a = entry->availability();
+    if (!a.runnable)
+      throw UsageError(fmt::format("backend {} cannot run here: {}", name, a.detail));
+    if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
+  }
+  // serial first: it is the reference for every other backend's result and speed-up.
+  std::stable_partition(list.begin(), list.end(),
+                        [](const auto* e) { return e->name == "serial"; });
+  return list;
+}
+
+std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions& o) {
+  std::vector<std::shared_ptr<const Workload>> list;
+  for (const auto& name : o.kernels) {
+    const auto it = std::find_if(o.specs.begin(), o.specs.end(),
+                                 [&](const auto& s) { return s->name() == name; });
+    if (it == o.specs.end())
+      throw UsageError(fmt::format("unknown kernel '{}' (known: pi, primes)", name));
+    for (auto& w : (*it)->workloads()) list.push_back(std::move(w));
+  }
+  return list;
+}
+
+std::string make_run_id() {
+  std::random_device rd;
+  return fmt::format("{:08x}", rd());
+}
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+void warn_about_machine(const Fingerprint& m) {
+  if (m.build_type != "Release") {
+    fmt::print(stderr,
+               "parbench: warning: this is a {} build; timings are only meaningful from a Release "
+               "build (scripts/bench)\n",
+               m.build_type);
+  }
+  if (m.governor != "unknown" && m.governor != "performance") {
+    fmt::print(
+        stderr,
+        "parbench: warning: CPU governor is '{}', not 'performance': clock changes add noise\n",
+        m.governor);
+  }
+}
+
+void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const Fingerprint& m) {
+  fmt::print(out, "parbench run\n");
+  for (const auto& w : plan.workloads) {
+    fmt::print(out, "  kernel     = {} (size {}, {})\n", w->kernel(), w->size(), w->params());
+  }
+  std::vector<std::string> names;
+  for (const auto* b : plan.backends) names.push_back(b->name);
+  std::vector<std::string> counts;
+  for (const int w : plan.workers) counts.push_back(std::to_string(w));
+  fmt::print(out, "  backends   = {}\n  workers    = {} (hardware threads: {})\n",
+             join(names, ", "), join(counts, ", "), m.usable_cpus);
+  std::vector<std::string> schedules;
+  for (const auto kind : plan.schedules) schedules.push_back(schedule_name(kind));
+  std::vector<std::string> chunks;
+  for (const auto chunk : plan.chunks) chunks.push_back(std::to_string(chunk));
+  fmt::print(out, "  schedules  = {} (chunks: {})\n", join(schedules, ", "), join(chunks, ", "));
+  fmt::print(out, "  warmup     = {}\n  repeat     = {}\n", plan.warmup, plan.repeat);
+  fmt::print(out, "  csv        = {}\n  json       = {}\n", o.csv.empty() ? "(none)" : o.csv,
+             o.json.empty() ? "(none)" : o.json);
+  fmt::print(out, "  build      = {} {} [{}]\n", m.build_type, m.compiler, m.cxx_flags);
+  std::fflush(out);
+}
+
+}  // namespace
+
+int run_matrix(const RunOptions& o) {
+  const Fingerprint machine = collect_fingerprint();
+  RunPlan plan;
+  plan.workloads = resolve_workloads(o);
+  plan.backends = resolve_backends(o);
+  plan.hardware_threads = machine.usable_cpus;
+  plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
+  plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
+  plan.workers = parse_workers(o.workers, machine.usable_cpus);
+  plan.schedules.clear();
+  for (const auto& name : o.schedules) {
+    const auto kind = schedule_from_name(name);
+    if (!kind)
+      throw UsageError(
+          fmt::format("unknown schedule '{}' (known: static, cyclic, dynamic, queue, auto)", name));
+    plan.schedules.push_back(*kind);
+  }
+  plan.chunks.clear();
+  for (const auto& chunk : o.chunks) plan.chunks.push_back(parse_count(chunk, "--chunk"));
+  plan.quiet = !o.records_out.empty() || launch_rank() != 0;
+  if (o.adjust_plan) o.adjust_plan(plan);
+  if (inside_mpi_launch()) {
+    const int ranks = launch_size();
+    if (ranks <= 0)
+      throw UsageError("started by an MPI launcher that does not say how many ranks it started");
+    plan.workers = {ranks};  // every rank is a worker
+  }
+
+  const bool is_reporting_rank = launch_rank() == 0;
+  const bool mpi_child = !o.records_out.empty();
+  // Reporters are created (and their files opened) before anything runs: a bad path costs nothing.
+  std::vector<std::unique_ptr<Reporter>> owned;
+  std::FILE* human = o.csv == "-" ? stderr : stdout;
+  if (is_reporting_rank) {
+    if (mpi_child) {
+      owned.push_back(std::make_unique<CsvReporter>(o.records_out));
+    } else {
+      owned.push_back(std::make_unique<ConsoleReporter>(o.csv == "-" ? std::cerr : std::cout));
+      if (!o.csv.empty()) owned.push_back(std::make_unique<CsvReporter>(o.csv));
+      if (!o.json.empty()) owned.push_back(std::make_unique<JsonReporter>(o.json));
+    }
+  }
+  if (is_reporting_rank && !mpi_child) {
+    warn_about_machine(machine);
+    echo_plan(human, plan, o, machine);
+  }
+
+  std::vector<Reporter*> reporters;
+  for (auto& r : owned) reporters.push_back(r.get());
+  if (o.extra_reporter != nullptr && is_reporting_rank && !mpi_child)
+    reporters.push_back(o.extra_reporter);
+  const RunContext context{make_run_id(), utc_now(), machine};
+  Runner runner(std::move(plan), reporters);
+  return runner.run(context) == 0 ? 0 : 1;
+}
+
+void add_matrix_options(CLI::App& cmd, RunOptions& o) {
+  cmd.add_option("--backend", o.backends,
+                 "Backends, a list of serial, threads, processes, tbb, mpi (default: all that can "
+                 "run here)")
+      ->delimiter(',');
+  cmd.add_option("--workers", o.workers,
+                 "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd.add_option("--schedule", o.schedules,
+                 "How items reach workers, a list of static, cyclic, dynamic, queue, auto (tbb)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd.add_option("--chunk", o.chunks, "Items per chunk for cyclic, dynamic and queue, a list")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
+  cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
+      ->capture_default_str();
+  cmd.add_option("--csv", o.csv, "Append one row per repetition to FILE (- for stdout)");
+  cmd.add_option("--json", o.json, "Write the whole run as JSON to FILE");
+  cmd.add_option("--records-out", o.records_out, "internal: used by the mpi launcher")->group("");
+  for (auto& spec : o.specs) spec->add_options(cmd);
+}
+
+}  // namespace parbench::cli

@@ -1,0 +1,41 @@
+// The engine shared by `run` and `sweep`: their options, and the step from options to a validated
+// plan, open reporters and a finished run.
+#pragma once
+
+#include <CLI/App.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/kernels/kernel_spec.hpp"
+#include "harness/reporters/reporter.hpp"
+#include "harness/runner.hpp"
+
+namespace parbench::cli {
+
+struct RunOptions {
+  std::vector<std::string> kernels{"pi"};
+  std::vector<std::string> backends;  // empty: every backend that can run here
+  std::vector<std::string> workers{"1:auto:*2", "auto"};
+  std::vector<std::string> schedules{"static"};
+  std::vector<std::string> chunks{"1000"};
+  std::string warmup = "1";
+  std::string repeat = "5";
+  std::string csv;
+  std::string json;
+  std::string records_out;  // internal: rank 0 of a job started by mpi_launcher writes here
+  std::vector<std::unique_ptr<KernelSpec>> specs = make_kernel_specs();
+  // For commands built on `run`: a last change to the validated plan, and one more reporter.
+  std::function<void(RunPlan&)> adjust_plan;
+  Reporter* extra_reporter = nullptr;
+};
+
+// Every option of `run` but --kernel: backends, workers, schedules, repetitions, outputs, and each
+// kernel's own options.
+void add_matrix_options(CLI::App& cmd, RunOptions& options);
+
+// Validates everything (UsageError), opens the reporters, runs; 0 when every result was valid.
+int run_matrix(const RunOptions& options);
+
+}  // namespace parbench::cli
