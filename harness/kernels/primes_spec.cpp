@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -57,9 +58,13 @@ std::optional<std::uint64_t> known_count(std::uint64_t lo, std::uint64_t hi) {
 
 enum class Algo { kTrial, kMillerRabin, kSieve };
 
-std::uint64_t physical_memory_bytes() {
+// What a workload may plan to hold in memory: half of the machine, or PARBENCH_MEMORY_BUDGET_MB on
+// a shared node.
+std::uint64_t memory_budget_bytes() {
+  if (const char* mb = std::getenv("PARBENCH_MEMORY_BUDGET_MB"))
+    return std::strtoull(mb, nullptr, 10) << 20;
   return static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-         static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+         static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / 2;
 }
 
 class PrimesWorkload final : public Workload {
@@ -217,15 +222,16 @@ class PrimesSpec final : public KernelSpec {
   }
 
   static void check_memory(Algo algo, std::uint64_t lo, std::uint64_t hi, bool shuffle) {
-    const std::uint64_t budget = physical_memory_bytes() / 2;
+    const std::uint64_t budget = memory_budget_bytes();
     if (algo == Algo::kSieve) {
       if (shuffle)
         throw UsageError("--shuffle does not apply to the sieve, which works on whole ranges");
       const std::uint64_t need = kernels::sieve_memory_bytes(hi);
       if (need > budget) {
         throw UsageError(fmt::format(
-            "sieving up to {} needs about {} MiB, more than half of this machine's memory", hi,
-            need >> 20));
+            "sieving up to {} needs about {} MiB, more than the memory budget of {} MiB (half the "
+            "machine, or PARBENCH_MEMORY_BUDGET_MB)",
+            hi, need >> 20, budget >> 20));
       }
     }
     if (shuffle &&
