@@ -10,6 +10,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "kernels/monte_carlo_pi.hpp"
+#include "kernels/primes.hpp"
 #if PARBENCH_HAVE_TBB
 #include <oneapi/tbb/task_group.h>
 #endif
@@ -28,6 +29,37 @@ void BM_PiKernel(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_PiKernel)->Arg(1 << 16)->Arg(1 << 22);
+
+// One primality test of each algorithm on a prime and on a composite (two primes near the square
+// root, the hardest kind for trial division) near 10^8, 10^12 and 10^18.
+struct PrimeCase {
+  const char* name;
+  std::uint64_t n;
+};
+constexpr PrimeCase kPrimeCases[] = {
+    {"prime~1e8", 100000007ULL},
+    {"composite~1e8", 9973ULL * 10007ULL},
+    {"prime~1e12", 1000000000039ULL},
+    {"composite~1e12", 999983ULL * 1000003ULL},
+    {"prime~1e18", 1000000000000000003ULL},
+    {"composite~1e18", 999999937ULL * 1000000007ULL},
+};
+
+void BM_IsPrime(benchmark::State& state, bool (*test)(std::uint64_t), std::uint64_t n,
+                bool expected) {
+  for (auto _ : state) {
+    const bool prime = test(n);
+    benchmark::DoNotOptimize(prime);
+    if (prime != expected) state.SkipWithError("wrong answer");
+  }
+}
+
+void BM_CountPrimesSieve(benchmark::State& state) {
+  const auto hi = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(kernels::count_primes_sieve(0, hi));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_CountPrimesSieve)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
 
 // A workload with one item per worker that does nothing: what remains is the backend's hand-out,
 // wake-up and collection.
@@ -96,6 +128,18 @@ BENCHMARK(BM_TbbEmptyTask)->UseRealTime();
 
 // Registered at run time over the backends compiled in (mpi needs mpirun around it: not here).
 const bool registered = [] {
+  for (const auto& c : kPrimeCases) {
+    const bool expected = kernels::is_prime_mr(c.n);
+    benchmark::RegisterBenchmark((std::string("BM_IsPrime/mr/") + c.name).c_str(), BM_IsPrime,
+                                 kernels::is_prime_mr, c.n, expected);
+    benchmark::RegisterBenchmark((std::string("BM_IsPrime/trial/") + c.name).c_str(), BM_IsPrime,
+                                 kernels::is_prime_trial, c.n, expected)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(
+        (std::string("BM_IsPrime/sieve/") + c.name).c_str(), BM_IsPrime,
+        +[](std::uint64_t n) { return kernels::count_primes_sieve(n, n + 1) == 1; }, c.n, expected)
+        ->Unit(benchmark::kMillisecond);
+  }
   for (const auto& entry : backends::all_backends()) {
     if (entry.name == "mpi") continue;
     benchmark::RegisterBenchmark(("BM_EmptyDispatch/" + entry.name).c_str(), BM_EmptyDispatch,
