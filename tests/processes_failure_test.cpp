@@ -43,10 +43,12 @@ int segments_of_self() {
   return count;
 }
 
-TEST(ProcessesBackend, KilledWorkerIsReportedAtOnceAndNothingIsLeft) {
+class KilledWorker : public ::testing::TestWithParam<ScheduleKind> {};
+
+TEST_P(KilledWorker, IsReportedAtOnceAndNothingIsLeft) {
   const test_workloads::Sleepy work(30s);
   auto backend = backends::find_backend("processes")->make();
-  backend->start(work, 3, Schedule{});
+  backend->start(work, 3, Schedule{GetParam(), 1});
   EXPECT_EQ(segments_of_self(), 0) << "the segment's name should be gone once the workers have it";
   const auto workers = children_of_self();
   ASSERT_EQ(workers.size(), 3u);
@@ -72,6 +74,12 @@ TEST(ProcessesBackend, KilledWorkerIsReportedAtOnceAndNothingIsLeft) {
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1) << "a zombie is left";
   EXPECT_EQ(segments_of_self(), 0);
 }
+
+// Static: jobs in the shared segment; queue: chunks and results through message queues, with a feeder
+// that must not stay blocked on a queue nobody drains.
+INSTANTIATE_TEST_SUITE_P(Schedules, KilledWorker,
+                         ::testing::Values(ScheduleKind::kStatic, ScheduleKind::kQueue),
+                         [](const auto& param_info) { return schedule_name(param_info.param); });
 
 TEST(ProcessesBackend, WorkerExitingWithACodeIsReported) {
   class Exits : public test_workloads::PiCount {
