@@ -7,9 +7,9 @@ namespace parbench::kernels {
 namespace {
 
 // One byte per odd number: crossing off is a plain store, with no read-modify-write chain through a
-// word. A segment of 256 KiB stays in L2 and spans 512 Ki numbers, so that the large sieving primes
-// (which hit a segment rarely) do not cost a visit per tiny segment.
-constexpr std::uint64_t kSegmentBytes = 256 * 1024;
+// word. A segment of 512 KiB stays in L2 and spans a million numbers, so that the large sieving
+// primes (which hit a segment rarely) do not cost a visit per tiny segment.
+constexpr std::uint64_t kSegmentBytes = 512 * 1024;
 
 // The multiples of the smallest odd primes are not crossed off one by one: a segment starts as a
 // copy of their combined pattern, which repeats every 3 * 5 * 7 * 11 * 13 odd numbers. That removes
@@ -17,6 +17,68 @@ constexpr std::uint64_t kSegmentBytes = 256 * 1024;
 constexpr std::uint32_t kPresieved[] = {3, 5, 7, 11, 13};
 constexpr std::uint64_t kPatternPeriod = 3 * 5 * 7 * 11 * 13;
 constexpr std::uint64_t kFirstSieved = 17;  // the smallest prime the pattern does not cover
+
+// The residues modulo 30 of the numbers coprime to 30, and the distance to the next one in units of
+// odd numbers (half the gap): 1 -> 7 is 3 odd steps, ..., 29 -> 31 is 1.
+constexpr std::uint64_t kWheel[8] = {1, 7, 11, 13, 17, 19, 23, 29};
+constexpr std::uint64_t kHalfGap[8] = {3, 2, 1, 2,
+                                       1, 2, 3, 1};  // sums to 15: one turn is 30 numbers
+
+// Where a sieving prime is: the odd index of its next multiple p * q and the wheel position of q.
+struct Cursor {
+  std::uint64_t p;
+  std::uint64_t index;
+  unsigned wheel;
+};
+
+Cursor first_cursor(std::uint64_t p, std::uint64_t start, std::uint64_t hi,
+                    std::uint64_t odd_count) {
+  std::uint64_t q =
+      std::max(p, (start + p - 1) / p);  // the first multiple at or past p^2 and start
+  unsigned w = 0;
+  while (true) {  // advance q to the next number coprime to 30
+    const std::uint64_t r = q % 30;
+    const auto it = std::find(std::begin(kWheel), std::end(kWheel), r);
+    if (it != std::end(kWheel)) {
+      w = static_cast<unsigned>(it - std::begin(kWheel));
+      break;
+    }
+    ++q;
+  }
+  std::uint64_t first = 0;
+  if (__builtin_mul_overflow(p, q, &first) || first >= hi) return {p, odd_count, w};
+  return {p, (first - start) / 2, w};
+}
+
+// Crosses off c.p's multiples inside the segment [base, base + length) of odd indices.
+inline void cross_off(Cursor& c, std::uint64_t base, std::uint64_t length, std::uint8_t* cells) {
+  if (c.index >= base + length) return;
+  const std::uint64_t p = c.p;
+  std::uint64_t i = c.index - base;
+  unsigned w = c.wheel;
+  // Whole turns of the wheel, eight independent stores each (the small primes' bulk).
+  if (i + 15 * p <= length) {
+    std::uint64_t o[8];
+    o[0] = 0;
+    for (unsigned k = 1; k < 8; ++k) o[k] = o[k - 1] + p * kHalfGap[(w + k - 1) & 7];
+    for (; i + 15 * p <= length; i += 15 * p) {
+      cells[i] = 0;
+      cells[i + o[1]] = 0;
+      cells[i + o[2]] = 0;
+      cells[i + o[3]] = 0;
+      cells[i + o[4]] = 0;
+      cells[i + o[5]] = 0;
+      cells[i + o[6]] = 0;
+      cells[i + o[7]] = 0;
+    }
+  }
+  for (; i < length; w = (w + 1) & 7) {
+    cells[i] = 0;
+    i += p * kHalfGap[w];
+  }
+  c.index = i + base;
+  c.wheel = w;
+}
 
 // pattern[j] = 1 unless start + 2j has a factor in kPresieved.
 std::vector<std::uint8_t> presieve_pattern(std::uint64_t start) {
@@ -63,26 +125,19 @@ std::uint64_t count_primes_sieve(std::uint64_t lo, std::uint64_t hi,
   const std::uint64_t odd_count = (hi - start + 1) / 2;  // odd numbers start, start + 2, ... < hi
   const std::uint64_t limit = isqrt(hi - 1);
 
-  // next[k - first_sieved]: the index (x - start) / 2 of the next odd multiple x of primes[k] still
-  // to cross off.
-  std::vector<std::uint64_t> next;
+  // Each sieving prime p >= 17 crosses off only the multiples p * q with q coprime to 30: the
+  // others are multiples of 2, 3 or 5, which the pattern and the odd-only layout have already
+  // removed. That is 8 multiples in every 30 p, 47% fewer stores than every odd multiple.
+  std::vector<Cursor> cursors;
   const auto first_sieved = static_cast<std::size_t>(
       std::lower_bound(primes.begin(), primes.end(), kFirstSieved) - primes.begin());
-  std::size_t used = first_sieved;
-  for (; used < primes.size() && primes[used] <= limit; ++used) {
-    const std::uint64_t p = primes[used];
-    std::uint64_t first = p * p;
-    if (first < start) {
-      first = start + (p - start % p) %
-                          p;  // cannot overflow: start <= hi - 1 and the multiple <= hi - 1 + p
-      if (first % 2 == 0) first += p;
-    }
-    next.push_back(first >= hi ? odd_count : (first - start) / 2);
+  for (std::size_t k = first_sieved; k < primes.size() && primes[k] <= limit; ++k) {
+    cursors.push_back(first_cursor(primes[k], start, hi, odd_count));
   }
 
   const std::vector<std::uint8_t> pattern = presieve_pattern(start);
   std::vector<std::uint8_t> segment(
-      std::min(kSegmentBytes, odd_count));  // small ranges, small segment
+      std::min(kSegmentBytes, odd_count));  // small range, small segment
   for (std::uint64_t base = 0; base < odd_count; base += kSegmentBytes) {
     const std::uint64_t length = std::min(kSegmentBytes, odd_count - base);
     std::uint8_t* const cells = segment.data();
@@ -91,13 +146,7 @@ std::uint64_t count_primes_sieve(std::uint64_t lo, std::uint64_t hi,
       std::copy_n(pattern.data() + offset, n, cells + pos);
       pos += n;
     }
-    for (std::size_t k = first_sieved; k < used; ++k) {
-      const std::uint64_t p = primes[k];
-      std::uint64_t& cursor = next[k - first_sieved];
-      std::uint64_t i = cursor - base;
-      for (; i < length; i += p) cells[i] = 0;
-      cursor = i + base;
-    }
+    for (Cursor& c : cursors) cross_off(c, base, length, cells);
     // Summing bytes vectorises; the sum of one segment fits comfortably in 64 bits.
     std::uint64_t alive = 0;
     for (std::uint64_t i = 0; i < length; ++i) alive += cells[i];
