@@ -29,4 +29,5 @@ PY
 check --algo trial,mr,sieve --range A --chunk 7,20000
 check --algo mr,sieve --range B,D,E --chunk 1000
 check --algo mr,sieve --range 0:10000000 --chunk 250000
+check --algo sieve --range C --chunk 100000
 check --algo trial,mr --range A --shuffle --chunk 100

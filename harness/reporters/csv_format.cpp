@@ -1,6 +1,7 @@
 #include "harness/reporters/csv_format.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -35,6 +36,21 @@ std::string join_items(const RunRecord& r) {
   for (const auto& w : r.worker_reports) parts.push_back(std::to_string(w.items));
   return join(parts, ";");
 }
+// Derived per row, for readers that do not want to recompute them: items per second, and the
+// slowest worker's busy time over the mean (1 is perfect balance).
+std::string throughput(const RunRecord& r) {
+  return r.wall_s > 0 ? num(static_cast<double>(r.size) / r.wall_s) : "";
+}
+std::string imbalance(const RunRecord& r) {
+  double busiest = 0.0;
+  double total = 0.0;
+  for (const auto& w : r.worker_reports) {
+    busiest = std::max(busiest, w.busy_s);
+    total += w.busy_s;
+  }
+  return total > 0 ? num(busiest * static_cast<double>(r.worker_reports.size()) / total) : "";
+}
+
 std::vector<std::string> split_on(const std::string& s, char sep) {
   std::vector<std::string> parts;
   if (s.empty()) return parts;
@@ -106,6 +122,8 @@ const std::vector<Column>& columns() {
        },
        [](RunRecord& r, const std::string& v) { r.valid = v == "true"; }},
       PB_TEXT(error),
+      {"items_per_s", [](const RunRecord& r, const RunContext&) { return throughput(r); }, nullptr},
+      {"imbalance", [](const RunRecord& r, const RunContext&) { return imbalance(r); }, nullptr},
       PB_TEXT(worker_hosts),
       {"worker_busy_s", [](const RunRecord& r, const RunContext&) { return join_busy(r); },
        [](RunRecord& r, const std::string& v) {
