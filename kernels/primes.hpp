@@ -8,8 +8,10 @@
 // - mr: deterministic Miller-Rabin for every 64-bit n, with Jim Sinclair's seven bases (proven for
 // all
 //   n < 2^64) in Montgomery arithmetic (no division in the loop), after a screen by small primes.
-// - sieve: a segmented sieve of Eratosthenes over odd numbers with L1-sized segments; it counts the
-//   primes of [lo, hi) without testing numbers one by one. The algorithmic ceiling of the three.
+// - sieve: a segmented sieve of Eratosthenes over odd numbers (L2-sized segments worked through in
+//   L1-sized blocks, multiples of 3..13 stamped from a pattern, the rest crossed off on a mod-30
+//   wheel); it counts the primes of [lo, hi) without testing numbers one by one. The algorithmic
+//   ceiling of the three.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,11 @@ namespace {
 // One byte per odd number: crossing off is a plain store, with no read-modify-write chain through a
 // word. A segment of 512 KiB stays in L2 and spans a million numbers, so that the large sieving
 // primes (which hit a segment rarely) do not cost a visit per tiny segment.
-constexpr std::uint64_t kSegmentBytes = 512 * 1024;
+constexpr std::uint64_t kSegmentBytes = 1024 * 1024;  // L2 here
+// Sieving primes up to kSmallPrime hit each segment thousands of times; they work through it in
+// L1-sized blocks.
+constexpr std::uint64_t kBlockBytes = 48 * 1024;  // L1d here
+constexpr std::uint64_t kSmallPrime = 1024;
 
 // The multiples of the smallest odd primes are not crossed off one by one: a segment starts as a
 // copy of their combined pattern, which repeats every 3 * 5 * 7 * 11 * 13 odd numbers. That removes
@@ -135,6 +139,10 @@ std::uint64_t count_primes_sieve(std::uint64_t lo, std::uint64_t hi,
     cursors.push_back(first_cursor(primes[k], start, hi, odd_count));
   }
 
+  const auto small_primes =
+      static_cast<std::size_t>(std::find_if(cursors.begin(), cursors.end(),
+                                            [](const Cursor& c) { return c.p > kSmallPrime; }) -
+                               cursors.begin());
   const std::vector<std::uint8_t> pattern = presieve_pattern(start);
   std::vector<std::uint8_t> segment(
       std::min(kSegmentBytes, odd_count));  // small range, small segment
@@ -146,7 +154,16 @@ std::uint64_t count_primes_sieve(std::uint64_t lo, std::uint64_t hi,
       std::copy_n(pattern.data() + offset, n, cells + pos);
       pos += n;
     }
-    for (Cursor& c : cursors) cross_off(c, base, length, cells);
+    // Primes with many multiples per segment work through it in L1-sized blocks, so that their
+    // stores hit L1; the rest visit the whole segment once.
+    for (std::uint64_t block = 0; block < length; block += kBlockBytes) {
+      const std::uint64_t block_length = std::min(kBlockBytes, length - block);
+      for (std::size_t k = 0; k < small_primes; ++k) {
+        cross_off(cursors[k], base + block, block_length, cells + block);
+      }
+    }
+    for (std::size_t k = small_primes; k < cursors.size(); ++k)
+      cross_off(cursors[k], base, length, cells);
     // Summing bytes vectorises; the sum of one segment fits comfortably in 64 bits.
     std::uint64_t alive = 0;
     for (std::uint64_t i = 0; i < length; ++i) alive += cells[i];
