@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "kernels/primes.hpp"
 
@@ -84,6 +86,20 @@ inline void cross_off(Cursor& c, std::uint64_t base, std::uint64_t length, std::
   c.wheel = w;
 }
 
+// The number of cells that are 1. Every cell is 0 or 1, so a word's popcount is its number of live
+// cells: eight cells per popcount, which vectorises (AVX-512 VPOPCNTDQ where present).
+std::uint64_t count_ones(const std::uint8_t* cells, std::uint64_t length) {
+  std::uint64_t ones = 0;
+  std::uint64_t i = 0;
+  for (; i + 8 <= length; i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, cells + i, sizeof word);
+    ones += static_cast<std::uint64_t>(std::popcount(word));
+  }
+  for (; i < length; ++i) ones += cells[i];
+  return ones;
+}
+
 // pattern[j] = 1 unless start + 2j has a factor in kPresieved.
 std::vector<std::uint8_t> presieve_pattern(std::uint64_t start) {
   std::vector<std::uint8_t> pattern(kPatternPeriod, 1);
@@ -164,10 +180,7 @@ std::uint64_t count_primes_sieve(std::uint64_t lo, std::uint64_t hi,
     }
     for (std::size_t k = small_primes; k < cursors.size(); ++k)
       cross_off(cursors[k], base, length, cells);
-    // Summing bytes vectorises; the sum of one segment fits comfortably in 64 bits.
-    std::uint64_t alive = 0;
-    for (std::uint64_t i = 0; i < length; ++i) alive += cells[i];
-    count += alive;
+    count += count_ones(cells, length);
   }
   return count;
 }
