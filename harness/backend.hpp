@@ -19,7 +19,7 @@ namespace parbench {
 // What one worker did during one repetition (load balance).
 struct WorkerReport {
   double busy_s = 0.0;
-  std::uint64_t items = 0;
+  std::uint64_t items = 0;  // items processed (fewer than handed out when the worker stopped early)
 };
 
 struct RunOutput {

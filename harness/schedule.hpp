@@ -57,8 +57,9 @@ WorkerShare run_share(const Workload& work, const Schedule& schedule, std::uint6
   WorkerShare share{reduction_identity(r), {}};
   auto take = [&](Slice slice) {
     if (slice.size() == 0) return;
-    share.value = fold(r, share.value, work.run_slice(slice.begin, slice.end));
-    share.report.items += slice.size();
+    std::uint64_t done = 0;
+    share.value = fold(r, share.value, work.run_slice_counted(slice.begin, slice.end, done));
+    share.report.items += done;
   };
   const double t0 = monotonic_s();
   switch (schedule.kind) {

@@ -41,9 +41,26 @@ class Workload {
   virtual Reduction reduction() const { return Reduction::kSum; }
   // The kernel over items [begin, end). Must be safe to call concurrently and from forked children.
   virtual std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const = 0;
+  // The same, also saying how many items were really processed: fewer than end - begin when a
+  // worker stopped early. Backends call this one.
+  virtual std::uint64_t run_slice_counted(std::uint64_t begin, std::uint64_t end,
+                                          std::uint64_t& done) const {
+    done = end - begin;
+    return run_slice(begin, end);
+  }
 
   // Checks a combined result against what is known independently of any backend.
   virtual Verdict judge(std::uint64_t result) const = 0;
+  // Whether every backend must compute exactly the serial result. Not so where workers stop early
+  // and any real factor is a right answer.
+  virtual bool must_match_serial() const { return true; }
+
+  // The communication variant under test (the CSV's ipc column), and whether a backend can run it.
+  virtual std::string ipc() const { return "none"; }
+  virtual bool runs_on(const std::string& /*backend*/) const { return true; }
+  // Called by the runner before every repetition, in the process that owns the workload (lowers a
+  // stop flag, say). Never called while workers run.
+  virtual void prepare_run() const {}
 };
 
 }  // namespace parbench

@@ -56,7 +56,8 @@ TEST(CsvFormat, EscapeAndSplitRoundTrip) {
 TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
   const std::string header = csv_header();
   EXPECT_EQ(
-      header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,kernel,backend,ipc,schedule,chunk,"
+      header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,kernel,backend,ipc,"
+                   "schedule,chunk,"
                    "workers,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,value,valid,error",
                    0),
       0u);

@@ -75,8 +75,8 @@ TEST_P(KilledWorker, IsReportedAtOnceAndNothingIsLeft) {
   EXPECT_EQ(segments_of_self(), 0);
 }
 
-// Static: jobs in the shared segment; queue: chunks and results through message queues, with a feeder
-// that must not stay blocked on a queue nobody drains.
+// Static: jobs in the shared segment; queue: chunks and results through message queues, with a
+// feeder that must not stay blocked on a queue nobody drains.
 INSTANTIATE_TEST_SUITE_P(Schedules, KilledWorker,
                          ::testing::Values(ScheduleKind::kStatic, ScheduleKind::kQueue),
                          [](const auto& param_info) { return schedule_name(param_info.param); });

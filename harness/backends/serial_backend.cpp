@@ -15,8 +15,9 @@ class SerialBackend final : public Backend {
   RunOutput run() override {
     const double t0 = monotonic_s();
     RunOutput out;
-    out.result = work_->run_slice(0, work_->size());
-    out.workers = {{monotonic_s() - t0, work_->size()}};
+    std::uint64_t done = 0;
+    out.result = work_->run_slice_counted(0, work_->size(), done);
+    out.workers = {{monotonic_s() - t0, done}};
     return out;
   }
 

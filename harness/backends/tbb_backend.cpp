@@ -77,11 +77,12 @@ class TbbBackend final : public Backend {
         tbb::blocked_range<std::uint64_t>(0, work_->size(), grain), reduction_identity(r),
         [&](const tbb::blocked_range<std::uint64_t>& range, std::uint64_t acc) {
           const double t0 = monotonic_s();
-          const std::uint64_t partial = work_->run_slice(range.begin(), range.end());
+          std::uint64_t done = 0;
+          const std::uint64_t partial = work_->run_slice_counted(range.begin(), range.end(), done);
           auto& mine =
               busy_[static_cast<std::size_t>(tbb::this_task_arena::current_thread_index())];
           mine.busy_s += monotonic_s() - t0;
-          mine.items += range.size();
+          mine.items += done;
           return fold(r, acc, partial);
         },
         [r](std::uint64_t a, std::uint64_t b) { return fold(r, a, b); }, partitioner);

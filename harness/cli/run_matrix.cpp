@@ -68,7 +68,7 @@ std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions&
     const auto it = std::find_if(o.specs.begin(), o.specs.end(),
                                  [&](const auto& s) { return s->name() == name; });
     if (it == o.specs.end())
-      throw UsageError(fmt::format("unknown kernel '{}' (known: pi, primes)", name));
+      throw UsageError(fmt::format("unknown kernel '{}' (known: pi, primes, verify)", name));
     for (auto& w : (*it)->workloads()) list.push_back(std::move(w));
   }
   return list;
@@ -134,6 +134,16 @@ int run_matrix(const RunOptions& o) {
   RunPlan plan;
   plan.workloads = resolve_workloads(o);
   plan.backends = resolve_backends(o);
+  // An impossible pair (a flag that cannot reach a backend's workers) is refused before anything
+  // runs.
+  for (const auto& w : plan.workloads) {
+    for (const auto* b : plan.backends) {
+      if (!w->runs_on(b->name)) {
+        throw UsageError(fmt::format(
+            "ipc variant {} cannot run on backend {} (see `parbench list`)", w->ipc(), b->name));
+      }
+    }
+  }
   plan.hardware_threads = machine.usable_cpus;
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);

@@ -25,6 +25,7 @@ class KernelSpec {
 std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();
 
 std::unique_ptr<KernelSpec> make_pi_spec();
+std::unique_ptr<KernelSpec> make_verify_spec();
 // Defaults differ between `run` (range C, in order) and `sweep` (range B, both orders).
 std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges = {"C"},
                                              std::vector<std::string> default_orders = {"in"});

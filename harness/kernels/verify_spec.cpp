@@ -1,0 +1,201 @@
+// verify: is one large n prime? The candidate divisors 2, 3, 5, ..., isqrt(n) are the work items;
+// workers that find a factor raise a stop flag (the --ipc variant under test) and the others notice
+// it at their next check. `result` is the smallest factor found, 0 for a prime.
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "harness/errors.hpp"
+#include "harness/kernels/kernel_spec.hpp"
+#include "harness/parse.hpp"
+#include "ipc/stop_flag.hpp"
+#include "kernels/primes.hpp"
+#include "kernels/verify.hpp"
+
+namespace parbench {
+namespace {
+
+// The book's numbers: a cheap composite, two expensive composites, two primes.
+constexpr std::uint64_t kBookNumbers[] = {112272535095295ULL, 100109100129100369ULL,
+                                          100109100129101027ULL, 100109100129100151ULL,
+                                          100109100129162907ULL};
+
+struct VerifySettings {
+  std::uint64_t n;
+  std::string ipc;
+  std::uint64_t check_every;
+  kernels::CheckStyle style;
+  bool exact_smallest;
+};
+
+class VerifyWorkload final : public Workload {
+ public:
+  explicit VerifyWorkload(VerifySettings s) : s_(std::move(s)), root_(kernels::isqrt(s_.n)) {
+    if (const auto* variant = ipc::find_stop_flag(s_.ipc)) {
+      flag_ = variant->create();
+      backends_ = variant->backends;
+    }
+  }
+
+  std::string kernel() const override { return "verify"; }
+  std::string ipc() const override { return s_.ipc; }
+  bool runs_on(const std::string& backend) const override {
+    return !flag_ || std::find(backends_.begin(), backends_.end(), backend) != backends_.end();
+  }
+  std::string params() const override {
+    return fmt::format("n={};check_every={};check_style={}{}", s_.n, s_.check_every,
+                       s_.style == kernels::CheckStyle::kBlock ? "block" : "counter",
+                       s_.exact_smallest ? ";exact_smallest" : "");
+  }
+  std::vector<std::string> cli_args() const override {
+    std::vector<std::string> args{
+        "--n",           std::to_string(s_.n),
+        "--ipc",         s_.ipc,
+        "--check-every", std::to_string(s_.check_every),
+        "--check-style", s_.style == kernels::CheckStyle::kBlock ? "block" : "counter"};
+    if (s_.exact_smallest) args.emplace_back("--exact-smallest");
+    return args;
+  }
+  // Item 0 is the divisor 2, item i > 0 the odd divisor 2i + 1, up to isqrt(n).
+  std::uint64_t size() const override {
+    return root_ < 2 ? 0 : 1 + (root_ >= 3 ? (root_ - 1) / 2 : 0);
+  }
+  Reduction reduction() const override { return Reduction::kMinNonzero; }
+  bool must_match_serial() const override { return !flag_ || s_.exact_smallest; }
+  void prepare_run() const override {
+    if (flag_) flag_->reset();
+  }
+
+  std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
+    std::uint64_t done = 0;
+    return run_slice_counted(begin, end, done);
+  }
+
+  std::uint64_t run_slice_counted(std::uint64_t begin, std::uint64_t end,
+                                  std::uint64_t& done) const override {
+    done = 0;
+    if (begin >= end) return 0;
+    const std::uint64_t first = begin == 0 ? 2 : 2 * begin + 1;
+    const std::uint64_t last = 2 * (end - 1) + 1;
+    auto should_stop = [this](std::uint64_t next) {
+      const std::uint64_t raised = flag_->value();
+      // --exact-smallest: stop only once a factor below everything this worker has left is known.
+      return raised != 0 && (!s_.exact_smallest || raised < next);
+    };
+    auto never = [](std::uint64_t) { return false; };
+    kernels::FactorSearch found;
+    if (first == 2) {
+      found = kernels::smallest_factor_in(s_.n, 2, 2, s_.check_every, s_.style, never);
+      done = found.tested;
+      if (found.factor == 0 && last >= 3) {
+        found = search(3, last, should_stop, never);
+        done += found.tested;
+      }
+    } else {
+      found = search(first, last, should_stop, never);
+      done = found.tested;
+    }
+    if (found.factor != 0 && flag_) flag_->raise(found.factor);
+    return found.factor;
+  }
+
+  Verdict judge(std::uint64_t factor) const override {
+    Verdict v{static_cast<double>(factor), true, ""};
+    const bool prime = kernels::is_prime_mr(s_.n);
+    if (factor == 0 && !prime) {
+      v.valid = false;
+      v.error = fmt::format("found no factor, but Miller-Rabin says {} is composite", s_.n);
+    } else if (factor != 0 && (factor < 2 || factor >= s_.n || s_.n % factor != 0)) {
+      v.valid = false;
+      v.error = fmt::format("{} is not a factor of {}", factor, s_.n);
+    }
+    return v;
+  }
+
+ private:
+  template <typename Stop, typename Never>
+  kernels::FactorSearch search(std::uint64_t first, std::uint64_t last, Stop& stop,
+                               Never& never) const {
+    if (flag_)
+      return kernels::smallest_factor_in(s_.n, first, last, s_.check_every, s_.style, stop);
+    return kernels::smallest_factor_in(s_.n, first, last, s_.check_every, s_.style, never);
+  }
+
+  VerifySettings s_;
+  std::uint64_t root_;
+  std::unique_ptr<ipc::StopFlag> flag_;  // shared with the workers; lowered before each repetition
+  std::vector<std::string> backends_;
+};
+
+class VerifySpec final : public KernelSpec {
+ public:
+  std::string name() const override { return "verify"; }
+  std::string summary() const override {
+    return "is n prime? trial division by cooperating workers that stop early through a flag";
+  }
+
+  void add_options(CLI::App& run) override {
+    auto* group = run.add_option_group("verify", "Options of the verify kernel");
+    group->add_option("--n", numbers_, "Numbers to verify, a list; 'book' is the book's five")
+        ->delimiter(',')
+        ->capture_default_str();
+    group->add_option("--ipc", variants_, "Stop-flag mechanisms, a list (see `parbench list`)")
+        ->delimiter(',')
+        ->capture_default_str();
+    group
+        ->add_option("--check-every", check_every_,
+                     "Candidates between two looks at the flag, a list")
+        ->delimiter(',')
+        ->capture_default_str();
+    group
+        ->add_option("--check-style", style_,
+                     "counter (a countdown in the loop) or block (the book's mmap redux)")
+        ->capture_default_str();
+    group->add_flag("--exact-smallest", exact_smallest_,
+                    "Stop only when no smaller factor can be missed");
+  }
+
+  std::vector<std::shared_ptr<const Workload>> workloads() const override {
+    if (style_ != "counter" && style_ != "block") {
+      throw UsageError(fmt::format("--check-style must be counter or block; got '{}'", style_));
+    }
+    const auto style =
+        style_ == "block" ? kernels::CheckStyle::kBlock : kernels::CheckStyle::kCounter;
+    std::vector<std::uint64_t> numbers;
+    for (const auto& text : numbers_) {
+      if (text == "book") {
+        numbers.insert(numbers.end(), std::begin(kBookNumbers), std::end(kBookNumbers));
+      } else {
+        numbers.push_back(parse_integer(text, "--n", 2, std::numeric_limits<std::uint64_t>::max()));
+      }
+    }
+    for (const auto& v : variants_) {
+      if (v != "none" && ipc::find_stop_flag(v) == nullptr) {
+        throw UsageError(fmt::format("unknown ipc variant '{}' (see `parbench list`)", v));
+      }
+    }
+    std::vector<std::shared_ptr<const Workload>> list;
+    for (const std::uint64_t n : numbers) {
+      for (const auto& v : variants_) {
+        for (const auto& k : check_every_) {
+          list.push_back(std::make_shared<VerifyWorkload>(
+              VerifySettings{n, v, parse_count(k, "--check-every"), style, exact_smallest_}));
+        }
+      }
+    }
+    return list;
+  }
+
+ private:
+  std::vector<std::string> numbers_{"book"};
+  std::vector<std::string> variants_{"none"};
+  std::vector<std::string> check_every_{"1000"};
+  std::string style_ = "counter";
+  bool exact_smallest_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<KernelSpec> make_verify_spec() { return std::make_unique<VerifySpec>(); }
+
+}  // namespace parbench

@@ -1,0 +1,49 @@
+// A stop flag: any worker raises it with what it found, every worker checks it now and then, and
+// the owner resets it before each repetition. One file per mechanism, one registration line in
+// stop_flags.cpp. The flag is created by the parent before the workers start, so forked workers
+// inherit it; a mechanism that needs a name (a file, a key) carries it inside the object.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace parbench::ipc {
+
+class StopFlag {
+ public:
+  virtual ~StopFlag() = default;
+  // Raises the flag with a value (the factor found); the flag keeps the smallest value raised.
+  virtual void raise(std::uint64_t value) = 0;
+  // 0 while nobody has raised it.
+  virtual std::uint64_t value() = 0;
+  // Lowers the flag; called by the owner between repetitions, never while workers run.
+  virtual void reset() = 0;
+};
+
+struct StopFlagVariant {
+  std::string name;
+  std::string summary;
+  // The backends whose workers this mechanism can reach.
+  std::vector<std::string> backends;
+  std::function<std::unique_ptr<StopFlag>()> create;
+};
+
+const std::vector<StopFlagVariant>& stop_flag_variants();
+const StopFlagVariant* find_stop_flag(const std::string& name);
+
+StopFlagVariant atomic_flag_variant();
+StopFlagVariant shm_flag_variant();
+StopFlagVariant mmap_flag_variant();
+
+// Keeps the smallest nonzero value in an atomic word: the shared logic of the memory-based flags.
+template <typename Atomic>
+void raise_to_min(Atomic& word, std::uint64_t value) {
+  std::uint64_t seen = word.load();
+  while ((seen == 0 || value < seen) && !word.compare_exchange_weak(seen, value)) {
+  }
+}
+
+}  // namespace parbench::ipc

@@ -1,0 +1,21 @@
+#include "ipc/stop_flag.hpp"
+
+namespace parbench::ipc {
+
+const std::vector<StopFlagVariant>& stop_flag_variants() {
+  static const std::vector<StopFlagVariant> variants{
+      atomic_flag_variant(),
+      shm_flag_variant(),
+      mmap_flag_variant(),
+  };
+  return variants;
+}
+
+const StopFlagVariant* find_stop_flag(const std::string& name) {
+  for (const auto& v : stop_flag_variants()) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace parbench::ipc

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# verify.sh PARBENCH BACKEND VARIANTS WORKERS: every stop-flag variant on the backend reports the right
+# smallest factor (or 0 for a prime) for the book's five numbers and small cases, and every variant
+# but none stops early on the expensive composites (fewer candidates tested than the whole range).
+set -euo pipefail
+parbench=$1
+backend=$2
+variants=$3
+workers=$4
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+"$parbench" run --kernel verify --n book,9,25,1099505336329 --ipc "$variants" --backend "serial,$backend" \
+  --workers "$workers" --warmup 0 --repeat 2 --csv "$dir/out.csv" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
+python3 - "$dir/out.csv" <<'PY'
+import csv, sys
+smallest = {112272535095295: 5, 100109100129100369: 95362951, 100109100129101027: 171656941,
+            100109100129100151: 0, 100109100129162907: 0, 9: 3, 25: 5, 1099505336329: 1048573}
+expensive = {100109100129100369, 100109100129101027}
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows, "no rows"
+for r in rows:
+    n = int(r["params"].split(";")[0][2:])
+    assert r["valid"] == "true", r
+    assert int(r["result"]) == smallest[n], (n, r["result"], r["backend"], r["ipc"])
+    tested = sum(int(x) for x in r["worker_items"].split(";"))
+    if n in expensive and r["ipc"] != "none" and int(r["workers"]) > 1:
+        assert tested < int(r["size"]), ("no early stop", n, r["backend"], r["ipc"], r["workers"], tested)
+print(f"ok: {len(rows)} rows")
+PY
