@@ -37,6 +37,8 @@ const StopFlagVariant* find_stop_flag(const std::string& name);
 StopFlagVariant atomic_flag_variant();
 StopFlagVariant shm_flag_variant();
 StopFlagVariant mmap_flag_variant();
+StopFlagVariant shm_mutex_flag_variant();
+StopFlagVariant mmap_file_flag_variant();
 
 // Keeps the smallest nonzero value in an atomic word: the shared logic of the memory-based flags.
 template <typename Atomic>

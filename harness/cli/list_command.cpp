@@ -4,6 +4,8 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/kernels/kernel_spec.hpp"
+#include "harness/text.hpp"
+#include "ipc/stop_flag.hpp"
 
 namespace parbench::cli {
 namespace {
@@ -28,11 +30,14 @@ void print_list() {
     fmt::print("  {:<11} {}{}: {}\n", name, a.runnable ? "yes" : "no", detail, entry->summary);
   }
 
-  fmt::print("ipc variants:\n");
-  fmt::print(
-      "  {:<11} yes: no communication between workers beyond the backend's own job hand-out "
-      "(every kernel of this build)\n",
-      "none");
+  fmt::print("ipc variants (the verify kernel's stop flags; other kernels use none):\n");
+  fmt::print("  {:<13} every backend: every range runs to its end (the book's naive pool)\n",
+             "none");
+  fmt::print("  {:<13} every backend: divisors below --serial-cutoff first, then the naive split\n",
+             "serial-first");
+  for (const auto& v : ipc::stop_flag_variants()) {
+    fmt::print("  {:<13} {}: {}\n", v.name, join(v.backends, ", "), v.summary);
+  }
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct VerifySettings {
   std::uint64_t check_every;
   kernels::CheckStyle style;
   bool exact_smallest;
+  std::uint64_t serial_cutoff;  // for serial-first: divisors below it are tried before the split
 };
 
 class VerifyWorkload final : public Workload {
@@ -54,6 +55,7 @@ class VerifyWorkload final : public Workload {
         "--check-every", std::to_string(s_.check_every),
         "--check-style", s_.style == kernels::CheckStyle::kBlock ? "block" : "counter"};
     if (s_.exact_smallest) args.emplace_back("--exact-smallest");
+    args.insert(args.end(), {"--serial-cutoff", std::to_string(s_.serial_cutoff)});
     return args;
   }
   // Item 0 is the divisor 2, item i > 0 the odd divisor 2i + 1, up to isqrt(n).
@@ -75,6 +77,24 @@ class VerifyWorkload final : public Workload {
                                   std::uint64_t& done) const override {
     done = 0;
     if (begin >= end) return 0;
+    if (s_.ipc == "serial-first") {
+      // The book's "less naive" pool: the cheap divisors below the cutoff first (every worker
+      // repeats these few divisions, which costs what the parent doing them would), the split only
+      // when none divides.
+      auto never = [](std::uint64_t) { return false; };
+      const std::uint64_t cutoff = std::max<std::uint64_t>(s_.serial_cutoff, 3);
+      const std::uint64_t last_small = std::min(root_, cutoff % 2 == 1 ? cutoff - 2 : cutoff - 1);
+      auto small = kernels::smallest_factor_in(s_.n, 2, 2, s_.check_every, s_.style, never);
+      done = small.tested;
+      if (small.factor == 0 && last_small >= 3) {
+        small = kernels::smallest_factor_in(s_.n, 3, last_small, s_.check_every, s_.style, never);
+        done += small.tested;
+      }
+      if (small.factor != 0) return begin == 0 ? small.factor : 0;
+      begin =
+          std::max(begin, (last_small + 1) / 2);  // the next item is the odd divisor last_small + 2
+      if (begin >= end) return 0;
+    }
     const std::uint64_t first = begin == 0 ? 2 : 2 * begin + 1;
     const std::uint64_t last = 2 * (end - 1) + 1;
     auto should_stop = [this](std::uint64_t next) {
@@ -153,6 +173,10 @@ class VerifySpec final : public KernelSpec {
         ->capture_default_str();
     group->add_flag("--exact-smallest", exact_smallest_,
                     "Stop only when no smaller factor can be missed");
+    group
+        ->add_option("--serial-cutoff", serial_cutoff_,
+                     "serial-first: divisors below this are tried first")
+        ->capture_default_str();
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
@@ -170,7 +194,7 @@ class VerifySpec final : public KernelSpec {
       }
     }
     for (const auto& v : variants_) {
-      if (v != "none" && ipc::find_stop_flag(v) == nullptr) {
+      if (v != "none" && v != "serial-first" && ipc::find_stop_flag(v) == nullptr) {
         throw UsageError(fmt::format("unknown ipc variant '{}' (see `parbench list`)", v));
       }
     }
@@ -179,7 +203,8 @@ class VerifySpec final : public KernelSpec {
       for (const auto& v : variants_) {
         for (const auto& k : check_every_) {
           list.push_back(std::make_shared<VerifyWorkload>(
-              VerifySettings{n, v, parse_count(k, "--check-every"), style, exact_smallest_}));
+              VerifySettings{n, v, parse_count(k, "--check-every"), style, exact_smallest_,
+                             parse_count(serial_cutoff_, "--serial-cutoff")}));
         }
       }
     }
@@ -192,6 +217,7 @@ class VerifySpec final : public KernelSpec {
   std::vector<std::string> check_every_{"1000"};
   std::string style_ = "counter";
   bool exact_smallest_ = false;
+  std::string serial_cutoff_ = "21";
 };
 
 }  // namespace
