@@ -212,6 +212,11 @@ int Runner::run(const RunContext& context) {
       const auto* entry = plan_.backends[b];
       // serial has one worker whatever the list says.
       const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
+      if (!work->runs_on(entry->name)) {
+        warn(fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
+                         entry->name, work->ipc()));
+        continue;
+      }
       for (const Schedule& schedule : schedules[b]) {
         for (const int workers : counts) {
           ++progress_index_;

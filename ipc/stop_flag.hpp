@@ -39,6 +39,7 @@ StopFlagVariant shm_flag_variant();
 StopFlagVariant mmap_flag_variant();
 StopFlagVariant shm_mutex_flag_variant();
 StopFlagVariant mmap_file_flag_variant();
+StopFlagVariant mmap_private_flag_variant();
 
 // Keeps the smallest nonzero value in an atomic word: the shared logic of the memory-based flags.
 template <typename Atomic>

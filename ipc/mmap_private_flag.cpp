@@ -1,0 +1,66 @@
+// mmap-private: the negative control. The flag's word is in a MAP_PRIVATE mapping, so a worker's
+// raise stays in its own copy-on-write page and the others never stop early; the answer is still
+// right. Only the owner's "reset before each repetition" reaches the workers, through a generation
+// number in a shared page, so that a worker's stale private raise never outlives its repetition.
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cerrno>
+#include <system_error>
+
+#include "ipc/stop_flag.hpp"
+
+namespace parbench::ipc {
+namespace {
+
+void* map_page(int sharing) {
+  void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, sharing | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
+  return page;
+}
+
+struct PrivateWord {
+  std::uint64_t generation;
+  std::uint64_t value;
+};
+
+class MmapPrivateFlag final : public StopFlag {
+ public:
+  MmapPrivateFlag()
+      : word_(new (map_page(MAP_PRIVATE)) PrivateWord{0, 0}),
+        generation_(new (map_page(MAP_SHARED)) std::atomic<std::uint64_t>(0)) {}
+  ~MmapPrivateFlag() override {
+    munmap(word_, 4096);
+    munmap(generation_, 4096);
+  }
+  MmapPrivateFlag(const MmapPrivateFlag&) = delete;
+  MmapPrivateFlag& operator=(const MmapPrivateFlag&) = delete;
+
+  void raise(std::uint64_t value) override {
+    current();
+    if (word_->value == 0 || value < word_->value) word_->value = value;
+  }
+  std::uint64_t value() override { return current().value; }
+  void reset() override { generation_->fetch_add(1); }
+
+ private:
+  PrivateWord& current() {
+    const std::uint64_t g = generation_->load();
+    if (word_->generation != g) *word_ = {g, 0};  // a new repetition: forget this process's raise
+    return *word_;
+  }
+  PrivateWord* word_;
+  std::atomic<std::uint64_t>* generation_;
+};
+
+}  // namespace
+
+StopFlagVariant mmap_private_flag_variant() {
+  // serial: its one worker is the only one; processes: the copies that never see each other.
+  return {"mmap-private",
+          "MAP_PRIVATE: the negative control, the flag never propagates",
+          {"serial", "processes"},
+          [] { return std::unique_ptr<StopFlag>(new MmapPrivateFlag); }};
+}
+
+}  // namespace parbench::ipc
