@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# verify.sh PARBENCH BACKEND VARIANTS WORKERS: every stop-flag variant on the backend reports the right
+# verify.sh PARBENCH BACKEND VARIANTS WORKERS [MORE OPTIONS]: every stop-flag variant on the backend reports the right
 # smallest factor (or 0 for a prime) for the book's five numbers and small cases, and every variant
 # but none stops early on the expensive composites (fewer candidates tested than the whole range).
 set -euo pipefail
@@ -7,10 +7,11 @@ parbench=$1
 backend=$2
 variants=$3
 workers=$4
+shift 4
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$parbench" run --kernel verify --n book,9,25,1099505336329 --ipc "$variants" --backend "serial,$backend" \
-  --workers "$workers" --warmup 0 --repeat 2 --csv "$dir/out.csv" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
+  --workers "$workers" --warmup 0 --repeat 2 --csv "$dir/out.csv" "$@" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
 python3 - "$dir/out.csv" <<'PY'
 import csv, sys
 smallest = {112272535095295: 5, 100109100129100369: 95362951, 100109100129101027: 171656941,

@@ -3,6 +3,8 @@
 // it at their next check. `result` is the smallest factor found, 0 for a prime.
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cmath>
 #include <limits>
 
 #include "harness/errors.hpp"
@@ -20,10 +22,13 @@ constexpr std::uint64_t kBookNumbers[] = {112272535095295ULL, 100109100129100369
                                           100109100129101027ULL, 100109100129100151ULL,
                                           100109100129162907ULL};
 
+// --check-every auto: checks may cost at most this share of the work.
+constexpr double kCheckBudget = 0.01;
+
 struct VerifySettings {
   std::uint64_t n;
   std::string ipc;
-  std::uint64_t check_every;
+  std::uint64_t check_every;  // 0: auto, chosen when the flag exists
   kernels::CheckStyle style;
   bool exact_smallest;
   std::uint64_t serial_cutoff;  // for serial-first: divisors below it are tried before the split
@@ -36,6 +41,7 @@ class VerifyWorkload final : public Workload {
       flag_ = variant->create();
       backends_ = variant->backends;
     }
+    if (s_.check_every == 0) choose_check_every();
   }
 
   std::string kernel() const override { return "verify"; }
@@ -44,7 +50,13 @@ class VerifyWorkload final : public Workload {
     return !flag_ || std::find(backends_.begin(), backends_.end(), backend) != backends_.end();
   }
   std::string params() const override {
-    return fmt::format("n={};check_every={};check_style={}{}", s_.n, s_.check_every,
+    const std::string chosen =
+        auto_ ? fmt::format(
+                    "auto({});check_ns={:.1f};candidate_ns={:.2f};stop_latency_bound_us={:.2f}",
+                    s_.check_every, check_ns_, candidate_ns_,
+                    static_cast<double>(s_.check_every) * candidate_ns_ / 1000)
+              : std::to_string(s_.check_every);
+    return fmt::format("n={};check_every={};check_style={}{}", s_.n, chosen,
                        s_.style == kernels::CheckStyle::kBlock ? "block" : "counter",
                        s_.exact_smallest ? ";exact_smallest" : "");
   }
@@ -133,6 +145,36 @@ class VerifyWorkload final : public Workload {
   }
 
  private:
+  // --check-every auto: measure one look at the flag and one candidate division here, and check
+  // every K candidates with K the smallest count that keeps checking under kCheckBudget of the
+  // work.
+  void choose_check_every() {
+    s_.check_every = 1000;
+    if (!flag_) return;  // nothing to check
+    auto_ = true;
+    using clock = std::chrono::steady_clock;
+    std::uint64_t looks = 0;
+    std::uint64_t sink = 0;
+    const auto t0 = clock::now();
+    while (clock::now() - t0 < std::chrono::milliseconds(20)) {
+      for (int i = 0; i < 64; ++i) sink += flag_->value();
+      looks += 64;
+    }
+    check_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t0).count() /
+                static_cast<double>(looks);
+    const std::uint64_t trials = 1'000'000;
+    const auto t1 = clock::now();
+    const auto probe = kernels::smallest_factor_in(s_.n | 1, 3, 3 + 2 * trials, trials, s_.style,
+                                                   [](std::uint64_t) { return false; });
+    candidate_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t1).count() /
+                    static_cast<double>(std::max<std::uint64_t>(probe.tested, 1));
+    sink += probe.factor;
+    volatile std::uint64_t keep = sink;  // the measurements must not be optimised away
+    (void)keep;
+    s_.check_every = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(std::ceil(check_ns_ / (kCheckBudget * candidate_ns_))));
+  }
+
   template <typename Stop, typename Never>
   kernels::FactorSearch search(std::uint64_t first, std::uint64_t last, Stop& stop,
                                Never& never) const {
@@ -143,6 +185,9 @@ class VerifyWorkload final : public Workload {
 
   VerifySettings s_;
   std::uint64_t root_;
+  bool auto_ = false;
+  double check_ns_ = 0.0;
+  double candidate_ns_ = 0.0;
   std::unique_ptr<ipc::StopFlag> flag_;  // shared with the workers; lowered before each repetition
   std::vector<std::string> backends_;
 };
@@ -164,7 +209,8 @@ class VerifySpec final : public KernelSpec {
         ->capture_default_str();
     group
         ->add_option("--check-every", check_every_,
-                     "Candidates between two looks at the flag, a list")
+                     "Candidates between two looks at the flag, a list; auto keeps checks under 1% "
+                     "of the work")
         ->delimiter(',')
         ->capture_default_str();
     group
@@ -203,8 +249,8 @@ class VerifySpec final : public KernelSpec {
       for (const auto& v : variants_) {
         for (const auto& k : check_every_) {
           list.push_back(std::make_shared<VerifyWorkload>(
-              VerifySettings{n, v, parse_count(k, "--check-every"), style, exact_smallest_,
-                             parse_count(serial_cutoff_, "--serial-cutoff")}));
+              VerifySettings{n, v, k == "auto" ? 0 : parse_count(k, "--check-every"), style,
+                             exact_smallest_, parse_count(serial_cutoff_, "--serial-cutoff")}));
         }
       }
     }
