@@ -97,7 +97,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
     for (int i = 0; i < plan_.warmup; ++i) {
       progress.show(fmt::format("{}: warm-up {}/{}", label, i + 1, plan_.warmup));
       work.prepare_run();
-      warmup_results.push_back(backend->run().result);
+      warmup_results.push_back(work.complete(backend->run().result));
     }
     for (int rep = 1; rep <= plan_.repeat; ++rep) {
       timed_rep = rep;
@@ -112,7 +112,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
       r.setup_s = setup_s;
       r.wall_s = out.wall_s.value_or(wall);
       r.cpu_s = process_cpu_s() - cpu0 + out.outside_cpu_s;
-      r.result = out.result;
+      r.result = work.complete(out.result);
       r.nodes = backend->nodes();
       r.worker_hosts = backend->worker_hosts();
       r.worker_reports = std::move(out.workers);

@@ -61,6 +61,9 @@ class Workload {
   // Called by the runner before every repetition, in the process that owns the workload (lowers a
   // stop flag, say). Never called while workers run.
   virtual void prepare_run() const {}
+  // Called by the runner on every combined result: a workload whose stop flag also holds what was
+  // found folds it in (a cancelled TBB reduction may drop the finder's partial result).
+  virtual std::uint64_t complete(std::uint64_t result) const { return result; }
 };
 
 }  // namespace parbench

@@ -4,13 +4,16 @@ namespace parbench::ipc {
 
 const std::vector<StopFlagVariant>& stop_flag_variants() {
   // One line per mechanism.
-  static const std::vector<StopFlagVariant> variants{
-      atomic_flag_variant(),     //
-      shm_flag_variant(),        //
-      shm_mutex_flag_variant(),  //
-      mmap_flag_variant(),       //
-      mmap_file_flag_variant(),  //
-      mmap_private_flag_variant(),
+  static const std::vector<StopFlagVariant> variants {
+    atomic_flag_variant(),         //
+        shm_flag_variant(),        //
+        shm_mutex_flag_variant(),  //
+        mmap_flag_variant(),       //
+        mmap_file_flag_variant(),  //
+        mmap_private_flag_variant(),
+#if PARBENCH_HAVE_TBB
+        tbb_cancel_flag_variant(),
+#endif
   };
   return variants;
 }

@@ -79,6 +79,9 @@ class VerifyWorkload final : public Workload {
   void prepare_run() const override {
     if (flag_) flag_->reset();
   }
+  std::uint64_t complete(std::uint64_t result) const override {
+    return flag_ ? fold(Reduction::kMinNonzero, result, flag_->value()) : result;
+  }
 
   std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
     std::uint64_t done = 0;
