@@ -17,6 +17,7 @@
 #include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/csv_reporter.hpp"
 #include "harness/reporters/json_reporter.hpp"
+#include "harness/reporters/verify_table.hpp"
 #include "harness/runner.hpp"
 #include "harness/text.hpp"
 
@@ -177,6 +178,11 @@ int run_matrix(const RunOptions& o) {
       owned.push_back(std::make_unique<CsvReporter>(o.records_out));
     } else {
       owned.push_back(std::make_unique<ConsoleReporter>(o.csv == "-" ? std::cerr : std::cout));
+      // The book's table after the rows, when the run verifies numbers.
+      if (std::find(o.kernels.begin(), o.kernels.end(), "verify") != o.kernels.end()) {
+        owned.push_back(
+            std::make_unique<VerifyTableReporter>(o.csv == "-" ? std::cerr : std::cout));
+      }
       if (!o.csv.empty()) owned.push_back(std::make_unique<CsvReporter>(o.csv));
       if (!o.json.empty()) owned.push_back(std::make_unique<JsonReporter>(o.json));
     }

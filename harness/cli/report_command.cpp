@@ -1,0 +1,59 @@
+// parbench report verify FILE...: the book's verify table from CSV files (of any machine), medians
+// of the rows of each configuration.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "harness/cli/commands.hpp"
+#include "harness/errors.hpp"
+#include "harness/reporters/csv_format.hpp"
+#include "harness/reporters/verify_table.hpp"
+#include "harness/statistics.hpp"
+
+namespace parbench::cli {
+
+void setup_report_command(CLI::App& app, int& exit_code) {
+  auto* report = app.add_subcommand("report", "Tables from CSV files");
+  auto* verify = report->add_subcommand(
+      "verify", "The book's verify table: variants x numbers, median seconds");
+  auto files = std::make_shared<std::vector<std::string>>();
+  verify->add_option("files", *files, "CSV files written by parbench")
+      ->required()
+      ->check(CLI::ExistingFile);
+  report->require_subcommand(1);
+  verify->callback([files, &exit_code] {
+    std::map<std::string, std::vector<RunRecord>>
+        configs;  // by everything that names a configuration
+    for (const auto& path : *files) {
+      std::vector<RunRecord> records;
+      try {
+        records = read_csv_records(path);
+      } catch (const std::exception& e) {
+        throw UsageError(e.what());
+      }
+      for (auto& r : records) {
+        if (r.kernel != "verify") continue;
+        const std::string key =
+            fmt::format("{}|{}|{}|{}|{}", r.backend, r.workers, r.ipc, r.params, r.schedule);
+        configs[key].push_back(std::move(r));
+      }
+    }
+    std::vector<VerifyCell> cells;
+    for (const auto& [key, rows] : configs) {
+      std::vector<double> times;
+      bool valid = true;
+      for (const auto& r : rows) {
+        if (r.valid) times.push_back(r.wall_s);
+        valid = valid && r.valid;
+      }
+      cells.push_back(verify_cell(rows.front(), summarize(times).median, valid));
+    }
+    if (cells.empty()) throw UsageError("no verify rows in the given files");
+    print_verify_table(std::cout, cells);
+    exit_code = 0;
+  });
+}
+
+}  // namespace parbench::cli

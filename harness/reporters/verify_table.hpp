@@ -1,0 +1,41 @@
+// The book's verify table: stop-flag variants as rows, the numbers as columns, median seconds in
+// the cells, with the serial time above them; one table per backend and worker count.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/reporters/reporter.hpp"
+
+namespace parbench {
+
+struct VerifyCell {
+  std::string backend;
+  int workers = 1;
+  std::string ipc;
+  std::string number;  // n, as text
+  double median_s = 0.0;
+  bool valid = true;
+};
+
+void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells);
+
+// Collects the verify configurations of a run and prints the table at the end.
+class VerifyTableReporter final : public Reporter {
+ public:
+  explicit VerifyTableReporter(std::ostream& out) : out_(out) {}
+  void begin(const RunContext& /*context*/) override {}
+  void report(const ConfigResult& result) override;
+  void end() override { print_verify_table(out_, cells_); }
+
+ private:
+  std::ostream& out_;
+  std::vector<VerifyCell> cells_;
+};
+
+// The cell a result belongs in; the number comes from the row's params ("n=...;...").
+VerifyCell verify_cell(const RunRecord& first, double median_s, bool valid);
+
+}  // namespace parbench
