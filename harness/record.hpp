@@ -33,6 +33,11 @@ struct RunRecord {
   std::string error;
   std::string worker_hosts;
   std::vector<WorkerReport> worker_reports;
+  // Early-stopping kernels (verify): looks at the stop flag, the measured cost of one look, and the
+  // time from the first raise to the last worker stopping (negative: nobody stopped early).
+  std::uint64_t checks = 0;
+  double check_ns = 0.0;
+  double stop_latency_s = -1.0;
 };
 
 // All repetitions of one configuration with their aggregates.

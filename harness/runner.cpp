@@ -116,6 +116,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
       r.nodes = backend->nodes();
       r.worker_hosts = backend->worker_hosts();
       r.worker_reports = std::move(out.workers);
+      work.describe_run(r);
       // A warm-up that computed something else is as much a bug as a wrong repetition.
       for (const std::uint64_t w : warmup_results) {
         if (w != r.result)

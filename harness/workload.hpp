@@ -9,6 +9,8 @@
 
 namespace parbench {
 
+struct RunRecord;
+
 // How partial results combine. An enum rather than a callback so that MPI can map it onto a
 // reduction operation and every backend folds the same way.
 enum class Reduction {
@@ -64,6 +66,9 @@ class Workload {
   // Called by the runner on every combined result: a workload whose stop flag also holds what was
   // found folds it in (a cancelled TBB reduction may drop the finder's partial result).
   virtual std::uint64_t complete(std::uint64_t result) const { return result; }
+  // Adds what the workload itself measured during the repetition just finished (flag checks, stop
+  // latency) to its row.
+  virtual void describe_run(RunRecord& /*row*/) const {}
 };
 
 }  // namespace parbench

@@ -3,13 +3,20 @@
 // it at their next check. `result` is the smallest factor found, 0 for a prime.
 #include <fmt/format.h>
 
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <system_error>
 
+#include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
 #include "harness/parse.hpp"
+#include "harness/record.hpp"
 #include "ipc/stop_flag.hpp"
 #include "kernels/primes.hpp"
 #include "kernels/verify.hpp"
@@ -21,6 +28,34 @@ namespace {
 constexpr std::uint64_t kBookNumbers[] = {112272535095295ULL, 100109100129100369ULL,
                                           100109100129101027ULL, 100109100129100151ULL,
                                           100109100129162907ULL};
+
+// What the workers measure during a repetition, in a page shared with forked workers (MAP_SHARED,
+// created before they are): flag looks, when the first factor was raised, when the last worker that
+// stopped early stopped.
+struct SharedMetrics {
+  std::atomic<std::uint64_t> checks{0};
+  std::atomic<std::uint64_t> raised_ns{0};     // 0: nobody raised
+  std::atomic<std::uint64_t> last_stop_ns{0};  // 0: nobody stopped early
+};
+
+class MetricsPage {
+ public:
+  MetricsPage() {
+    void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
+    metrics_ = new (page) SharedMetrics;
+  }
+  ~MetricsPage() { munmap(metrics_, 4096); }
+  MetricsPage(const MetricsPage&) = delete;
+  MetricsPage& operator=(const MetricsPage&) = delete;
+  SharedMetrics& operator*() const { return *metrics_; }
+  SharedMetrics* operator->() const { return metrics_; }
+
+ private:
+  SharedMetrics* metrics_;
+};
+
+std::uint64_t now_ns() { return static_cast<std::uint64_t>(monotonic_s() * 1e9); }
 
 // --check-every auto: checks may cost at most this share of the work.
 constexpr double kCheckBudget = 0.01;
@@ -41,7 +76,11 @@ class VerifyWorkload final : public Workload {
       flag_ = variant->create();
       backends_ = variant->backends;
     }
-    if (s_.check_every == 0) choose_check_every();
+    if (s_.check_every == 0) {
+      choose_check_every();
+    } else if (flag_) {
+      measure_costs();
+    }
   }
 
   std::string kernel() const override { return "verify"; }
@@ -78,6 +117,19 @@ class VerifyWorkload final : public Workload {
   bool must_match_serial() const override { return !flag_ || s_.exact_smallest; }
   void prepare_run() const override {
     if (flag_) flag_->reset();
+    metrics_->checks = 0;
+    metrics_->raised_ns = 0;
+    metrics_->last_stop_ns = 0;
+  }
+  void describe_run(RunRecord& row) const override {
+    row.checks = metrics_->checks.load();
+    row.check_ns = check_ns_;
+    const std::uint64_t raised = metrics_->raised_ns.load();
+    const std::uint64_t stopped = metrics_->last_stop_ns.load();
+    row.stop_latency_s =
+        raised != 0 && stopped != 0
+            ? (stopped > raised ? static_cast<double>(stopped - raised) * 1e-9 : 0.0)
+            : -1.0;
   }
   std::uint64_t complete(std::uint64_t result) const override {
     return flag_ ? fold(Reduction::kMinNonzero, result, flag_->value()) : result;
@@ -130,7 +182,19 @@ class VerifyWorkload final : public Workload {
       found = search(first, last, should_stop, never);
       done = found.tested;
     }
-    if (found.factor != 0 && flag_) flag_->raise(found.factor);
+    if (found.checks != 0) metrics_->checks.fetch_add(found.checks, std::memory_order_relaxed);
+    if (found.factor != 0 && flag_) {
+      const std::uint64_t t = now_ns();
+      std::uint64_t seen = 0;  // keep the first raise
+      metrics_->raised_ns.compare_exchange_strong(seen, t);
+      flag_->raise(found.factor);
+    }
+    if (found.stopped) {
+      const std::uint64_t t = now_ns();
+      std::uint64_t seen = metrics_->last_stop_ns.load();
+      while (seen < t && !metrics_->last_stop_ns.compare_exchange_weak(seen, t)) {
+      }
+    }
     return found.factor;
   }
 
@@ -155,6 +219,13 @@ class VerifyWorkload final : public Workload {
     s_.check_every = 1000;
     if (!flag_) return;  // nothing to check
     auto_ = true;
+    measure_costs();
+    s_.check_every = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(std::ceil(check_ns_ / (kCheckBudget * candidate_ns_))));
+  }
+
+  // The cost of one look at the flag and of one candidate division, measured here at start-up.
+  void measure_costs() {
     using clock = std::chrono::steady_clock;
     std::uint64_t looks = 0;
     std::uint64_t sink = 0;
@@ -165,17 +236,17 @@ class VerifyWorkload final : public Workload {
     }
     check_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t0).count() /
                 static_cast<double>(looks);
+    // A prime of the book's size, so that the probe never stops at a small factor: a 64-bit
+    // division costs the same whatever the dividend.
     const std::uint64_t trials = 1'000'000;
     const auto t1 = clock::now();
-    const auto probe = kernels::smallest_factor_in(s_.n | 1, 3, 3 + 2 * trials, trials, s_.style,
-                                                   [](std::uint64_t) { return false; });
+    const auto probe = kernels::smallest_factor_in(kBookNumbers[3], 3, 3 + 2 * trials, trials,
+                                                   s_.style, [](std::uint64_t) { return false; });
     candidate_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t1).count() /
                     static_cast<double>(std::max<std::uint64_t>(probe.tested, 1));
     sink += probe.factor;
     volatile std::uint64_t keep = sink;  // the measurements must not be optimised away
     (void)keep;
-    s_.check_every = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(check_ns_ / (kCheckBudget * candidate_ns_))));
   }
 
   template <typename Stop, typename Never>
@@ -183,7 +254,9 @@ class VerifyWorkload final : public Workload {
                                Never& never) const {
     if (flag_)
       return kernels::smallest_factor_in(s_.n, first, last, s_.check_every, s_.style, stop);
-    return kernels::smallest_factor_in(s_.n, first, last, s_.check_every, s_.style, never);
+    // No flag, no looks at it: one block for the whole range.
+    return kernels::smallest_factor_in(s_.n, first, last, std::numeric_limits<std::uint64_t>::max(),
+                                       s_.style, never);
   }
 
   VerifySettings s_;
@@ -191,6 +264,7 @@ class VerifyWorkload final : public Workload {
   bool auto_ = false;
   double check_ns_ = 0.0;
   double candidate_ns_ = 0.0;
+  MetricsPage metrics_;
   std::unique_ptr<ipc::StopFlag> flag_;  // shared with the workers; lowered before each repetition
   std::vector<std::string> backends_;
 };

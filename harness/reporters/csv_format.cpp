@@ -41,6 +41,11 @@ std::string join_items(const RunRecord& r) {
 std::string throughput(const RunRecord& r) {
   return r.wall_s > 0 ? num(static_cast<double>(r.size) / r.wall_s) : "";
 }
+std::string tested_fraction(const RunRecord& r) {
+  std::uint64_t done = 0;
+  for (const auto& w : r.worker_reports) done += w.items;
+  return r.size > 0 ? num(static_cast<double>(done) / static_cast<double>(r.size)) : "";
+}
 std::string imbalance(const RunRecord& r) {
   double busiest = 0.0;
   double total = 0.0;
@@ -123,6 +128,17 @@ const std::vector<Column>& columns() {
        [](RunRecord& r, const std::string& v) { r.valid = v == "true"; }},
       PB_TEXT(error),
       {"items_per_s", [](const RunRecord& r, const RunContext&) { return throughput(r); }, nullptr},
+      {"tested_fraction", [](const RunRecord& r, const RunContext&) { return tested_fraction(r); },
+       nullptr},
+      PB_NUMBER(checks, to_u64),
+      PB_SECONDS(check_ns),
+      {"stop_latency_s",
+       [](const RunRecord& r, const RunContext&) {
+         return r.stop_latency_s < 0 ? std::string() : num(r.stop_latency_s);
+       },
+       [](RunRecord& r, const std::string& v) {
+         r.stop_latency_s = v.empty() ? -1.0 : to_double(v);
+       }},
       {"imbalance", [](const RunRecord& r, const RunContext&) { return imbalance(r); }, nullptr},
       PB_TEXT(worker_hosts),
       {"worker_busy_s", [](const RunRecord& r, const RunContext&) { return join_busy(r); },
