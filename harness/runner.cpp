@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
@@ -40,6 +41,12 @@ RunRecord describe(const Workload& work, const backends::BackendEntry& entry, in
   r.size = work.size();
   r.params = work.params();
   return r;
+}
+
+// Speed-up without serial is against the same backend and schedule at one worker.
+std::string baseline_key(const std::string& backend, const std::string& schedule,
+                         std::uint64_t chunk) {
+  return backend + "/" + schedule + "/" + std::to_string(chunk);
 }
 
 }  // namespace
@@ -195,9 +202,33 @@ void Runner::warn(const std::string& message) const {
   if (!plan_.quiet) fmt::print(stderr, "parbench: warning: {}\n", message);
 }
 
+void Runner::run_configuration(const Workload& work, const backends::BackendEntry& entry,
+                               const Schedule& schedule, int workers) {
+  bool reports = true;
+  std::vector<RunRecord> records = measure(work, entry, workers, schedule, reports);
+  if (!reports) return;
+  ConfigResult result = aggregate(work, std::move(records));
+  if (!result.valid) ++failures_;
+  if (result.valid && entry.name == "serial") {
+    serial_result_ = result.first().result;
+    serial_ = Baseline{result.wall.median, result.first().setup_s};
+  }
+  if (result.valid && workers == 1) {
+    one_worker_[baseline_key(entry.name, schedule.name(), schedule.chunk)] =
+        Baseline{result.wall.median, result.first().setup_s};
+  }
+  if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
+    warn(
+        fmt::format("{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
+                    "are too short (raise the size or --repeat)",
+                    work.kernel(), entry.name, workers, result.wall.mdape_pct));
+  }
+  for (auto* r : reporters_) r->report(result);
+}
+
 int Runner::run(const RunContext& context) {
   for (auto* r : reporters_) r->begin(context);
-  int failures = 0;
+  failures_ = 0;
   progress_total_ = 0;
   std::vector<std::vector<Schedule>> schedules;  // per backend
   for (const auto* entry : plan_.backends) {
@@ -205,57 +236,37 @@ int Runner::run(const RunContext& context) {
     progress_total_ += static_cast<int>(plan_.workloads.size() * schedules.back().size() *
                                         (entry->name == "serial" ? 1 : plan_.workers.size()));
   }
+  std::set<std::pair<std::string, int>> warned_oversubscribed;
   for (const auto& work : plan_.workloads) {
     serial_result_.reset();
     serial_.reset();
     one_worker_.clear();
     for (std::size_t b = 0; b < plan_.backends.size(); ++b) {
       const auto* entry = plan_.backends[b];
-      // serial has one worker whatever the list says.
-      const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
       if (!work->runs_on(entry->name)) {
         warn(fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
                          entry->name, work->ipc()));
         continue;
       }
+      // serial has one worker whatever the list says.
+      const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
       for (const Schedule& schedule : schedules[b]) {
         for (const int workers : counts) {
           ++progress_index_;
-          if (workers > plan_.hardware_threads && entry->name != "serial" &&
-              schedule.name() == schedules[b].front().name() &&
-              schedule.chunk == schedules[b].front().chunk) {
+          if (workers > plan_.hardware_threads &&
+              warned_oversubscribed.insert({entry->name, workers}).second) {
             warn(fmt::format(
                 "{} workers outnumber the {} hardware threads: {} at {} workers measures "
                 "oversubscription",
                 workers, plan_.hardware_threads, entry->name, workers));
           }
-          bool reports = true;
-          std::vector<RunRecord> records = measure(*work, *entry, workers, schedule, reports);
-          if (!reports) continue;
-          ConfigResult result = aggregate(*work, std::move(records));
-          if (!result.valid) ++failures;
-          if (result.valid && entry->name == "serial") {
-            serial_result_ = result.first().result;
-            serial_ = Baseline{result.wall.median, result.first().setup_s};
-          }
-          if (result.valid && workers == 1) {
-            const std::string key =
-                entry->name + "/" + schedule.name() + "/" + std::to_string(schedule.chunk);
-            one_worker_[key] = Baseline{result.wall.median, result.first().setup_s};
-          }
-          if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
-            warn(fmt::format(
-                "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
-                "are too short (raise --samples or --repeat)",
-                work->kernel(), entry->name, workers, result.wall.mdape_pct));
-          }
-          for (auto* r : reporters_) r->report(result);
+          run_configuration(*work, *entry, schedule, workers);
         }
       }
     }
   }
   for (auto* r : reporters_) r->end();
-  return failures;
+  return failures_;
 }
 
 }  // namespace parbench

@@ -40,6 +40,9 @@ class Runner {
   // the backend cannot do not at all.
   std::vector<Schedule> schedules_for(const backends::BackendEntry& entry) const;
   void warn(const std::string& message) const;
+  // Measures, judges and reports one configuration; keeps the baselines for those that follow.
+  void run_configuration(const Workload& work, const backends::BackendEntry& entry,
+                         const Schedule& schedule, int workers);
   ConfigResult aggregate(const Workload& work, std::vector<RunRecord> records) const;
 
   RunPlan plan_;
@@ -53,6 +56,7 @@ class Runner {
   };
   std::optional<Baseline> serial_;
   std::map<std::string, Baseline> one_worker_;  // per backend and schedule
+  int failures_ = 0;
   int progress_index_ = 0;
   int progress_total_ = 0;
 };
