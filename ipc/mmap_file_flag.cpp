@@ -2,7 +2,6 @@
 // private temporary directory), as unrelated processes would; the book's mmap flag without fork's
 // help.
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -10,19 +9,12 @@
 #include <cerrno>
 #include <system_error>
 
+#include "ipc/process_generation.hpp"
 #include "ipc/stop_flag.hpp"
 #include "ipc/temp_dir.hpp"
 
 namespace parbench::ipc {
 namespace {
-
-// Bumped in every child right after fork(): a cheaper "is this still the process that mapped the
-// file?" than getpid(), which is a system call on every check.
-std::atomic<unsigned> g_process_generation{1};
-const bool g_atfork_registered = [] {
-  pthread_atfork(nullptr, nullptr, [] { g_process_generation.fetch_add(1); });
-  return true;
-}();
 
 class MmapFileFlag final : public StopFlag {
  public:
@@ -34,7 +26,7 @@ class MmapFileFlag final : public StopFlag {
     if (rc != 0) throw std::system_error(errno, std::generic_category(), "sizing " + path_);
   }
   ~MmapFileFlag() override {
-    if (word_ != nullptr && mapped_in_ == g_process_generation.load()) munmap(word_, kPage);
+    if (word_ != nullptr && mapped_in_ == process_generation()) munmap(word_, kPage);
   }
   MmapFileFlag(const MmapFileFlag&) = delete;
   MmapFileFlag& operator=(const MmapFileFlag&) = delete;
@@ -46,7 +38,7 @@ class MmapFileFlag final : public StopFlag {
  private:
   // Attaches on first use in each process: a forked worker maps the file itself, by its name.
   std::atomic<std::uint64_t>& word() {
-    if (mapped_in_ != g_process_generation.load(std::memory_order_relaxed)) {
+    if (mapped_in_ != process_generation()) {
       const int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
       if (fd < 0) throw std::system_error(errno, std::generic_category(), "opening " + path_);
       void* page = mmap(nullptr, kPage, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -54,7 +46,7 @@ class MmapFileFlag final : public StopFlag {
       if (page == MAP_FAILED)
         throw std::system_error(errno, std::generic_category(), "mapping " + path_);
       word_ = static_cast<std::atomic<std::uint64_t>*>(page);
-      mapped_in_ = g_process_generation.load();
+      mapped_in_ = process_generation();
     }
     return *word_;
   }

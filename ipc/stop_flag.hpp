@@ -40,6 +40,7 @@ StopFlagVariant mmap_flag_variant();
 StopFlagVariant shm_mutex_flag_variant();
 StopFlagVariant mmap_file_flag_variant();
 StopFlagVariant mmap_private_flag_variant();
+StopFlagVariant broker_flag_variant();
 StopFlagVariant tbb_cancel_flag_variant();  // only in builds with TBB
 
 // Keeps the smallest nonzero value in an atomic word: the shared logic of the memory-based flags.

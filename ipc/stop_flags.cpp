@@ -10,7 +10,7 @@ const std::vector<StopFlagVariant>& stop_flag_variants() {
         shm_mutex_flag_variant(),  //
         mmap_flag_variant(),       //
         mmap_file_flag_variant(),  //
-        mmap_private_flag_variant(),
+        mmap_private_flag_variant(), broker_flag_variant(),
 #if PARBENCH_HAVE_TBB
         tbb_cancel_flag_variant(),
 #endif
