@@ -131,7 +131,8 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
       }
       records.push_back(std::move(r));
     }
-  } catch (const std::exception& e) {  // a dead worker, a broken flag: the row says so, the run goes on
+  } catch (
+      const std::exception& e) {  // a dead worker, a broken flag: the row says so, the run goes on
     RunRecord failed = base;
     failed.rep = timed_rep;
     failed.setup_s = setup_s;

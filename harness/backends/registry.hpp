@@ -54,6 +54,9 @@ BackendEntry tbb_backend();
 BackendEntry mpi_backend();
 
 const std::vector<BackendEntry>& all_backends();
+// Every backend parbench has, compiled into this build or not: `list` and the CLI's errors say
+// which ones a build lacks.
+inline constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb", "mpi"};
 const BackendEntry* find_backend(const std::string& name);
 // Tears down any parallel job this process belongs to (MPI_Abort), after a fatal error.
 void abort_parallel_jobs(int exit_code);

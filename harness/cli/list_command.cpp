@@ -10,16 +10,13 @@
 namespace parbench::cli {
 namespace {
 
-// Every backend parbench knows, compiled in or not, so that `list` can say what a build lacks.
-constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb", "mpi"};
-
 void print_list() {
   fmt::print("kernels:\n");
   for (const auto& spec : make_kernel_specs())
     fmt::print("  {:<11} {}\n", spec->name(), spec->summary());
 
   fmt::print("backends:\n");
-  for (const char* name : kKnownBackends) {
+  for (const char* name : backends::kKnownBackends) {
     const auto* entry = backends::find_backend(name);
     if (entry == nullptr) {
       fmt::print("  {:<11} no (not compiled into this build)\n", name);

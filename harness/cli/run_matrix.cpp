@@ -24,8 +24,6 @@
 namespace parbench::cli {
 namespace {
 
-constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb", "mpi"};
-
 std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o) {
   std::vector<std::string> names = o.backends;
   if (inside_mpi_launch()) {
@@ -45,8 +43,9 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   for (const auto& name : names) {
     const auto* entry = backends::find_backend(name);
     if (entry == nullptr) {
-      const bool known = std::find(std::begin(kKnownBackends), std::end(kKnownBackends), name) !=
-                         std::end(kKnownBackends);
+      const bool known =
+          std::find(std::begin(backends::kKnownBackends), std::end(backends::kKnownBackends),
+                    name) != std::end(backends::kKnownBackends);
       throw UsageError(
           known ? fmt::format("backend {} is not compiled into this build", name)
                 : fmt::format("unknown backend '{}' (known: serial, threads, processes, tbb, mpi)",
