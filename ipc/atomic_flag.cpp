@@ -20,9 +20,10 @@ class AtomicFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant atomic_flag_variant() {
-  return {"atomic", "a std::atomic in one process", {"serial", "threads", "tbb"}, [] {
-            return std::unique_ptr<StopFlag>(new AtomicFlag);
-          }};
+  return {"atomic",
+          "a std::atomic in one process",
+          {"serial", "threads", "tbb"},
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new AtomicFlag); }};
 }
 
 }  // namespace parbench::ipc

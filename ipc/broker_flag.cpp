@@ -1,6 +1,6 @@
 // broker: the analogue of the book's Manager.Value. A separate server process owns the flag; every
 // raise, check and reset is a request and a reply over a Unix socket (in a private directory). Each
-// thread of each process keeps its own connection, made on first use.
+// thread of each process keeps its own connection, made on first use (connection_cache.hpp).
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -11,10 +11,11 @@
 #include <memory>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "ipc/child_process.hpp"
-#include "ipc/process_generation.hpp"
+#include "ipc/connection_cache.hpp"
 #include "ipc/stop_flag.hpp"
 #include "ipc/temp_dir.hpp"
 
@@ -101,39 +102,31 @@ class BrokerFlag final : public StopFlag {
   void reset() override { ask('Z', 0); }
 
  private:
-  // A connection per thread and process: a socket must not be shared by concurrent requests, nor
-  // across fork().
-  struct Connection {
-    const BrokerFlag* flag = nullptr;
-    unsigned generation = 0;
+  // A socket of this process, closed with the thread that made it.
+  struct Socket {
     int fd = -1;
-  };
-  struct Connections {
-    std::vector<Connection> list;
-    ~Connections() {
-      for (const auto& c : list) {
-        if (c.generation == process_generation()) ::close(c.fd);
-      }
+    explicit Socket(int f) : fd(f) {}
+    Socket(Socket&& other) noexcept : fd(std::exchange(other.fd, -1)) {}
+    Socket& operator=(Socket&&) = delete;
+    ~Socket() {
+      if (fd >= 0) ::close(fd);
     }
   };
 
   int connection() const {
-    thread_local Connections mine;
-    const unsigned generation = process_generation();
-    for (const auto& c : mine.list) {
-      if (c.flag == this && c.generation == generation) return c.fd;
-    }
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const sockaddr_un addr = address_of(path_);
-    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-      const int error = errno;
-      if (fd >= 0) ::close(fd);
-      throw std::system_error(error, std::generic_category(),
-                              "cannot reach the broker at " + path_);
-    }
-    std::erase_if(mine.list, [this](const Connection& c) { return c.flag == this; });
-    mine.list.push_back({this, generation, fd});
-    return fd;
+    return thread_connection<Socket>(
+               owner_,
+               [this] {
+                 Socket s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+                 const sockaddr_un addr = address_of(path_);
+                 if (s.fd < 0 ||
+                     ::connect(s.fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+                   throw std::system_error(errno, std::generic_category(),
+                                           "cannot reach the broker at " + path_);
+                 }
+                 return s;
+               })
+        .fd;
   }
 
   std::uint64_t ask(char op, std::uint64_t value) const {
@@ -146,6 +139,7 @@ class BrokerFlag final : public StopFlag {
     return answer;
   }
 
+  std::uint64_t owner_ = new_connection_owner();
   TempDir dir_;
   std::string path_;
   std::unique_ptr<ChildProcess> broker_;  // killed and reaped with the flag
@@ -157,7 +151,7 @@ StopFlagVariant broker_flag_variant() {
   return {"broker",
           "a server process owning the flag; a Unix-socket request per check (Manager.Value)",
           {"serial", "threads", "processes", "tbb"},
-          [] { return std::unique_ptr<StopFlag>(new BrokerFlag); }};
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new BrokerFlag); }};
 }
 
 }  // namespace parbench::ipc

@@ -44,6 +44,10 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
+// The executable `name` resolves to: as given when it contains a slash, else the first match on
+// PATH. Empty when there is none.
+std::string find_executable(const std::string& name);
+
 // "exited with code 3", "was killed by signal 9 (Killed)".
 std::string describe_wait_status(int status);
 

@@ -64,7 +64,7 @@ StopFlagVariant mmap_file_flag_variant() {
   return {"mmap-file",
           "a file-backed MAP_SHARED mapping each process opens by name",
           {"serial", "threads", "processes", "tbb"},
-          [] { return std::unique_ptr<StopFlag>(new MmapFileFlag); }};
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MmapFileFlag); }};
 }
 
 }  // namespace parbench::ipc

@@ -35,7 +35,7 @@ StopFlagVariant mmap_flag_variant() {
   return {"mmap",
           "an anonymous MAP_SHARED mapping inherited through fork",
           {"serial", "threads", "processes", "tbb"},
-          [] { return std::unique_ptr<StopFlag>(new MmapFlag); }};
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MmapFlag); }};
 }
 
 }  // namespace parbench::ipc

@@ -60,7 +60,7 @@ StopFlagVariant mmap_private_flag_variant() {
   return {"mmap-private",
           "MAP_PRIVATE: the negative control, the flag never propagates",
           {"serial", "processes"},
-          [] { return std::unique_ptr<StopFlag>(new MmapPrivateFlag); }};
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MmapPrivateFlag); }};
 }
 
 }  // namespace parbench::ipc

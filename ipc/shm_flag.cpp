@@ -31,7 +31,7 @@ StopFlagVariant shm_flag_variant() {
   return {"shm",
           "an atomic in a Boost.Interprocess shared-memory segment",
           {"serial", "threads", "processes", "tbb"},
-          [] { return std::unique_ptr<StopFlag>(new ShmFlag); }};
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new ShmFlag); }};
 }
 
 }  // namespace parbench::ipc

@@ -45,7 +45,7 @@ StopFlagVariant shm_mutex_flag_variant() {
   return {"shm-mutex",
           "a word in shared memory under an interprocess_mutex (the book's locked Value)",
           {"serial", "threads", "processes", "tbb"},
-          [] { return std::unique_ptr<StopFlag>(new ShmMutexFlag); }};
+          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new ShmMutexFlag); }};
 }
 
 }  // namespace parbench::ipc

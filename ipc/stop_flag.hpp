@@ -21,6 +21,22 @@ class StopFlag {
   virtual std::uint64_t value() = 0;
   // Lowers the flag; called by the owner between repetitions, never while workers run.
   virtual void reset() = 0;
+  // A measurement combined over the processes that made the flag together (MPI ranks each measure
+  // their own checks and costs, and must check at one interval); `mine` where one process made it.
+  enum class Across { kSum, kMin, kMax };
+  virtual std::uint64_t across_owners(std::uint64_t mine, Across /*how*/) { return mine; }
+};
+
+// What a mechanism may need from the command line. A variant reads its own field and ignores the
+// rest.
+struct StopFlagSettings {
+  std::string redis_url;  // empty: start a private redis-server
+};
+
+// Whether a mechanism can run here, and the detail `parbench list` shows.
+struct FlagAvailability {
+  bool runnable = true;
+  std::string detail;
 };
 
 struct StopFlagVariant {
@@ -28,7 +44,12 @@ struct StopFlagVariant {
   std::string summary;
   // The backends whose workers this mechanism can reach.
   std::vector<std::string> backends;
-  std::function<std::unique_ptr<StopFlag>()> create;
+  std::function<std::unique_ptr<StopFlag>(const StopFlagSettings&)> create;
+  std::function<FlagAvailability(const StopFlagSettings&)> availability =
+      [](const StopFlagSettings&) { return FlagAvailability{}; };
+  // Made by every MPI rank together once MPI runs (a window, a communicator): the owner creates it
+  // at the first reset, in the ranks, instead of up front.
+  bool collective = false;
 };
 
 const std::vector<StopFlagVariant>& stop_flag_variants();
@@ -42,6 +63,9 @@ StopFlagVariant mmap_file_flag_variant();
 StopFlagVariant mmap_private_flag_variant();
 StopFlagVariant broker_flag_variant();
 StopFlagVariant tbb_cancel_flag_variant();  // only in builds with TBB
+StopFlagVariant redis_flag_variant();       // only in builds with hiredis
+StopFlagVariant mpi_rma_flag_variant();     // only in builds with MPI
+StopFlagVariant mpi_msg_flag_variant();     // only in builds with MPI
 
 // Keeps the smallest nonzero value in an atomic word: the shared logic of the memory-based flags.
 template <typename Atomic>

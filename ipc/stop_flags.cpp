@@ -14,6 +14,12 @@ const std::vector<StopFlagVariant>& stop_flag_variants() {
 #if PARBENCH_HAVE_TBB
         tbb_cancel_flag_variant(),
 #endif
+#if PARBENCH_HAVE_REDIS
+        redis_flag_variant(),
+#endif
+#if PARBENCH_HAVE_MPI
+        mpi_rma_flag_variant(), mpi_msg_flag_variant(),
+#endif
   };
   return variants;
 }

@@ -30,17 +30,8 @@ std::string self_executable() {
 }  // namespace
 
 std::string find_mpirun() {
-  if (const char* forced = std::getenv("PARBENCH_MPIRUN"))
-    return access(forced, X_OK) == 0 ? forced : "";
-  const char* path = std::getenv("PATH");
-  std::string dirs = path == nullptr ? "/usr/bin:/bin" : path;
-  for (std::size_t start = 0; start <= dirs.size();) {
-    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    std::string candidate = dirs.substr(start, end - start) + "/mpirun";
-    if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  return "";
+  const char* forced = std::getenv("PARBENCH_MPIRUN");
+  return ipc::find_executable(forced != nullptr ? forced : "mpirun");
 }
 
 std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest& request) {

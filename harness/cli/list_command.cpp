@@ -33,7 +33,10 @@ void print_list() {
   fmt::print("  {:<13} every backend: divisors below --serial-cutoff first, then the naive split\n",
              "serial-first");
   for (const auto& v : ipc::stop_flag_variants()) {
-    fmt::print("  {:<13} {}: {}\n", v.name, join(v.backends, ", "), v.summary);
+    const ipc::FlagAvailability a = v.availability(ipc::StopFlagSettings{});
+    const std::string runnable =
+        a.detail.empty() ? "" : fmt::format(" [{}: {}]", a.runnable ? "yes" : "no", a.detail);
+    fmt::print("  {:<13} {}: {}{}\n", v.name, join(v.backends, ", "), v.summary, runnable);
   }
 }
 

@@ -18,6 +18,9 @@
 #include "harness/parse.hpp"
 #include "harness/record.hpp"
 #include "ipc/stop_flag.hpp"
+#if PARBENCH_HAVE_REDIS
+#include "ipc/redis_server.hpp"
+#endif
 #include "kernels/primes.hpp"
 #include "kernels/verify.hpp"
 
@@ -67,46 +70,48 @@ struct VerifySettings {
   kernels::CheckStyle style;
   bool exact_smallest;
   std::uint64_t serial_cutoff;  // for serial-first: divisors below it are tried before the split
+  ipc::StopFlagSettings flag_settings;
 };
 
 class VerifyWorkload final : public Workload {
  public:
-  explicit VerifyWorkload(VerifySettings s) : s_(std::move(s)), root_(kernels::isqrt(s_.n)) {
-    if (const auto* variant = ipc::find_stop_flag(s_.ipc)) {
-      flag_ = variant->create();
-      backends_ = variant->backends;
-    }
-    if (s_.check_every == 0) {
-      choose_check_every();
-    } else if (flag_) {
-      measure_costs();
+  explicit VerifyWorkload(VerifySettings s)
+      : s_(std::move(s)), root_(kernels::isqrt(s_.n)), variant_(ipc::find_stop_flag(s_.ipc)) {
+    if (variant_ == nullptr) {
+      check_every_ = s_.check_every == 0 ? 1000 : s_.check_every;  // nothing to check
+    } else if (!variant_->collective) {
+      make_flag();  // before any worker is forked, so that forked workers inherit it
     }
   }
 
   std::string kernel() const override { return "verify"; }
   std::string ipc() const override { return s_.ipc; }
   bool runs_on(const std::string& backend) const override {
-    return !flag_ || std::find(backends_.begin(), backends_.end(), backend) != backends_.end();
+    return variant_ == nullptr || std::find(variant_->backends.begin(), variant_->backends.end(),
+                                            backend) != variant_->backends.end();
   }
   std::string params() const override {
     const std::string chosen =
         auto_ ? fmt::format(
                     "auto({});check_ns={:.1f};candidate_ns={:.2f};stop_latency_bound_us={:.2f}",
-                    s_.check_every, check_ns_, candidate_ns_,
-                    static_cast<double>(s_.check_every) * candidate_ns_ / 1000)
-              : std::to_string(s_.check_every);
+                    check_every_, check_ns_, candidate_ns_,
+                    static_cast<double>(check_every_) * candidate_ns_ / 1000)
+        : check_every_ == 0 ? std::string("auto")  // a collective flag not made here yet
+                            : std::to_string(check_every_);
     return fmt::format("n={};check_every={};check_style={}{}", s_.n, chosen,
                        s_.style == kernels::CheckStyle::kBlock ? "block" : "counter",
                        s_.exact_smallest ? ";exact_smallest" : "");
   }
   std::vector<std::string> cli_args() const override {
     std::vector<std::string> args{
-        "--n",           std::to_string(s_.n),
-        "--ipc",         s_.ipc,
-        "--check-every", std::to_string(s_.check_every),
+        "--n", std::to_string(s_.n), "--ipc", s_.ipc,
+        // auto stays auto: MPI ranks measure their own costs (and agree on one interval).
+        "--check-every", s_.check_every == 0 ? "auto" : std::to_string(s_.check_every),
         "--check-style", s_.style == kernels::CheckStyle::kBlock ? "block" : "counter"};
     if (s_.exact_smallest) args.emplace_back("--exact-smallest");
     args.insert(args.end(), {"--serial-cutoff", std::to_string(s_.serial_cutoff)});
+    if (!s_.flag_settings.redis_url.empty())
+      args.insert(args.end(), {"--redis", s_.flag_settings.redis_url});
     return args;
   }
   // Item 0 is the divisor 2, item i > 0 the odd divisor 2i + 1, up to isqrt(n).
@@ -114,18 +119,29 @@ class VerifyWorkload final : public Workload {
     return root_ < 2 ? 0 : 1 + (root_ >= 3 ? (root_ - 1) / 2 : 0);
   }
   Reduction reduction() const override { return Reduction::kMinNonzero; }
-  bool must_match_serial() const override { return !flag_ || s_.exact_smallest; }
+  bool must_match_serial() const override { return variant_ == nullptr || s_.exact_smallest; }
   void prepare_run() const override {
+    if (variant_ != nullptr && !flag_) make_flag();  // a collective flag, in every MPI rank at once
     if (flag_) flag_->reset();
     metrics_->checks = 0;
     metrics_->raised_ns = 0;
     metrics_->last_stop_ns = 0;
   }
   void describe_run(RunRecord& row) const override {
-    row.checks = metrics_->checks.load();
+    row.params = params();  // a collective flag chose its check interval only at the first rep
+    using Across = ipc::StopFlag::Across;
+    // MPI ranks each have their own metrics page: combine them (every rank calls this after every
+    // repetition). Stop latency across nodes compares their clocks, as synchronised as they are.
+    const auto across = [this](std::uint64_t mine, Across how) {
+      return flag_ ? flag_->across_owners(mine, how) : mine;
+    };
+    constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
+    row.checks = across(metrics_->checks.load(), Across::kSum);
     row.check_ns = check_ns_;
-    const std::uint64_t raised = metrics_->raised_ns.load();
-    const std::uint64_t stopped = metrics_->last_stop_ns.load();
+    std::uint64_t raised =
+        across(metrics_->raised_ns.load() == 0 ? kNever : metrics_->raised_ns.load(), Across::kMin);
+    if (raised == kNever) raised = 0;
+    const std::uint64_t stopped = across(metrics_->last_stop_ns.load(), Across::kMax);
     row.stop_latency_s =
         raised != 0 && stopped != 0
             ? (stopped > raised ? static_cast<double>(stopped - raised) * 1e-9 : 0.0)
@@ -151,10 +167,10 @@ class VerifyWorkload final : public Workload {
       auto never = [](std::uint64_t) { return false; };
       const std::uint64_t cutoff = std::max<std::uint64_t>(s_.serial_cutoff, 3);
       const std::uint64_t last_small = std::min(root_, cutoff % 2 == 1 ? cutoff - 2 : cutoff - 1);
-      auto small = kernels::smallest_factor_in(s_.n, 2, 2, s_.check_every, s_.style, never);
+      auto small = kernels::smallest_factor_in(s_.n, 2, 2, check_every_, s_.style, never);
       done = small.tested;
       if (small.factor == 0 && last_small >= 3) {
-        small = kernels::smallest_factor_in(s_.n, 3, last_small, s_.check_every, s_.style, never);
+        small = kernels::smallest_factor_in(s_.n, 3, last_small, check_every_, s_.style, never);
         done += small.tested;
       }
       if (small.factor != 0) return begin == 0 ? small.factor : 0;
@@ -172,7 +188,7 @@ class VerifyWorkload final : public Workload {
     auto never = [](std::uint64_t) { return false; };
     kernels::FactorSearch found;
     if (first == 2) {
-      found = kernels::smallest_factor_in(s_.n, 2, 2, s_.check_every, s_.style, never);
+      found = kernels::smallest_factor_in(s_.n, 2, 2, check_every_, s_.style, never);
       done = found.tested;
       if (found.factor == 0 && last >= 3) {
         found = search(3, last, should_stop, never);
@@ -215,17 +231,27 @@ class VerifyWorkload final : public Workload {
   // --check-every auto: measure one look at the flag and one candidate division here, and check
   // every K candidates with K the smallest count that keeps checking under kCheckBudget of the
   // work.
-  void choose_check_every() {
-    s_.check_every = 1000;
-    if (!flag_) return;  // nothing to check
+  void choose_check_every() const {
     auto_ = true;
     measure_costs();
-    s_.check_every = std::max<std::uint64_t>(
+    check_every_ = std::max<std::uint64_t>(
         1, static_cast<std::uint64_t>(std::ceil(check_ns_ / (kCheckBudget * candidate_ns_))));
   }
 
+  // Makes the flag and settles the check interval: in the constructor, or for a collective flag at
+  // the first repetition in the MPI ranks, once MPI runs.
+  void make_flag() const {
+    flag_ = variant_->create(s_.flag_settings);
+    if (s_.check_every == 0) {
+      choose_check_every();
+    } else {
+      check_every_ = s_.check_every;
+      measure_costs();
+    }
+  }
+
   // The cost of one look at the flag and of one candidate division, measured here at start-up.
-  void measure_costs() {
+  void measure_costs() const {
     using clock = std::chrono::steady_clock;
     std::uint64_t looks = 0;
     std::uint64_t sink = 0;
@@ -245,6 +271,15 @@ class VerifyWorkload final : public Workload {
     candidate_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t1).count() /
                     static_cast<double>(std::max<std::uint64_t>(probe.tested, 1));
     sink += probe.factor;
+    // MPI ranks measure their own costs; all take the slowest check and the fastest division, so
+    // that they choose one interval (and the one that keeps every rank within budget).
+    using Across = ipc::StopFlag::Across;
+    const auto picoseconds = [](double ns) { return static_cast<std::uint64_t>(ns * 1000.0); };
+    check_ns_ =
+        static_cast<double>(flag_->across_owners(picoseconds(check_ns_), Across::kMax)) / 1000.0;
+    candidate_ns_ =
+        static_cast<double>(flag_->across_owners(picoseconds(candidate_ns_), Across::kMin)) /
+        1000.0;
     volatile std::uint64_t keep = sink;  // the measurements must not be optimised away
     (void)keep;
   }
@@ -252,8 +287,7 @@ class VerifyWorkload final : public Workload {
   template <typename Stop, typename Never>
   kernels::FactorSearch search(std::uint64_t first, std::uint64_t last, Stop& stop,
                                Never& never) const {
-    if (flag_)
-      return kernels::smallest_factor_in(s_.n, first, last, s_.check_every, s_.style, stop);
+    if (flag_) return kernels::smallest_factor_in(s_.n, first, last, check_every_, s_.style, stop);
     // No flag, no looks at it: one block for the whole range.
     return kernels::smallest_factor_in(s_.n, first, last, std::numeric_limits<std::uint64_t>::max(),
                                        s_.style, never);
@@ -261,12 +295,15 @@ class VerifyWorkload final : public Workload {
 
   VerifySettings s_;
   std::uint64_t root_;
-  bool auto_ = false;
-  double check_ns_ = 0.0;
-  double candidate_ns_ = 0.0;
+  const ipc::StopFlagVariant* variant_;  // null for none and serial-first
   MetricsPage metrics_;
-  std::unique_ptr<ipc::StopFlag> flag_;  // shared with the workers; lowered before each repetition
-  std::vector<std::string> backends_;
+  // Set up with the flag, which is made up front or, for a collective one, at the first
+  // repetition (hence mutable).
+  mutable std::unique_ptr<ipc::StopFlag> flag_;  // shared with the workers; lowered before each rep
+  mutable std::uint64_t check_every_ = 0;        // candidates between two checks
+  mutable bool auto_ = false;
+  mutable double check_ns_ = 0.0;
+  mutable double candidate_ns_ = 0.0;
 };
 
 class VerifySpec final : public KernelSpec {
@@ -281,9 +318,15 @@ class VerifySpec final : public KernelSpec {
     group->add_option("--n", numbers_, "Numbers to verify, a list; 'book' is the book's five")
         ->delimiter(',')
         ->capture_default_str();
-    group->add_option("--ipc", variants_, "Stop-flag mechanisms, a list (see `parbench list`)")
+    group
+        ->add_option("--ipc", variants_,
+                     "Stop-flag mechanisms, a list (see `parbench list`); all: every one that can "
+                     "run here")
         ->delimiter(',')
         ->capture_default_str();
+    group->add_option("--redis", redis_url_,
+                      "The redis variant's server, redis://host[:port] or unix:///path; default: a "
+                      "private redis-server");
     group
         ->add_option("--check-every", check_every_,
                      "Candidates between two looks at the flag, a list; auto keeps checks under 1% "
@@ -316,18 +359,24 @@ class VerifySpec final : public KernelSpec {
         numbers.push_back(parse_integer(text, "--n", 2, std::numeric_limits<std::uint64_t>::max()));
       }
     }
-    for (const auto& v : variants_) {
-      if (v != "none" && v != "serial-first" && ipc::find_stop_flag(v) == nullptr) {
-        throw UsageError(fmt::format("unknown ipc variant '{}' (see `parbench list`)", v));
+    ipc::StopFlagSettings flag_settings{redis_url_};
+#if PARBENCH_HAVE_REDIS
+    if (!redis_url_.empty()) {
+      try {
+        ipc::parse_redis_url(redis_url_);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("--redis: {}", e.what()));
       }
     }
+#endif
     std::vector<std::shared_ptr<const Workload>> list;
+    const std::vector<std::string> variants = chosen_variants(flag_settings);
     for (const std::uint64_t n : numbers) {
-      for (const auto& v : variants_) {
+      for (const std::string& v : variants) {
         for (const auto& k : check_every_) {
-          list.push_back(std::make_shared<VerifyWorkload>(
-              VerifySettings{n, v, k == "auto" ? 0 : parse_count(k, "--check-every"), style,
-                             exact_smallest_, parse_count(serial_cutoff_, "--serial-cutoff")}));
+          list.push_back(make_workload(VerifySettings{
+              n, v, k == "auto" ? 0 : parse_count(k, "--check-every"), style, exact_smallest_,
+              parse_count(serial_cutoff_, "--serial-cutoff"), flag_settings}));
         }
       }
     }
@@ -341,6 +390,52 @@ class VerifySpec final : public KernelSpec {
   std::string style_ = "counter";
   bool exact_smallest_ = false;
   std::string serial_cutoff_ = "21";
+  std::string redis_url_;
+
+  // --ipc as given, or for "all" every variant this build has that can run here (the others are
+  // skipped with a warning). A variant named outright that cannot run here is refused.
+  std::vector<std::string> chosen_variants(const ipc::StopFlagSettings& settings) const {
+    std::vector<std::string> chosen;
+    for (const auto& v : variants_) {
+      if (v == "all") {
+        chosen.insert(chosen.end(), {"none", "serial-first"});
+        for (const auto& variant : ipc::stop_flag_variants()) {
+          const auto a = variant.availability(settings);
+          if (a.runnable) {
+            chosen.push_back(variant.name);
+          } else {
+            fmt::print(stderr, "parbench: warning: skipping ipc {}: {}\n", variant.name, a.detail);
+          }
+        }
+        continue;
+      }
+      if (v == "none" || v == "serial-first") {
+        chosen.push_back(v);
+        continue;
+      }
+      const auto* variant = ipc::find_stop_flag(v);
+      if (variant == nullptr)
+        throw UsageError(fmt::format("unknown ipc variant '{}' (see `parbench list`)", v));
+      const auto a = variant->availability(settings);
+      if (!a.runnable) throw UsageError(fmt::format("ipc {} cannot run here: {}", v, a.detail));
+      chosen.push_back(v);
+    }
+    std::vector<std::string> unique;  // "all,shm" names shm twice
+    for (const auto& v : chosen) {
+      if (std::find(unique.begin(), unique.end(), v) == unique.end()) unique.push_back(v);
+    }
+    return unique;
+  }
+
+  // A flag that cannot be made (no server answers, say) is refused before anything runs.
+  static std::shared_ptr<const Workload> make_workload(VerifySettings settings) {
+    const std::string variant = settings.ipc;
+    try {
+      return std::make_shared<VerifyWorkload>(std::move(settings));
+    } catch (const std::runtime_error& e) {
+      throw UsageError(fmt::format("ipc {}: {}", variant, e.what()));
+    }
+  }
 };
 
 }  // namespace

@@ -1,0 +1,187 @@
+#include "ipc/redis_server.hpp"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+#include <sys/time.h>
+
+#include <fmt/format.h>
+#include <chrono>
+#include <cstdarg>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include "ipc/child_process.hpp"
+#include "ipc/temp_dir.hpp"
+
+namespace parbench::ipc {
+namespace {
+
+timeval redis_timeout() {
+  return {RedisConnection::kRedisTimeoutMs / 1000,
+          (RedisConnection::kRedisTimeoutMs % 1000) * 1000};
+}
+
+// The last line the server logged: why it would not start.
+std::string last_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::string last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+}  // namespace
+
+std::string RedisAddress::describe() const {
+  return socket_path.empty() ? fmt::format("redis://{}:{}", host, port) : "unix://" + socket_path;
+}
+
+RedisAddress parse_redis_url(const std::string& url) {
+  RedisAddress a;
+  if (url.starts_with("unix://")) {
+    a.socket_path = url.substr(7);
+    if (a.socket_path.empty() || a.socket_path[0] != '/')
+      throw std::invalid_argument("a unix:// Redis URL needs an absolute socket path: " + url);
+    return a;
+  }
+  if (!url.starts_with("redis://"))
+    throw std::invalid_argument("a Redis URL is redis://host[:port] or unix:///path; got " + url);
+  std::string rest = url.substr(8);
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  const auto colon = rest.rfind(':');
+  a.host = rest.substr(0, colon);
+  a.port = 6379;
+  if (colon != std::string::npos) {
+    const std::string port = rest.substr(colon + 1);
+    char* end = nullptr;
+    const long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || p < 1 || p > 65535)
+      throw std::invalid_argument("bad port in Redis URL " + url);
+    a.port = static_cast<int>(p);
+  }
+  if (a.host.empty() || a.host.find('/') != std::string::npos)
+    throw std::invalid_argument("bad host in Redis URL " + url);
+  return a;
+}
+
+std::string find_redis_server() {
+  const char* forced = std::getenv("PARBENCH_REDIS_SERVER");
+  return find_executable(forced != nullptr ? forced : "redis-server");
+}
+
+struct PrivateRedisServer::State {
+  TempDir dir;
+  std::string socket = dir.file("redis.sock");
+  std::string log = dir.file("redis.log");
+  std::unique_ptr<ChildProcess> process;
+};
+
+PrivateRedisServer::PrivateRedisServer() : state_(std::make_unique<State>()) {
+  const std::string server = find_redis_server();
+  if (server.empty()) {
+    throw std::runtime_error(
+        "redis-server not found on PATH (scripts/install-deps installs it; or give --redis URL)");
+  }
+  // No TCP port, nothing saved, the socket only for this user.
+  state_->process = std::make_unique<ChildProcess>(
+      ChildProcess::spawn({server, "--port", "0", "--unixsocket", state_->socket,
+                           "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir",
+                           state_->dir.path(), "--logfile", state_->log, "--daemonize", "no"},
+                          {}, /*graceful_stop=*/false));
+  // Ready once it answers; dead or silent for 2 s is an error that says why.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    if (const auto status = state_->process->try_wait()) {
+      const std::string why = last_line(state_->log);
+      throw std::runtime_error(fmt::format("{} {}{}", server, describe_wait_status(*status),
+                                           why.empty() ? "" : ": " + why));
+    }
+    try {
+      RedisConnection probe(address());
+      if (probe.command("PING") == "PONG") return;
+    } catch (const std::exception&) {
+      // not listening yet
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error(
+          fmt::format("{} did not answer on {} within 2 s", server, state_->socket));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+PrivateRedisServer::~PrivateRedisServer() = default;  // kills the server, then removes its files
+
+RedisAddress PrivateRedisServer::address() const {
+  RedisAddress a;
+  a.socket_path = state_->socket;
+  return a;
+}
+
+std::shared_ptr<PrivateRedisServer> PrivateRedisServer::shared() {
+  static std::mutex mutex;
+  static std::weak_ptr<PrivateRedisServer> current;
+  const std::lock_guard lock(mutex);
+  if (auto server = current.lock()) return server;
+  std::shared_ptr<PrivateRedisServer> server(new PrivateRedisServer);
+  current = server;
+  return server;
+}
+
+RedisConnection::RedisConnection(const RedisAddress& address) : where_(address.describe()) {
+  const timeval timeout = redis_timeout();
+  context_ = address.socket_path.empty()
+                 ? redisConnectWithTimeout(address.host.c_str(), address.port, timeout)
+                 : redisConnectUnixWithTimeout(address.socket_path.c_str(), timeout);
+  if (context_ == nullptr || context_->err != 0) {
+    const std::string why = context_ == nullptr ? "out of memory" : context_->errstr;
+    if (context_ != nullptr) redisFree(context_);
+    throw std::runtime_error(fmt::format("cannot connect to Redis at {}: {}", where_, why));
+  }
+  if (redisSetTimeout(context_, timeout) != REDIS_OK) {
+    redisFree(context_);
+    throw std::runtime_error("cannot set a timeout on the Redis connection to " + where_);
+  }
+}
+
+RedisConnection::RedisConnection(RedisConnection&& other) noexcept
+    : context_(std::exchange(other.context_, nullptr)), where_(std::move(other.where_)) {}
+
+RedisConnection::~RedisConnection() {
+  if (context_ != nullptr) redisFree(context_);
+}
+
+void* RedisConnection::send(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  void* reply = redisvCommand(context_, format, args);
+  va_end(args);
+  return reply;
+}
+
+std::string RedisConnection::take_reply(void* raw) {
+  auto* reply = static_cast<redisReply*>(raw);
+  if (reply == nullptr) {
+    throw std::runtime_error(fmt::format("Redis at {} does not answer: {}", where_,
+                                         context_->errstr[0] != '\0' ? context_->errstr : "?"));
+  }
+  std::string text;
+  const int type = reply->type;
+  if (type == REDIS_REPLY_STRING || type == REDIS_REPLY_STATUS || type == REDIS_REPLY_ERROR) {
+    text.assign(reply->str, reply->len);
+  } else if (type == REDIS_REPLY_INTEGER) {
+    text = std::to_string(reply->integer);
+  }
+  freeReplyObject(reply);
+  if (type == REDIS_REPLY_ERROR)
+    throw std::runtime_error(fmt::format("Redis at {} says: {}", where_, text));
+  return text;
+}
+
+}  // namespace parbench::ipc
