@@ -21,6 +21,9 @@
 #if PARBENCH_HAVE_MPI
 #include "harness/backends/mpi_support.hpp"
 #endif
+#if PARBENCH_HAVE_REDIS
+#include <hiredis/hiredis.h>
+#endif
 
 namespace parbench {
 namespace {
@@ -134,7 +137,11 @@ Fingerprint collect_fingerprint() {
 #else
   f.mpi_version = "not built";
 #endif
-  f.hiredis_version = "not built";  // the Redis IPC variants arrive with the verify kernel
+#if PARBENCH_HAVE_REDIS
+  f.hiredis_version = fmt::format("{}.{}.{}", HIREDIS_MAJOR, HIREDIS_MINOR, HIREDIS_PATCH);
+#else
+  f.hiredis_version = "not built";
+#endif
   f.parbench_version = fmt::format("{} ({})", PARBENCH_VERSION, PARBENCH_GIT_SHA);
   return f;
 }

@@ -238,6 +238,7 @@ int Runner::run(const RunContext& context) {
                                         (entry->name == "serial" ? 1 : plan_.workers.size()));
   }
   std::set<std::pair<std::string, int>> warned_oversubscribed;
+  std::set<std::pair<std::string, std::string>> warned_unreachable;
   for (const auto& work : plan_.workloads) {
     serial_result_.reset();
     serial_.reset();
@@ -245,8 +246,10 @@ int Runner::run(const RunContext& context) {
     for (std::size_t b = 0; b < plan_.backends.size(); ++b) {
       const auto* entry = plan_.backends[b];
       if (!work->runs_on(entry->name)) {
-        warn(fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
-                         entry->name, work->ipc()));
+        if (warned_unreachable.insert({entry->name, work->ipc()}).second) {
+          warn(fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
+                           entry->name, work->ipc()));
+        }
         continue;
       }
       // serial has one worker whatever the list says.

@@ -60,6 +60,9 @@ class Workload {
   // The communication variant under test (the CSV's ipc column), and whether a backend can run it.
   virtual std::string ipc() const { return "none"; }
   virtual bool runs_on(const std::string& /*backend*/) const { return true; }
+  // Whether the user asked for it as part of a group ("--ipc all") rather than by name: a backend
+  // that cannot run it is then skipped, not refused.
+  virtual bool chosen_as_group() const { return false; }
   // Called by the runner before every repetition, in the process that owns the workload (lowers a
   // stop flag, say). Never called while workers run.
   virtual void prepare_run() const {}

@@ -82,6 +82,7 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
     become_dependent_child(parent);
+    signal(SIGPIPE, SIG_DFL);  // parbench ignores it; the program it runs expects the default
     execvpe(args[0], args.data(), env.data());
     _exit(127);
   }

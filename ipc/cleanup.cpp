@@ -132,6 +132,9 @@ void install_interrupt_handlers() {
   sigemptyset(&action.sa_mask);
   for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, sig);
   for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
+  // A peer that went away (a killed broker or Redis server) must be an error on the write, which
+  // the run reports, not a silent death of parbench (hiredis writes without MSG_NOSIGNAL).
+  signal(SIGPIPE, SIG_IGN);
 }
 
 }  // namespace parbench::ipc

@@ -20,7 +20,7 @@ void register_path(const std::string& path, PathKind kind);
 void unregister_path(const std::string& path);
 
 // SIGINT, SIGTERM and SIGHUP remove everything registered and exit with 128 + the signal (130 for
-// Ctrl-C). Output already written stays: reporters only ever write whole rows.
+// Ctrl-C). Output already written stays: reporters only ever write whole rows. SIGPIPE is ignored.
 void install_interrupt_handlers();
 
 // Kills and reaps registered children, removes registered paths. Async-signal-safe.

@@ -135,10 +135,11 @@ int run_matrix(const RunOptions& o) {
   plan.workloads = resolve_workloads(o);
   plan.backends = resolve_backends(o);
   // An impossible pair (a flag that cannot reach a backend's workers) is refused before anything
-  // runs when the user named the backends; with the default "every backend" the runner skips it.
+  // runs when the user named both; with the default "every backend", or a variant that came from
+  // "--ipc all", the runner skips it.
   for (const auto& w : o.backends.empty() ? decltype(plan.workloads){} : plan.workloads) {
     for (const auto* b : plan.backends) {
-      if (!w->runs_on(b->name)) {
+      if (!w->runs_on(b->name) && !w->chosen_as_group()) {
         throw UsageError(fmt::format(
             "ipc variant {} cannot run on backend {} (see `parbench list`)", w->ipc(), b->name));
       }

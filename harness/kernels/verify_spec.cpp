@@ -71,6 +71,7 @@ struct VerifySettings {
   bool exact_smallest;
   std::uint64_t serial_cutoff;  // for serial-first: divisors below it are tried before the split
   ipc::StopFlagSettings flag_settings;
+  bool from_all = false;  // chosen by --ipc all
 };
 
 class VerifyWorkload final : public Workload {
@@ -86,6 +87,7 @@ class VerifyWorkload final : public Workload {
 
   std::string kernel() const override { return "verify"; }
   std::string ipc() const override { return s_.ipc; }
+  bool chosen_as_group() const override { return s_.from_all; }
   bool runs_on(const std::string& backend) const override {
     return variant_ == nullptr || std::find(variant_->backends.begin(), variant_->backends.end(),
                                             backend) != variant_->backends.end();
@@ -370,13 +372,13 @@ class VerifySpec final : public KernelSpec {
     }
 #endif
     std::vector<std::shared_ptr<const Workload>> list;
-    const std::vector<std::string> variants = chosen_variants(flag_settings);
+    const std::vector<ChosenVariant> variants = chosen_variants(flag_settings);
     for (const std::uint64_t n : numbers) {
-      for (const std::string& v : variants) {
+      for (const auto& v : variants) {
         for (const auto& k : check_every_) {
           list.push_back(make_workload(VerifySettings{
-              n, v, k == "auto" ? 0 : parse_count(k, "--check-every"), style, exact_smallest_,
-              parse_count(serial_cutoff_, "--serial-cutoff"), flag_settings}));
+              n, v.name, k == "auto" ? 0 : parse_count(k, "--check-every"), style, exact_smallest_,
+              parse_count(serial_cutoff_, "--serial-cutoff"), flag_settings, v.from_all}));
         }
       }
     }
@@ -392,39 +394,43 @@ class VerifySpec final : public KernelSpec {
   std::string serial_cutoff_ = "21";
   std::string redis_url_;
 
+  struct ChosenVariant {
+    std::string name;
+    bool from_all;
+  };
+
   // --ipc as given, or for "all" every variant this build has that can run here (the others are
   // skipped with a warning). A variant named outright that cannot run here is refused.
-  std::vector<std::string> chosen_variants(const ipc::StopFlagSettings& settings) const {
-    std::vector<std::string> chosen;
+  std::vector<ChosenVariant> chosen_variants(const ipc::StopFlagSettings& settings) const {
+    const auto named = [this](const std::string& v) {
+      return std::find(variants_.begin(), variants_.end(), v) != variants_.end();
+    };
+    std::vector<std::string> names;  // in the order given, "all" expanded where it stands
     for (const auto& v : variants_) {
-      if (v == "all") {
-        chosen.insert(chosen.end(), {"none", "serial-first"});
-        for (const auto& variant : ipc::stop_flag_variants()) {
-          const auto a = variant.availability(settings);
-          if (a.runnable) {
-            chosen.push_back(variant.name);
-          } else {
-            fmt::print(stderr, "parbench: warning: skipping ipc {}: {}\n", variant.name, a.detail);
-          }
-        }
+      if (v != "all") {
+        names.push_back(v);
         continue;
       }
-      if (v == "none" || v == "serial-first") {
-        chosen.push_back(v);
+      names.insert(names.end(), {"none", "serial-first"});
+      for (const auto& variant : ipc::stop_flag_variants()) names.push_back(variant.name);
+    }
+    std::vector<ChosenVariant> chosen;
+    for (const auto& v : names) {
+      if (std::any_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.name == v; }))
         continue;
-      }
       const auto* variant = ipc::find_stop_flag(v);
-      if (variant == nullptr)
+      if (variant == nullptr && v != "none" && v != "serial-first")
         throw UsageError(fmt::format("unknown ipc variant '{}' (see `parbench list`)", v));
-      const auto a = variant->availability(settings);
-      if (!a.runnable) throw UsageError(fmt::format("ipc {} cannot run here: {}", v, a.detail));
-      chosen.push_back(v);
+      const auto a = variant ? variant->availability(settings) : ipc::FlagAvailability{};
+      if (!a.runnable && named(v))
+        throw UsageError(fmt::format("ipc {} cannot run here: {}", v, a.detail));
+      if (!a.runnable) {
+        fmt::print(stderr, "parbench: warning: skipping ipc {}: {}\n", v, a.detail);
+        continue;
+      }
+      chosen.push_back({v, !named(v)});
     }
-    std::vector<std::string> unique;  // "all,shm" names shm twice
-    for (const auto& v : chosen) {
-      if (std::find(unique.begin(), unique.end(), v) == unique.end()) unique.push_back(v);
-    }
-    return unique;
+    return chosen;
   }
 
   // A flag that cannot be made (no server answers, say) is refused before anything runs.
