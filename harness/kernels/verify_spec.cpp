@@ -61,7 +61,10 @@ class MetricsPage {
 std::uint64_t now_ns() { return static_cast<std::uint64_t>(monotonic_s() * 1e9); }
 
 // --check-every auto: checks may cost at most this share of the work.
-constexpr double kCheckBudget = 0.01;
+// Half of the 1% the issue allows: the cost measured at start-up is one look on an idle machine,
+// and a look that wakes a server (broker, Redis) also takes the server's time from a worker once
+// every core computes. Measured at 1%, broker and Redis cost 1-4% on two busy cores.
+constexpr double kCheckBudget = 0.005;
 
 struct VerifySettings {
   std::uint64_t n;
@@ -330,9 +333,10 @@ class VerifySpec final : public KernelSpec {
                       "The redis variant's server, redis://host[:port] or unix:///path; default: a "
                       "private redis-server");
     group
-        ->add_option("--check-every", check_every_,
-                     "Candidates between two looks at the flag, a list; auto keeps checks under 1% "
-                     "of the work")
+        ->add_option(
+            "--check-every", check_every_,
+            "Candidates between two looks at the flag, a list; auto keeps checks under 0.5% "
+            "of the work")
         ->delimiter(',')
         ->capture_default_str();
     group
