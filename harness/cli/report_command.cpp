@@ -24,8 +24,10 @@ void setup_report_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingFile);
   report->require_subcommand(1);
   verify->callback([files, &exit_code] {
-    std::map<std::string, std::vector<RunRecord>>
-        configs;  // by everything that names a configuration
+    // By everything that names a configuration, in the order the rows were written: numbers and
+    // variants keep the order of the run (the book's: composites before primes).
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<RunRecord>> configs;
     for (const auto& path : *files) {
       std::vector<RunRecord> records;
       try {
@@ -37,11 +39,13 @@ void setup_report_command(CLI::App& app, int& exit_code) {
         if (r.kernel != "verify") continue;
         const std::string key =
             fmt::format("{}|{}|{}|{}|{}", r.backend, r.workers, r.ipc, r.params, r.schedule);
+        if (!configs.contains(key)) order.push_back(key);
         configs[key].push_back(std::move(r));
       }
     }
     std::vector<VerifyCell> cells;
-    for (const auto& [key, rows] : configs) {
+    for (const auto& key : order) {
+      const auto& rows = configs[key];
       std::vector<double> times;
       bool valid = true;
       for (const auto& r : rows) {
