@@ -31,7 +31,11 @@ class MpiMsgFlag final : public StopFlag {
     int finalised = 0;
     MPI_Finalized(&finalised);
     if (finalised != 0) return;
-    drain();
+    try {
+      drain();  // collective, like the construction: no send may outlive the communicator
+    } catch (const std::exception&) {
+      // MPI failed; the job is ending anyway
+    }
     MPI_Comm_free(&comm_);
   }
   MpiMsgFlag(const MpiMsgFlag&) = delete;

@@ -21,8 +21,8 @@ namespace parbench::ipc {
 namespace {
 
 timeval redis_timeout() {
-  return {RedisConnection::kRedisTimeoutMs / 1000,
-          (RedisConnection::kRedisTimeoutMs % 1000) * 1000};
+  constexpr long kMs = RedisConnection::kRedisTimeoutMs;
+  return {kMs / 1000, (kMs % 1000) * 1000L};
 }
 
 // The last line the server logged: why it would not start.
