@@ -23,7 +23,7 @@ StopFlagVariant atomic_flag_variant() {
   return {"atomic",
           "a std::atomic in one process",
           {"serial", "threads", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new AtomicFlag); }};
+          make_flag<AtomicFlag>};
 }
 
 }  // namespace parbench::ipc

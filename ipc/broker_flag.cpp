@@ -150,8 +150,7 @@ class BrokerFlag final : public StopFlag {
 StopFlagVariant broker_flag_variant() {
   return {"broker",
           "a server process owning the flag; a Unix-socket request per check (Manager.Value)",
-          {"serial", "threads", "processes", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new BrokerFlag); }};
+          kLocalBackends, make_flag<BrokerFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -61,10 +61,8 @@ class MmapFileFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant mmap_file_flag_variant() {
-  return {"mmap-file",
-          "a file-backed MAP_SHARED mapping each process opens by name",
-          {"serial", "threads", "processes", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MmapFileFlag); }};
+  return {"mmap-file", "a file-backed MAP_SHARED mapping each process opens by name",
+          kLocalBackends, make_flag<MmapFileFlag>};
 }
 
 }  // namespace parbench::ipc

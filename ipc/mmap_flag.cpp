@@ -32,10 +32,8 @@ class MmapFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant mmap_flag_variant() {
-  return {"mmap",
-          "an anonymous MAP_SHARED mapping inherited through fork",
-          {"serial", "threads", "processes", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MmapFlag); }};
+  return {"mmap", "an anonymous MAP_SHARED mapping inherited through fork", kLocalBackends,
+          make_flag<MmapFlag>};
 }
 
 }  // namespace parbench::ipc

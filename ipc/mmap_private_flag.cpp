@@ -60,7 +60,7 @@ StopFlagVariant mmap_private_flag_variant() {
   return {"mmap-private",
           "MAP_PRIVATE: the negative control, the flag never propagates",
           {"serial", "processes"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MmapPrivateFlag); }};
+          make_flag<MmapPrivateFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -114,12 +114,11 @@ class MpiMsgFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant mpi_msg_flag_variant() {
-  return {
-      .name = kName,
-      .summary = "a stop message to every rank, noticed with MPI_Iprobe",
-      .backends = {"mpi"},
-      .create = [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MpiMsgFlag); },
-      .collective = true};
+  return {.name = kName,
+          .summary = "a stop message to every rank, noticed with MPI_Iprobe",
+          .backends = {"mpi"},
+          .create = make_flag<MpiMsgFlag>,
+          .collective = true};
 }
 
 }  // namespace parbench::ipc

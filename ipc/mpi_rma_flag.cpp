@@ -101,13 +101,12 @@ class MpiRmaFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant mpi_rma_flag_variant() {
-  return {
-      .name = kName,
-      .summary =
-          "a word in an MPI window, a copy per rank: accumulate to raise, sync + load to check",
-      .backends = {"mpi"},
-      .create = [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new MpiRmaFlag); },
-      .collective = true};
+  return {.name = kName,
+          .summary =
+              "a word in an MPI window, a copy per rank: accumulate to raise, sync + load to check",
+          .backends = {"mpi"},
+          .create = make_flag<MpiRmaFlag>,
+          .collective = true};
 }
 
 }  // namespace parbench::ipc

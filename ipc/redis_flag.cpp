@@ -85,9 +85,8 @@ FlagAvailability redis_availability(const StopFlagSettings& settings) {
 StopFlagVariant redis_flag_variant() {
   return {.name = "redis",
           .summary = "GET of a key on a Redis server per check, hiredis (the book's Redis flag)",
-          .backends = {"serial", "threads", "processes", "tbb"},
-          .create =
-              [](const StopFlagSettings& s) { return std::unique_ptr<StopFlag>(new RedisFlag(s)); },
+          .backends = kLocalBackends,
+          .create = make_flag<RedisFlag>,
           .availability = redis_availability};
 }
 

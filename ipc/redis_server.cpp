@@ -1,7 +1,6 @@
 #include "ipc/redis_server.hpp"
 
 #include <hiredis/hiredis.h>
-#include <poll.h>
 #include <sys/time.h>
 
 #include <fmt/format.h>

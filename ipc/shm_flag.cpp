@@ -28,10 +28,8 @@ class ShmFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant shm_flag_variant() {
-  return {"shm",
-          "an atomic in a Boost.Interprocess shared-memory segment",
-          {"serial", "threads", "processes", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new ShmFlag); }};
+  return {"shm", "an atomic in a Boost.Interprocess shared-memory segment", kLocalBackends,
+          make_flag<ShmFlag>};
 }
 
 }  // namespace parbench::ipc

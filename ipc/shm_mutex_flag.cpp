@@ -44,8 +44,7 @@ class ShmMutexFlag final : public StopFlag {
 StopFlagVariant shm_mutex_flag_variant() {
   return {"shm-mutex",
           "a word in shared memory under an interprocess_mutex (the book's locked Value)",
-          {"serial", "threads", "processes", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new ShmMutexFlag); }};
+          kLocalBackends, make_flag<ShmMutexFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace parbench::ipc {
@@ -51,6 +52,21 @@ struct StopFlagVariant {
   // at the first reset, in the ranks, instead of up front.
   bool collective = false;
 };
+
+// The factory of a StopFlagVariant: a Flag made from the settings when it takes them, else from
+// nothing.
+template <typename Flag>
+std::unique_ptr<StopFlag> make_flag(const StopFlagSettings& settings) {
+  if constexpr (std::is_constructible_v<Flag, const StopFlagSettings&>) {
+    return std::make_unique<Flag>(settings);
+  } else {
+    return std::make_unique<Flag>();
+  }
+}
+
+// Every backend whose workers share one machine: what a flag in memory, a file or a local server
+// reaches (MPI ranks run the plan each, with flags of their own).
+inline const std::vector<std::string> kLocalBackends{"serial", "threads", "processes", "tbb"};
 
 const std::vector<StopFlagVariant>& stop_flag_variants();
 const StopFlagVariant* find_stop_flag(const std::string& name);

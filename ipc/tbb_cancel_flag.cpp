@@ -30,7 +30,7 @@ StopFlagVariant tbb_cancel_flag_variant() {
   return {"tbb-cancel",
           "TBB's task_group_context::cancel_group_execution, plus an atomic",
           {"serial", "tbb"},
-          [](const StopFlagSettings&) { return std::unique_ptr<StopFlag>(new TbbCancelFlag); }};
+          make_flag<TbbCancelFlag>};
 }
 
 }  // namespace parbench::ipc

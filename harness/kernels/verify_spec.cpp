@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <system_error>
 
 #include "harness/clock.hpp"
@@ -66,6 +67,70 @@ std::uint64_t now_ns() { return static_cast<std::uint64_t>(monotonic_s() * 1e9);
 // every core computes. Measured at 1%, broker and Redis cost 1-4% on two busy cores.
 constexpr double kCheckBudget = 0.005;
 
+// One stop flag per variant for the whole run, shared by every workload that uses it: they run one
+// after another and each lowers it before its repetitions. It is made, and a look at it and one
+// candidate division are timed, once: up front, or for a collective flag (MPI) at the first
+// repetition, in every rank at once.
+class SharedFlag {
+ public:
+  SharedFlag(const ipc::StopFlagVariant& variant, ipc::StopFlagSettings settings,
+             kernels::CheckStyle style)
+      : variant_(variant), settings_(std::move(settings)), style_(style) {}
+
+  const ipc::StopFlagVariant& variant() const { return variant_; }
+  // Null until make().
+  ipc::StopFlag* get() const { return flag_.get(); }
+  double check_ns() const { return check_ns_; }
+  double candidate_ns() const { return candidate_ns_; }
+
+  void make() {
+    if (flag_) return;
+    flag_ = variant_.create(settings_);
+    measure_costs();
+  }
+
+ private:
+  void measure_costs() {
+    using clock = std::chrono::steady_clock;
+    std::uint64_t looks = 0;
+    std::uint64_t sink = 0;
+    const auto t0 = clock::now();
+    while (clock::now() - t0 < std::chrono::milliseconds(20)) {
+      for (int i = 0; i < 64; ++i) sink += flag_->value();
+      looks += 64;
+    }
+    check_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t0).count() /
+                static_cast<double>(looks);
+    // A prime of the book's size, so that the probe never stops at a small factor: a 64-bit
+    // division costs the same whatever the dividend.
+    const std::uint64_t trials = 1'000'000;
+    const auto t1 = clock::now();
+    const auto probe = kernels::smallest_factor_in(kBookNumbers[3], 3, 3 + 2 * trials, trials,
+                                                   style_, [](std::uint64_t) { return false; });
+    candidate_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t1).count() /
+                    static_cast<double>(std::max<std::uint64_t>(probe.tested, 1));
+    sink += probe.factor;
+    // MPI ranks measure their own costs; all take the slowest check and the fastest division, so
+    // that they choose one interval (and the one that keeps every rank within budget).
+    using Across = ipc::StopFlag::Across;
+    const auto picoseconds = [](double ns) { return static_cast<std::uint64_t>(ns * 1000.0); };
+    check_ns_ =
+        static_cast<double>(flag_->across_owners(picoseconds(check_ns_), Across::kMax)) / 1000.0;
+    candidate_ns_ =
+        static_cast<double>(flag_->across_owners(picoseconds(candidate_ns_), Across::kMin)) /
+        1000.0;
+    volatile std::uint64_t keep = sink;  // the measurements must not be optimised away
+    (void)keep;
+  }
+
+  const ipc::StopFlagVariant& variant_;
+  ipc::StopFlagSettings settings_;
+  kernels::CheckStyle style_;
+  std::unique_ptr<ipc::StopFlag> flag_;
+  double check_ns_ = 0.0;
+  double candidate_ns_ = 0.0;
+};
+
 struct VerifySettings {
   std::uint64_t n;
   std::string ipc;
@@ -73,18 +138,18 @@ struct VerifySettings {
   kernels::CheckStyle style;
   bool exact_smallest;
   std::uint64_t serial_cutoff;  // for serial-first: divisors below it are tried before the split
-  ipc::StopFlagSettings flag_settings;
-  bool from_all = false;  // chosen by --ipc all
+  ipc::StopFlagSettings flag_settings;  // only for the --redis argument of a relaunch
+  bool from_all = false;                // chosen by --ipc all
+  std::shared_ptr<SharedFlag> flag;     // null for none and serial-first
 };
 
 class VerifyWorkload final : public Workload {
  public:
-  explicit VerifyWorkload(VerifySettings s)
-      : s_(std::move(s)), root_(kernels::isqrt(s_.n)), variant_(ipc::find_stop_flag(s_.ipc)) {
-    if (variant_ == nullptr) {
+  explicit VerifyWorkload(VerifySettings s) : s_(std::move(s)), root_(kernels::isqrt(s_.n)) {
+    if (!s_.flag) {
       check_every_ = s_.check_every == 0 ? 1000 : s_.check_every;  // nothing to check
-    } else if (!variant_->collective) {
-      make_flag();  // before any worker is forked, so that forked workers inherit it
+    } else if (!s_.flag->variant().collective) {
+      settle_flag();  // before any worker is forked, so that forked workers inherit it
     }
   }
 
@@ -92,15 +157,16 @@ class VerifyWorkload final : public Workload {
   std::string ipc() const override { return s_.ipc; }
   bool chosen_as_group() const override { return s_.from_all; }
   bool runs_on(const std::string& backend) const override {
-    return variant_ == nullptr || std::find(variant_->backends.begin(), variant_->backends.end(),
-                                            backend) != variant_->backends.end();
+    if (!s_.flag) return true;
+    const auto& reach = s_.flag->variant().backends;
+    return std::find(reach.begin(), reach.end(), backend) != reach.end();
   }
   std::string params() const override {
     const std::string chosen =
         auto_ ? fmt::format(
                     "auto({});check_ns={:.1f};candidate_ns={:.2f};stop_latency_bound_us={:.2f}",
-                    check_every_, check_ns_, candidate_ns_,
-                    static_cast<double>(check_every_) * candidate_ns_ / 1000)
+                    check_every_, s_.flag->check_ns(), s_.flag->candidate_ns(),
+                    static_cast<double>(check_every_) * s_.flag->candidate_ns() / 1000)
         : check_every_ == 0 ? std::string("auto")  // a collective flag not made here yet
                             : std::to_string(check_every_);
     return fmt::format("n={};check_every={};check_style={}{}", s_.n, chosen,
@@ -124,9 +190,9 @@ class VerifyWorkload final : public Workload {
     return root_ < 2 ? 0 : 1 + (root_ >= 3 ? (root_ - 1) / 2 : 0);
   }
   Reduction reduction() const override { return Reduction::kMinNonzero; }
-  bool must_match_serial() const override { return variant_ == nullptr || s_.exact_smallest; }
+  bool must_match_serial() const override { return !s_.flag || s_.exact_smallest; }
   void prepare_run() const override {
-    if (variant_ != nullptr && !flag_) make_flag();  // a collective flag, in every MPI rank at once
+    if (s_.flag && flag_ == nullptr) settle_flag();  // a collective flag, in every MPI rank at once
     if (flag_) flag_->reset();
     metrics_->checks = 0;
     metrics_->raised_ns = 0;
@@ -142,7 +208,7 @@ class VerifyWorkload final : public Workload {
     };
     constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
     row.checks = across(metrics_->checks.load(), Across::kSum);
-    row.check_ns = check_ns_;
+    row.check_ns = s_.flag ? s_.flag->check_ns() : 0.0;
     std::uint64_t raised =
         across(metrics_->raised_ns.load() == 0 ? kNever : metrics_->raised_ns.load(), Across::kMin);
     if (raised == kNever) raised = 0;
@@ -233,60 +299,17 @@ class VerifyWorkload final : public Workload {
   }
 
  private:
-  // --check-every auto: measure one look at the flag and one candidate division here, and check
-  // every K candidates with K the smallest count that keeps checking under kCheckBudget of the
-  // work.
-  void choose_check_every() const {
-    auto_ = true;
-    measure_costs();
-    check_every_ = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(check_ns_ / (kCheckBudget * candidate_ns_))));
-  }
-
-  // Makes the flag and settles the check interval: in the constructor, or for a collective flag at
-  // the first repetition in the MPI ranks, once MPI runs.
-  void make_flag() const {
-    flag_ = variant_->create(s_.flag_settings);
-    if (s_.check_every == 0) {
-      choose_check_every();
-    } else {
-      check_every_ = s_.check_every;
-      measure_costs();
-    }
-  }
-
-  // The cost of one look at the flag and of one candidate division, measured here at start-up.
-  void measure_costs() const {
-    using clock = std::chrono::steady_clock;
-    std::uint64_t looks = 0;
-    std::uint64_t sink = 0;
-    const auto t0 = clock::now();
-    while (clock::now() - t0 < std::chrono::milliseconds(20)) {
-      for (int i = 0; i < 64; ++i) sink += flag_->value();
-      looks += 64;
-    }
-    check_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t0).count() /
-                static_cast<double>(looks);
-    // A prime of the book's size, so that the probe never stops at a small factor: a 64-bit
-    // division costs the same whatever the dividend.
-    const std::uint64_t trials = 1'000'000;
-    const auto t1 = clock::now();
-    const auto probe = kernels::smallest_factor_in(kBookNumbers[3], 3, 3 + 2 * trials, trials,
-                                                   s_.style, [](std::uint64_t) { return false; });
-    candidate_ns_ = std::chrono::duration<double, std::nano>(clock::now() - t1).count() /
-                    static_cast<double>(std::max<std::uint64_t>(probe.tested, 1));
-    sink += probe.factor;
-    // MPI ranks measure their own costs; all take the slowest check and the fastest division, so
-    // that they choose one interval (and the one that keeps every rank within budget).
-    using Across = ipc::StopFlag::Across;
-    const auto picoseconds = [](double ns) { return static_cast<std::uint64_t>(ns * 1000.0); };
-    check_ns_ =
-        static_cast<double>(flag_->across_owners(picoseconds(check_ns_), Across::kMax)) / 1000.0;
-    candidate_ns_ =
-        static_cast<double>(flag_->across_owners(picoseconds(candidate_ns_), Across::kMin)) /
-        1000.0;
-    volatile std::uint64_t keep = sink;  // the measurements must not be optimised away
-    (void)keep;
+  // Makes the flag (if no workload has) and settles the check interval: with --check-every auto,
+  // the smallest K that keeps checking under kCheckBudget of the work.
+  void settle_flag() const {
+    s_.flag->make();
+    flag_ = s_.flag->get();
+    auto_ = s_.check_every == 0;
+    check_every_ =
+        auto_ ? std::max<std::uint64_t>(
+                    1, static_cast<std::uint64_t>(std::ceil(
+                           s_.flag->check_ns() / (kCheckBudget * s_.flag->candidate_ns()))))
+              : s_.check_every;
   }
 
   template <typename Stop, typename Never>
@@ -300,15 +323,12 @@ class VerifyWorkload final : public Workload {
 
   VerifySettings s_;
   std::uint64_t root_;
-  const ipc::StopFlagVariant* variant_;  // null for none and serial-first
   MetricsPage metrics_;
-  // Set up with the flag, which is made up front or, for a collective one, at the first
-  // repetition (hence mutable).
-  mutable std::unique_ptr<ipc::StopFlag> flag_;  // shared with the workers; lowered before each rep
-  mutable std::uint64_t check_every_ = 0;        // candidates between two checks
+  // Settled with the flag, up front or, for a collective one, at the first repetition (hence
+  // mutable).
+  mutable ipc::StopFlag* flag_ = nullptr;  // s_.flag's; lowered before each repetition
+  mutable std::uint64_t check_every_ = 0;  // candidates between two checks
   mutable bool auto_ = false;
-  mutable double check_ns_ = 0.0;
-  mutable double candidate_ns_ = 0.0;
 };
 
 class VerifySpec final : public KernelSpec {
@@ -377,12 +397,18 @@ class VerifySpec final : public KernelSpec {
 #endif
     std::vector<std::shared_ptr<const Workload>> list;
     const std::vector<ChosenVariant> variants = chosen_variants(flag_settings);
+    std::map<std::string, std::shared_ptr<SharedFlag>> flags;  // one per variant for the run
+    for (const auto& v : variants) {
+      if (const auto* variant = ipc::find_stop_flag(v.name))
+        flags[v.name] = std::make_shared<SharedFlag>(*variant, flag_settings, style);
+    }
     for (const std::uint64_t n : numbers) {
       for (const auto& v : variants) {
         for (const auto& k : check_every_) {
           list.push_back(make_workload(VerifySettings{
               n, v.name, k == "auto" ? 0 : parse_count(k, "--check-every"), style, exact_smallest_,
-              parse_count(serial_cutoff_, "--serial-cutoff"), flag_settings, v.from_all}));
+              parse_count(serial_cutoff_, "--serial-cutoff"), flag_settings, v.from_all,
+              flags.contains(v.name) ? flags[v.name] : nullptr}));
         }
       }
     }
