@@ -142,8 +142,12 @@ Fingerprint collect_fingerprint() {
 #else
   f.hiredis_version = "not built";
 #endif
-  f.parbench_version = fmt::format("{} ({})", PARBENCH_VERSION, PARBENCH_GIT_SHA);
+  f.parbench_version = parbench_version();
   return f;
+}
+
+std::string parbench_version() {
+  return fmt::format("{} ({})", PARBENCH_VERSION, PARBENCH_GIT_SHA);
 }
 
 std::vector<std::pair<std::string, std::string>> Fingerprint::fields() const {

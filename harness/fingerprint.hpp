@@ -37,4 +37,7 @@ struct Fingerprint {
 
 Fingerprint collect_fingerprint();
 
+// "0.4.0 (1a2b3c4)": the release and the commit it was built from.
+std::string parbench_version();
+
 }  // namespace parbench

@@ -3,17 +3,43 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/errors.hpp"
+#include "harness/fingerprint.hpp"
 #include "ipc/cleanup.hpp"
+#include "ipc/temp_dir.hpp"
+
+namespace {
+
+// CLI11 answers `parbench foo` with "A subcommand is required"; name the word it did not know.
+void refuse_unknown_subcommand(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* level = &app;
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    std::vector<std::string> known;
+    for (const CLI::App* sub : level->get_subcommands([](const CLI::App*) { return true; }))
+      if (!sub->get_name().empty()) known.push_back(sub->get_name());
+    if (known.empty()) return;  // positional arguments from here on
+    const std::string word = argv[i];
+    if (std::find(known.begin(), known.end(), word) == known.end()) {
+      throw parbench::UsageError(
+          fmt::format("unknown subcommand '{}' (known: {})", word, fmt::join(known, ", ")));
+    }
+    level = level->get_subcommand(word);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   parbench::ipc::install_interrupt_handlers();
   CLI::App app{
       "parbench: the cost of running the same work under threads, fork()ed processes, TBB and MPI"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", parbench::parbench_version());
   int exit_code = 0;
   parbench::cli::setup_list_command(app, exit_code);
   parbench::cli::setup_info_command(app, exit_code);
@@ -23,9 +49,12 @@ int main(int argc, char** argv) {
 
   // Every failure is one line on stderr: bad input exits with 2, a failed run with 1.
   try {
+    refuse_unknown_subcommand(app, argc, argv);
+    // What an earlier parbench killed outright (kill -9) could not remove.
+    parbench::ipc::remove_stale_leftovers();
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     fmt::print(stderr, "parbench: error: {}\n", e.what());
     parbench::backends::abort_parallel_jobs(2);
     return 2;

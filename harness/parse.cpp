@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "harness/errors.hpp"
 
@@ -19,11 +20,18 @@ bool all_digits(std::string_view s) {
   });
 }
 
-[[noreturn]] void bad_count(std::string_view text, std::string_view option, std::string_view why) {
-  throw UsageError(
-      fmt::format("{} must be a positive whole number such as 100000000 or 1e8, up to 2^63; "
-                  "got '{}' ({})",
-                  option, text, why));
+std::string bound_text(std::uint64_t v) {
+  if (v == std::numeric_limits<std::uint64_t>::max()) return "2^64-1";
+  if (v == kMaxCount) return "2^63";
+  return std::to_string(v);
+}
+
+// The one wording of every number error, whatever the option and whatever was wrong.
+[[noreturn]] void bad_number(std::string_view text, std::string_view option, std::uint64_t min,
+                             std::uint64_t max, bool scientific) {
+  throw UsageError(fmt::format("{} must be a whole number from {} to {}{}; got '{}'", option,
+                               bound_text(min), bound_text(max),
+                               scientific ? " (1e9 notation allowed)" : "", text));
 }
 
 }  // namespace
@@ -31,11 +39,12 @@ bool all_digits(std::string_view s) {
 std::uint64_t parse_integer(std::string_view text, std::string_view option, std::uint64_t min,
                             std::uint64_t max) {
   // Exact integer arithmetic on mantissa digits and exponent: no rounding through double.
+  const auto bad_count = [&] { bad_number(text, option, min, max, true); };
   std::string_view mantissa = text;
   int exponent = 0;
   if (const auto e = text.find_first_of("eE"); e != std::string_view::npos) {
     const std::string_view exp_text = text.substr(e + 1);
-    if (!all_digits(exp_text) || exp_text.size() > 2) bad_count(text, option, "bad exponent");
+    if (!all_digits(exp_text) || exp_text.size() > 2) bad_count();
     exponent = std::stoi(std::string(exp_text));
     mantissa = text.substr(0, e);
   }
@@ -45,9 +54,9 @@ std::uint64_t parse_integer(std::string_view text, std::string_view option, std:
     digits = std::string(mantissa.substr(0, dot)) + std::string(fraction);
     exponent -= static_cast<int>(fraction.size());
   }
-  if (!all_digits(digits)) bad_count(text, option, "not a number");
+  if (!all_digits(digits)) bad_count();
   while (exponent < 0) {  // trailing fraction digits must be zeros
-    if (digits.back() != '0') bad_count(text, option, "not a whole number");
+    if (digits.back() != '0') bad_count();
     digits.pop_back();
     ++exponent;
   }
@@ -57,8 +66,7 @@ std::uint64_t parse_integer(std::string_view text, std::string_view option, std:
                : digits.substr(first) + std::string(static_cast<std::size_t>(exponent), '0');
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec != std::errc() || value > max) bad_count(text, option, fmt::format("more than {}", max));
-  if (value < min) bad_count(text, option, fmt::format("less than {}", min));
+  if (ec != std::errc() || value > max || value < min) bad_count();
   return value;
 }
 
@@ -69,10 +77,8 @@ std::uint64_t parse_count(std::string_view text, std::string_view option) {
 std::uint64_t parse_u64(std::string_view text, std::string_view option) {
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    throw UsageError(
-        fmt::format("{} must be a whole number from 0 to 2^64-1; got '{}'", option, text));
-  }
+  if (ec != std::errc() || end != text.data() + text.size())
+    bad_number(text, option, 0, std::numeric_limits<std::uint64_t>::max(), false);
   return value;
 }
 
@@ -80,8 +86,8 @@ int parse_small_int(std::string_view text, std::string_view option, int min, int
   int value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw UsageError(
-        fmt::format("{} must be a whole number from {} to {}; got '{}'", option, min, max, text));
+    bad_number(text, option, static_cast<std::uint64_t>(min), static_cast<std::uint64_t>(max),
+               false);
   }
   return value;
 }

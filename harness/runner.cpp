@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
@@ -14,20 +17,44 @@
 namespace parbench {
 namespace {
 
-// Progress on a terminal only; never mixed into redirected output.
+// Progress on stderr: rewritten in place on a terminal that understands it; elsewhere (TERM=dumb,
+// a batch job's log) one plain line every 10 s or so, so that a long run shows it is alive without
+// flooding the log.
 class Progress {
  public:
-  Progress() : enabled_(isatty(STDERR_FILENO) != 0) {}
+  explicit Progress(bool quiet) {
+    const char* term = std::getenv("TERM");
+    const bool dumb = term == nullptr || std::string_view(term) == "dumb";
+    mode_ = quiet                                 ? Mode::kOff
+            : isatty(STDERR_FILENO) != 0 && !dumb ? Mode::kInPlace
+                                                  : Mode::kLines;
+  }
   void show(const std::string& text) {
-    if (enabled_) fmt::print(stderr, "\r\033[K{}", text);
+    if (mode_ == Mode::kInPlace) fmt::print(stderr, "\r\033[K{}", text);
+    if (mode_ == Mode::kLines && monotonic_s() - last_line_s_ >= line_interval_s()) {
+      fmt::print(stderr, "parbench: progress: {}\n", text);
+      last_line_s_ = monotonic_s();
+    }
   }
   void clear() {
-    if (enabled_) fmt::print(stderr, "\r\033[K");
+    if (mode_ == Mode::kInPlace) fmt::print(stderr, "\r\033[K");
   }
 
  private:
-  bool enabled_;
+  // 10 s; PARBENCH_PROGRESS_INTERVAL_S changes it (tests, very long or very chatty jobs).
+  static double line_interval_s() {
+    static const double interval = [] {
+      const char* text = std::getenv("PARBENCH_PROGRESS_INTERVAL_S");
+      return text != nullptr ? std::strtod(text, nullptr) : 10.0;
+    }();
+    return interval;
+  }
+  enum class Mode { kOff, kInPlace, kLines } mode_;
+  // Shared by every configuration: the first line comes 10 s into the run.
+  static inline double last_line_s_ = monotonic_s();
 };
+
+bool is_serial(const backends::BackendEntry& entry) { return entry.name == "serial"; }
 
 RunRecord describe(const Workload& work, const backends::BackendEntry& entry, int workers,
                    const Schedule& schedule) {
@@ -51,15 +78,15 @@ std::string baseline_key(const std::string& backend, const std::string& schedule
 
 }  // namespace
 
-std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry) const {
-  if (entry.name == "serial") return {Schedule{ScheduleKind::kStatic, 0}};
+std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry) {
+  if (is_serial(entry)) return {Schedule{ScheduleKind::kStatic, 0}};
   std::vector<Schedule> list;
   for (const ScheduleKind kind : plan_.schedules) {
     if (std::find(entry.schedules.begin(), entry.schedules.end(), kind) == entry.schedules.end()) {
       std::vector<std::string> names;
       for (const ScheduleKind k : entry.schedules) names.push_back(schedule_name(k));
-      warn(fmt::format("skipping {} with schedule {}: it supports {}", entry.name,
-                       schedule_name(kind), join(names, ", ")));
+      notes_.push_back(fmt::format("skipping {} with schedule {}: it supports {}", entry.name,
+                                   schedule_name(kind), join(names, ", ")));
       continue;
     }
     if (kind == ScheduleKind::kStatic || kind == ScheduleKind::kAuto) {
@@ -85,10 +112,10 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
     }
   }
 
-  Progress progress;
+  Progress progress(plan_.quiet);
   const std::string label =
-      fmt::format("[{}/{}] {} {} {} workers={}", progress_index_, progress_total_, work.kernel(),
-                  entry.name, schedule.name(), workers);
+      fmt::format("[{}/{}] {} {} {} workers={}", progress_index_, configurations_.size(),
+                  work.kernel(), entry.name, schedule.name(), workers);
   std::vector<RunRecord> records;
   const std::unique_ptr<Backend> backend = entry.make();
   double setup_s = 0.0;
@@ -203,14 +230,37 @@ void Runner::warn(const std::string& message) const {
   if (!plan_.quiet) fmt::print(stderr, "parbench: warning: {}\n", message);
 }
 
-void Runner::run_configuration(const Workload& work, const backends::BackendEntry& entry,
-                               const Schedule& schedule, int workers) {
+void Runner::warn_about_idle_workers(const ConfigResult& result) const {
+  const RunRecord& first = result.first();
+  if (first.size < static_cast<std::uint64_t>(first.workers)) return;
+  std::size_t most_idle = 0;
+  for (const auto& r : result.reps) {
+    const auto idle =
+        static_cast<std::size_t>(std::count_if(r.worker_reports.begin(), r.worker_reports.end(),
+                                               [](const auto& w) { return w.items == 0; }));
+    most_idle = std::max(most_idle, idle);
+  }
+  if (most_idle == 0) return;
+  warn(
+      fmt::format("{} {} workers={}: up to {} of the {} workers did no work in a repetition "
+                  "(worker_items in the "
+                  "CSV); speed-up and efficiency count every worker asked for",
+                  first.kernel, first.backend, first.workers, most_idle, first.workers));
+}
+
+void Runner::run_configuration(const Configuration& config,
+                               const std::vector<Reporter*>& reporters) {
+  const Workload& work = *config.work;
+  const backends::BackendEntry& entry = *config.entry;
+  const Schedule& schedule = config.schedule;
+  const int workers = config.workers;
   bool reports = true;
   std::vector<RunRecord> records = measure(work, entry, workers, schedule, reports);
   if (!reports) return;
   ConfigResult result = aggregate(work, std::move(records));
   if (!result.valid) ++failures_;
-  if (result.valid && entry.name == "serial") {
+  if (result.valid) warn_about_idle_workers(result);
+  if (result.valid && is_serial(entry)) {
     serial_result_ = result.first().result;
     serial_ = Baseline{result.wall.median, result.first().setup_s};
   }
@@ -224,52 +274,60 @@ void Runner::run_configuration(const Workload& work, const backends::BackendEntr
                     "are too short (raise the size or --repeat)",
                     work.kernel(), entry.name, workers, result.wall.mdape_pct));
   }
-  for (auto* r : reporters_) r->report(result);
+  for (auto* r : reporters) r->report(result);
 }
 
-int Runner::run(const RunContext& context) {
-  for (auto* r : reporters_) r->begin(context);
-  failures_ = 0;
-  progress_total_ = 0;
-  std::vector<std::vector<Schedule>> schedules;  // per backend
-  for (const auto* entry : plan_.backends) {
-    schedules.push_back(schedules_for(*entry));
-    progress_total_ += static_cast<int>(plan_.workloads.size() * schedules.back().size() *
-                                        (entry->name == "serial" ? 1 : plan_.workers.size()));
-  }
+Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
   std::set<std::pair<std::string, int>> warned_oversubscribed;
   std::set<std::pair<std::string, std::string>> warned_unreachable;
+  std::vector<std::vector<Schedule>> schedules;  // per backend
+  for (const auto* entry : plan_.backends) schedules.push_back(schedules_for(*entry));
   for (const auto& work : plan_.workloads) {
-    serial_result_.reset();
-    serial_.reset();
-    one_worker_.clear();
     for (std::size_t b = 0; b < plan_.backends.size(); ++b) {
       const auto* entry = plan_.backends[b];
       if (!work->runs_on(entry->name)) {
         if (warned_unreachable.insert({entry->name, work->ipc()}).second) {
-          warn(fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
-                           entry->name, work->ipc()));
+          notes_.push_back(
+              fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
+                          entry->name, work->ipc()));
         }
         continue;
       }
       // serial has one worker whatever the list says.
-      const std::vector<int> counts = entry->name == "serial" ? std::vector<int>{1} : plan_.workers;
+      const std::vector<int> counts = is_serial(*entry) ? std::vector<int>{1} : plan_.workers;
       for (const Schedule& schedule : schedules[b]) {
         for (const int workers : counts) {
-          ++progress_index_;
-          if (workers > plan_.hardware_threads &&
+          if (plan_.hardware_threads > 0 && workers > plan_.hardware_threads &&
               warned_oversubscribed.insert({entry->name, workers}).second) {
-            warn(fmt::format(
+            notes_.push_back(fmt::format(
                 "{} workers outnumber the {} hardware threads: {} at {} workers measures "
                 "oversubscription",
                 workers, plan_.hardware_threads, entry->name, workers));
           }
-          run_configuration(*work, *entry, schedule, workers);
+          configurations_.push_back({work.get(), entry, schedule, workers});
         }
       }
     }
   }
-  for (auto* r : reporters_) r->end();
+}
+
+int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporters) {
+  for (const auto& note : notes_) warn(note);
+  for (auto* r : reporters) r->begin(context);
+  failures_ = 0;
+  progress_index_ = 0;
+  const Workload* current = nullptr;
+  for (const Configuration& config : configurations_) {
+    if (config.work != current) {  // baselines belong to one workload
+      current = config.work;
+      serial_result_.reset();
+      serial_.reset();
+      one_worker_.clear();
+    }
+    ++progress_index_;
+    run_configuration(config, reporters);
+  }
+  for (auto* r : reporters) r->end();
   return failures_;
 }
 

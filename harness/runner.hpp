@@ -22,31 +22,48 @@ struct RunPlan {
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;
   int repeat = 5;
+  // More workers than this draw a warning; 0: no warning (under a user's mpirun, where the
+  // launcher places the ranks, possibly on several nodes).
   int hardware_threads = 1;
-  bool quiet = false;  // no warnings: another process (the launcher, rank 0) gives them
+  bool quiet = false;  // no warnings or progress: another process (the launcher, rank 0) gives them
+};
+
+// One configuration the runner will measure.
+struct Configuration {
+  const Workload* work;
+  const backends::BackendEntry* entry;
+  Schedule schedule;
+  int workers;
 };
 
 class Runner {
  public:
-  Runner(RunPlan plan, std::vector<Reporter*> reporters)
-      : plan_(std::move(plan)), reporters_(std::move(reporters)) {}
+  // Expands the plan into its configurations, noting once every pair it skips and why.
+  explicit Runner(RunPlan plan);
+  // What run() will measure, in order; empty when nothing in the plan can run.
+  const std::vector<Configuration>& configurations() const { return configurations_; }
+  const RunPlan& plan() const { return plan_; }
+  // Why pairs of the plan are skipped, and what oversubscribes: for warnings (or, when nothing is
+  // left to run, for the error).
+  const std::vector<std::string>& notes() const { return notes_; }
   // Runs every configuration; returns the number of invalid or failed ones.
-  int run(const RunContext& context);
+  int run(const RunContext& context, const std::vector<Reporter*>& reporters);
 
  private:
   std::vector<RunRecord> measure(const Workload& work, const backends::BackendEntry& entry,
                                  int workers, const Schedule& schedule, bool& reports);
   // The schedules (with chunk sizes) that `entry` runs: serial once, chunkless kinds once, kinds
   // the backend cannot do not at all.
-  std::vector<Schedule> schedules_for(const backends::BackendEntry& entry) const;
+  std::vector<Schedule> schedules_for(const backends::BackendEntry& entry);
   void warn(const std::string& message) const;
   // Measures, judges and reports one configuration; keeps the baselines for those that follow.
-  void run_configuration(const Workload& work, const backends::BackendEntry& entry,
-                         const Schedule& schedule, int workers);
+  void run_configuration(const Configuration& config, const std::vector<Reporter*>& reporters);
   ConfigResult aggregate(const Workload& work, std::vector<RunRecord> records) const;
+  void warn_about_idle_workers(const ConfigResult& result) const;
 
   RunPlan plan_;
-  std::vector<Reporter*> reporters_;
+  std::vector<Configuration> configurations_;
+  std::vector<std::string> notes_;
   // Per workload: the serial result and times, the reference for validity and speed-up.
   std::optional<std::uint64_t> serial_result_;
   // Baseline times: median wall time and setup time.
@@ -58,7 +75,6 @@ class Runner {
   std::map<std::string, Baseline> one_worker_;  // per backend and schedule
   int failures_ = 0;
   int progress_index_ = 0;
-  int progress_total_ = 0;
 };
 
 }  // namespace parbench

@@ -1,5 +1,6 @@
 #include "ipc/child_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -30,10 +31,11 @@ int open_pidfd(pid_t pid) {
 
 // Runs in the child right after fork(): nothing here may allocate or take locks that another thread
 // of the parent could have held at the time of the fork.
-void become_dependent_child(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+void become_dependent_child(pid_t parent, int death_signal) {
+  prctl(PR_SET_PDEATHSIG, death_signal);
   if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP})
+    signal(sig, ignored_at_start(sig) ? SIG_IGN : SIG_DFL);
 }
 
 }  // namespace
@@ -53,7 +55,7 @@ ChildProcess ChildProcess::fork_running(const std::function<int()>& body) {
   const pid_t pid = fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
-    become_dependent_child(parent);
+    become_dependent_child(parent, SIGKILL);
     int code = 1;
     try {
       code = body();
@@ -66,12 +68,18 @@ ChildProcess ChildProcess::fork_running(const std::function<int()>& body) {
 }
 
 ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
-                                 const std::vector<std::string>& extra_env, bool graceful_stop) {
+                                 const SpawnOptions& options) {
   // Everything the child needs is prepared before fork(), see become_dependent_child.
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  std::vector<std::string> env_storage = extra_env;
+  int output = -1;
+  if (!options.output_file.empty()) {
+    output = open(options.output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (output < 0) throw std::system_error(errno, std::generic_category(), options.output_file);
+  }
+  const int input = options.own_process_group ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
+  std::vector<std::string> env_storage = options.extra_env;
   std::vector<char*> env;
   for (auto& e : env_storage) env.push_back(e.data());
   for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
@@ -79,14 +87,22 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
 
   const pid_t parent = getpid();
   const pid_t pid = fork();
-  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
-    become_dependent_child(parent);
+    become_dependent_child(parent, options.graceful_stop ? SIGTERM : SIGKILL);
     signal(SIGPIPE, SIG_DFL);  // parbench ignores it; the program it runs expects the default
+    if (options.own_process_group) setpgid(0, 0);
+    if (input >= 0) dup2(input, STDIN_FILENO);
+    if (output >= 0) {
+      dup2(output, STDOUT_FILENO);
+      dup2(output, STDERR_FILENO);
+    }
     execvpe(args[0], args.data(), env.data());
     _exit(127);
   }
-  return ChildProcess(pid, graceful_stop);
+  if (input >= 0) close(input);
+  if (output >= 0) close(output);
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  return ChildProcess(pid, options.graceful_stop);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept

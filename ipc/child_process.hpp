@@ -17,9 +17,18 @@ class ChildProcess {
   // fork()s and runs body() in the child, which then _exit()s with its return value. The child dies
   // with its parent (PR_SET_PDEATHSIG) and takes the default action on Ctrl-C.
   static ChildProcess fork_running(const std::function<int()>& body);
-  // fork()s and execs argv[0] (searched on PATH) with `extra_env` added to the environment.
-  static ChildProcess spawn(const std::vector<std::string>& argv,
-                            const std::vector<std::string>& extra_env, bool graceful_stop);
+  struct SpawnOptions {
+    std::vector<std::string> extra_env;  // added to the environment
+    // Stopped with SIGTERM, a moment to clean up, then SIGKILL; and sent SIGTERM (not SIGKILL) if
+    // parbench dies, so that it can still clean up (mpirun: its ranks, their shared memory).
+    bool graceful_stop = false;
+    // In a process group of its own, reading /dev/null: a terminal's Ctrl-C then reaches parbench
+    // alone, which stops the child once and in order, instead of every process of the job at once.
+    bool own_process_group = false;
+    std::string output_file;  // stdout and stderr go here when set
+  };
+  // fork()s and execs argv[0] (searched on PATH).
+  static ChildProcess spawn(const std::vector<std::string>& argv, const SpawnOptions& options);
 
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&&) = delete;

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -28,10 +30,18 @@ struct PathSlot {
   std::atomic<bool> used{false};
   PathKind kind = PathKind::kFile;
   std::array<char, kMaxPathLength> path{};
+  std::array<char, kMaxPathLength> target{};  // kCommit only
 };
 
 std::array<ChildSlot, kMaxChildren> g_children;
 std::array<PathSlot, kMaxPaths> g_paths;
+constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP};
+std::array<bool, NSIG> g_ignored_at_start{};
+
+// The note, double-buffered so that the handler always reads a whole one.
+constexpr std::size_t kMaxNote = 512;
+std::array<std::array<char, kMaxNote>, 2> g_notes{};
+std::atomic<int> g_current_note{-1};
 std::mutex
     g_register_mutex;  // registration happens on ordinary threads; only the handler is lock-free
 
@@ -52,9 +62,33 @@ bool reap_within(pid_t pid, int ms) noexcept {
   }
 }
 
+void copy_path(std::array<char, kMaxPathLength>& to, const std::string& from) {
+  if (from.size() >= kMaxPathLength) throw std::runtime_error("temporary path too long: " + from);
+  std::memcpy(to.data(), from.c_str(), from.size() + 1);
+}
+
 void on_signal(int sig) {
   cleanup_all();
+  const int note = g_current_note.load();
+  if (note >= 0) {
+    const char* text = g_notes[static_cast<std::size_t>(note)].data();
+    [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, text, strlen(text));
+  }
   _exit(128 + sig);
+}
+
+void add_path(const std::string& path, const std::string& target, PathKind kind) {
+  std::lock_guard lock(g_register_mutex);
+  for (auto& slot : g_paths) {
+    if (!slot.used.load()) {
+      slot.kind = kind;
+      copy_path(slot.path, path);
+      copy_path(slot.target, target);
+      slot.used.store(true);
+      return;
+    }
+  }
+  throw std::runtime_error("too many temporary paths to track");
 }
 
 }  // namespace
@@ -78,18 +112,25 @@ void unregister_child(pid_t pid) {
   }
 }
 
-void register_path(const std::string& path, PathKind kind) {
-  if (path.size() >= kMaxPathLength) throw std::runtime_error("temporary path too long: " + path);
+void register_path(const std::string& path, PathKind kind) { add_path(path, "", kind); }
+
+void register_commit(const std::string& path, const std::string& target) {
+  add_path(path, target, PathKind::kCommit);
+}
+
+void set_interrupt_note(const std::string& text) {
   std::lock_guard lock(g_register_mutex);
-  for (auto& slot : g_paths) {
-    if (!slot.used.load()) {
-      slot.kind = kind;
-      std::memcpy(slot.path.data(), path.c_str(), path.size() + 1);
-      slot.used.store(true);
-      return;
-    }
-  }
-  throw std::runtime_error("too many temporary paths to track");
+  const int next = g_current_note.load() == 0 ? 1 : 0;
+  auto& buffer = g_notes[static_cast<std::size_t>(next)];
+  const std::size_t n = std::min(text.size(), kMaxNote - 2);
+  std::memcpy(buffer.data(), text.data(), n);
+  buffer[n] = '\n';
+  buffer[n + 1] = '\0';
+  g_current_note.store(text.empty() ? -1 : next);
+}
+
+bool ignored_at_start(int sig) noexcept {
+  return sig > 0 && sig < NSIG && g_ignored_at_start[static_cast<std::size_t>(sig)];
 }
 
 void unregister_path(const std::string& path) {
@@ -113,12 +154,16 @@ void cleanup_all() noexcept {
     reap_within(pid, 2000);
   }
   // Files before directories: a directory can only go once it is empty.
-  for (const PathKind kind : {PathKind::kSharedMemory, PathKind::kFile, PathKind::kDirectory}) {
+  for (const PathKind kind : {PathKind::kCommit, PathKind::kSharedMemory, PathKind::kFile,
+                              PathKind::kEmptyFile, PathKind::kDirectory}) {
     for (auto& slot : g_paths) {
       if (!slot.used.load() || slot.kind != kind) continue;
       const char* path = slot.path.data();
+      if (kind == PathKind::kCommit) rename(path, slot.target.data());
       if (kind == PathKind::kSharedMemory) shm_unlink(path);
       if (kind == PathKind::kFile) unlink(path);
+      struct stat st {};
+      if (kind == PathKind::kEmptyFile && stat(path, &st) == 0 && st.st_size == 0) unlink(path);
       if (kind == PathKind::kDirectory) rmdir(path);
       slot.used.store(false);
     }
@@ -130,8 +175,14 @@ void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, sig);
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
+  for (const int sig : kHandledSignals) sigaddset(&action.sa_mask, sig);
+  for (const int sig : kHandledSignals) {
+    // `nohup parbench ...`: a signal ignored by whoever started us stays ignored.
+    struct sigaction before {};
+    sigaction(sig, nullptr, &before);
+    g_ignored_at_start[static_cast<std::size_t>(sig)] = before.sa_handler == SIG_IGN;
+    if (!g_ignored_at_start[static_cast<std::size_t>(sig)]) sigaction(sig, &action, nullptr);
+  }
   // A peer that went away (a killed broker or Redis server) must be an error on the write, which
   // the run reports, not a silent death of parbench (hiredis writes without MSG_NOSIGNAL).
   signal(SIGPIPE, SIG_IGN);

@@ -92,7 +92,7 @@ PrivateRedisServer::PrivateRedisServer() : state_(std::make_unique<State>()) {
       ChildProcess::spawn({server, "--port", "0", "--unixsocket", state_->socket,
                            "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir",
                            state_->dir.path(), "--logfile", state_->log, "--daemonize", "no"},
-                          {}, /*graceful_stop=*/false));
+                          ChildProcess::SpawnOptions{}));
   // Ready once it answers; dead or silent for 2 s is an error that says why.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   for (;;) {

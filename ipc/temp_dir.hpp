@@ -1,5 +1,7 @@
-// A private temporary directory (mode 0700, unique name), removed with its registered files on
-// every way out, Ctrl-C included.
+// A private temporary directory (mode 0700, "parbench-<pid>-XXXXXX" under $TMPDIR or /tmp), removed
+// with its registered files on every way out, Ctrl-C included. A kill -9 leaves it behind: the next
+// parbench removes the directories and shared-memory segments of parbench processes that no longer
+// exist.
 #pragma once
 
 #include <string>
@@ -22,5 +24,14 @@ class TempDir {
   std::string path_;
   std::vector<std::string> files_;
 };
+
+// $TMPDIR made absolute (a relative one would change meaning for a server that changes directory),
+// or /tmp.
+std::string temp_base();
+
+// Removes what parbench processes that were killed outright (SIGKILL, a crash) left: temporary
+// directories under temp_base() and "parbench-<pid>-*" segments in /dev/shm whose process is gone
+// and which belong to this user. Returns how many it removed.
+int remove_stale_leftovers() noexcept;
 
 }  // namespace parbench::ipc

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -56,7 +57,8 @@ TEST(CsvFormat, EscapeAndSplitRoundTrip) {
 TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
   const std::string header = csv_header();
   EXPECT_EQ(
-      header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,kernel,backend,ipc,"
+      header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,usable_cpus,kernel,"
+                   "backend,ipc,"
                    "schedule,chunk,"
                    "workers,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,value,valid,error",
                    0),
@@ -127,6 +129,96 @@ TEST(CsvReporter, RefusesAFileWithAnotherSchema) {
     out << "schema_version,something_else\n0,1\n";
   }
   EXPECT_THROW(CsvReporter reporter(path), UsageError);
+  std::remove(path.c_str());
+}
+
+// A file made of the header and `rows`, each a line of this schema.
+std::string write_csv(const std::string& header, const std::vector<std::string>& rows,
+                      bool last_newline = true) {
+  const std::string path = temp_path();
+  std::ofstream out(path);
+  out << header;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out << rows[i] << (i + 1 < rows.size() || last_newline ? "\n" : "");
+  return path;
+}
+
+// `line` with field `index` replaced.
+std::string with_field(const std::string& line, std::size_t index, const std::string& value) {
+  auto fields = csv_split(line);
+  fields[index] = value;
+  std::vector<std::string> escaped;
+  for (const auto& f : fields) escaped.push_back(csv_escape(f));
+  return join(escaped, ",");
+}
+
+std::size_t column_index(const std::string& name) {
+  const auto names = csv_split(csv_header());
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+std::string read_error(const std::string& path) {
+  try {
+    read_csv_records(path);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(CsvReader, NamesTheFileLineAndColumnOfAValueThatIsNotANumber) {
+  const std::string row = csv_row(sample_record(1), sample_context());
+  const std::string bad = with_field(row.substr(0, row.size() - 1), column_index("wall_s"), "fast");
+  const std::string path = write_csv(csv_header(), {row.substr(0, row.size() - 1), bad});
+  EXPECT_EQ(read_error(path), path + ":3: column wall_s: 'fast' is not a number");
+  std::remove(path.c_str());
+}
+
+TEST(CsvReader, RefusesASchemaVersionItDoesNotKnow) {
+  const std::string row = csv_row(sample_record(1), sample_context());
+  const std::string path =
+      write_csv(csv_header(), {with_field(row.substr(0, row.size() - 1), 0, "9")});
+  EXPECT_NE(read_error(path).find(path + ":2: schema version 9"), std::string::npos)
+      << read_error(path);
+  std::remove(path.c_str());
+}
+
+TEST(CsvReader, ReadsVersion2FilesByColumnName) {
+  // Version 2 is version 3 without usable_cpus.
+  auto names = csv_split(csv_header());
+  const std::size_t usable = column_index("usable_cpus");
+  names.erase(names.begin() + static_cast<std::ptrdiff_t>(usable));
+  const std::string row = csv_row(sample_record(4), sample_context());
+  auto fields = csv_split(row);
+  fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(usable));
+  fields[0] = "2";
+  std::vector<std::string> escaped;
+  for (const auto& f : fields) escaped.push_back(csv_escape(f));
+  const std::string path = write_csv(join(names, ",") + "\n", {join(escaped, ",")});
+  const auto rows = read_csv_rows(path);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].record.rep, 4);
+  EXPECT_EQ(rows[0].host, "host, with comma");
+  std::remove(path.c_str());
+}
+
+TEST(CsvReporter, EndsAnUnterminatedLastLineBeforeAppending) {
+  const std::string row = csv_row(sample_record(1), sample_context());
+  const std::string path = write_csv(csv_header(), {row.substr(0, row.size() - 1)}, false);
+  testing::internal::CaptureStderr();
+  {
+    CsvReporter reporter(path);
+    reporter.begin(sample_context());
+    ConfigResult result;
+    result.reps = {sample_record(2)};
+    reporter.report(result);
+  }
+  const std::string warning = testing::internal::GetCapturedStderr();
+  EXPECT_NE(warning.find("did not end with a line break; added one"), std::string::npos);
+  const auto records = read_csv_records(path);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].rep, 1);
+  EXPECT_EQ(records[1].rep, 2);
   std::remove(path.c_str());
 }
 

@@ -35,6 +35,34 @@ TEST(ParseCount, ErrorNamesTheOptionAndTheValue) {
   }
 }
 
+// One wording for every number error: the option, the real bounds, and what was typed.
+TEST(NumberErrors, OneWordingWithTheRealBounds) {
+  const auto message = [](auto parse) {
+    try {
+      parse();
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  constexpr std::uint64_t kMax64 = ~std::uint64_t{0};
+  EXPECT_EQ(message([] { parbench::parse_integer("1", "--n", 2, kMax64); }),
+            "--n must be a whole number from 2 to 2^64-1 (1e9 notation allowed); got '1'");
+  EXPECT_EQ(message([] { parbench::parse_integer("-5", "--n", 2, kMax64); }),
+            "--n must be a whole number from 2 to 2^64-1 (1e9 notation allowed); got '-5'");
+  EXPECT_EQ(message([] { parbench::parse_integer("18446744073709551616", "--n", 2, kMax64); }),
+            "--n must be a whole number from 2 to 2^64-1 (1e9 notation allowed); got "
+            "'18446744073709551616'");
+  EXPECT_EQ(message([] { parse_count("1.5", "--samples"); }),
+            "--samples must be a whole number from 1 to 2^63 (1e9 notation allowed); got '1.5'");
+  EXPECT_EQ(message([] { parbench::parse_u64("x", "--seed"); }),
+            "--seed must be a whole number from 0 to 2^64-1; got 'x'");
+  EXPECT_EQ(message([] { parbench::parse_small_int("0", "--repeat", 1, 10000); }),
+            "--repeat must be a whole number from 1 to 10000; got '0'");
+  // The largest --n is accepted.
+  EXPECT_EQ(parbench::parse_integer("18446744073709551615", "--n", 2, kMax64), kMax64);
+}
+
 TEST(ParseWorkers, ListsRangesAndAuto) {
   EXPECT_EQ(parse_workers({"1", "2", "4"}, 8), (std::vector<int>{1, 2, 4}));
   EXPECT_EQ(parse_workers({"1:8:*2"}, 8), (std::vector<int>{1, 2, 4, 8}));

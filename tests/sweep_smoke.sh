@@ -1,18 +1,47 @@
 #!/usr/bin/env bash
-# `parbench sweep` runs the chunk-size and chunk-count sweep and names the best chunk size per backend
-# and order; every row is valid.
+# `parbench sweep` runs the chunk-size and chunk-count sweep and names the best chunk size per
+# backend, algorithm, range and order; every row is valid. --chunk replaces its sizes; the sizes
+# that give 1 to 4 x workers chunks come from every range; --csv - keeps stdout pure CSV; a sieve
+# (which cannot be shuffled) sweeps in order; a chunkless schedule is printed as a reference.
 set -euo pipefail
 parbench=$1
 source "$(dirname "$0")/csv_checks.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$parbench" sweep --backend threads --workers 2 --range A --algo mr --warmup 0 --repeat 1 \
-  --csv "$dir/sweep.csv" >"$dir/out" 2>&1 || { cat "$dir/out"; exit 1; }
-[[ $(grep -c "best chunk size" "$dir/out") -eq 2 ]] || { echo "no best chunk size for both orders"; cat "$dir/out"; exit 1; }
-grep -q "^  chunks:" "$dir/out" || { echo "no chunk-count curve"; exit 1; }
-[[ $(csv_column "$dir/sweep.csv" valid | sort -u) == true ]] || { echo "invalid rows"; exit 1; }
+fail() { echo "FAIL: $*"; cat "$dir/out" 2>/dev/null; exit 1; }
+sweep=("$parbench" sweep --backend threads --workers 2 --warmup 0 --repeat 1)
+
+"${sweep[@]}" --range A --algo mr --csv "$dir/sweep.csv" >"$dir/out" 2>&1 || fail "sweep"
+[[ $(grep -c "best chunk size" "$dir/out") -eq 2 ]] || fail "no best chunk size for both orders"
+grep -q "^  chunks:" "$dir/out" || fail "no chunk-count curve"
+[[ $(csv_column "$dir/sweep.csv" valid | sort -u) == true ]] || fail "invalid rows"
 chunks=$(csv_column "$dir/sweep.csv" chunk | sort -un | tr '\n' ' ')
 for c in 1 2 4 1024 50000 10000 5000; do  # powers of two, the book's 50000, and size / n chunks
-  grep -qw "$c" <<<"$chunks" || { echo "chunk $c missing: $chunks"; exit 1; }
+  grep -qw "$c" <<<"$chunks" || fail "chunk $c missing: $chunks"
 done
+
+# Two algorithms and two ranges: a curve each (x 2 orders), chunk counts from both ranges.
+"${sweep[@]}" --range A,100000000:100003000 --algo mr,trial --csv - >"$dir/sweep2.csv" 2>"$dir/out" ||
+  fail "sweep over two ranges"
+[[ $(grep -c "best chunk size" "$dir/out") -eq 8 ]] || fail "algorithms, ranges or orders share a curve"
+[[ $(csv_field_counts "$dir/sweep2.csv") == "$(head -1 "$dir/sweep2.csv" | awk -F, '{print NF}')" ]] ||
+  fail "stdout is not pure CSV"
+grep -q "chunk-size sweep" "$dir/sweep2.csv" && fail "the summary went into the CSV on stdout"
+chunks=$(csv_column "$dir/sweep2.csv" chunk | sort -un | tr '\n' ' ')
+for c in 3334 1000 429; do  # 10000 / 3 from range A; 3000 / 3 and 3000 / 7 from the other range
+  grep -qw "$c" <<<"$chunks" || fail "chunk $c missing: $chunks"
+done
+
+# --chunk gives the sizes.
+"${sweep[@]}" --range A --algo mr --chunk 100,1000 --csv "$dir/sweep3.csv" >"$dir/out" 2>&1 ||
+  fail "sweep --chunk"
+[[ $(csv_column "$dir/sweep3.csv" chunk | sort -un | tr '\n' ' ') == "100 1000 " ]] ||
+  fail "--chunk was not used: $(csv_column "$dir/sweep3.csv" chunk | sort -un | tr '\n' ' ')"
+
+# A sieve sweeps in order only, with a note; a static schedule is a reference line.
+"${sweep[@]}" --range A --algo sieve --chunk 1000 >"$dir/out" 2>&1 || fail "sweep --algo sieve"
+grep -q "skipping the sieve with the shuffled order" "$dir/out" || fail "no note about the sieve"
+[[ $(grep -c "best chunk size" "$dir/out") -eq 1 ]] || fail "the sieve's curve is missing"
+"${sweep[@]}" --range A --algo mr --schedule static >"$dir/out" 2>&1 || fail "sweep --schedule static"
+grep -Eq "^  static: [0-9.]+ s" "$dir/out" || fail "no summary for the static schedule"
 echo ok

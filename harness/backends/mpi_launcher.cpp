@@ -6,8 +6,13 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
 
 #include "harness/backends/mpi_support.hpp"
 #include "harness/clock.hpp"
@@ -19,6 +24,31 @@
 
 namespace parbench::backends {
 namespace {
+
+// What mpirun's output says went wrong, for the failed row: the rank that died, its host and the
+// signal ("mpirun noticed that process rank 1 with PID 0 on node n1 exited on signal 9 (Killed)."),
+// or the error a rank printed.
+std::string job_failure(const std::string& log, int status, int workers) {
+  static const std::regex kRankSignal(
+      R"(process rank (\d+) with PID (\d+) on node (\S+) exited on signal (\d+))");
+  std::smatch m;
+  if (std::regex_search(log, m, kRankSignal)) {
+    const int sig = std::stoi(m[4]);
+    const std::string pid = m[2] == "0" ? "" : fmt::format(" (pid {})", m[2].str());
+    return fmt::format("mpi rank {}{} on host {} was killed by signal {} ({})", m[1].str(), pid,
+                       m[3].str(), sig, strsignal(sig));
+  }
+  static const std::regex kRankError(R"(parbench: (failed|error): ([^\n]*))");
+  if (std::regex_search(log, m, kRankError))
+    return fmt::format("an mpi rank failed: {}", m[2].str());
+  return fmt::format("mpirun -np {} {} before reporting a result", workers,
+                     ipc::describe_wait_status(status));
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 std::string self_executable() {
   std::error_code ec;
@@ -54,19 +84,38 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
                            "--warmup", std::to_string(request.warmup), "--repeat",
                            std::to_string(request.repeat), "--records-out", records_path});
 
-  std::vector<std::string> env;
+  ipc::ChildProcess::SpawnOptions options;
   if (geteuid() == 0) {  // Open MPI refuses root unless told twice
-    env = {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+    options.extra_env = {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
   }
-  env.push_back(fmt::format("PARBENCH_LAUNCH_T0={:.9f}", monotonic_s()));
-  ipc::ChildProcess job = ipc::ChildProcess::spawn(argv, env, /*graceful_stop=*/true);
-  const int status = job.wait();
+  // Open MPI's session directory inside ours: what a killed mpirun cannot remove, the next
+  // parbench does (with our directory).
+  options.extra_env.push_back("OMPI_MCA_orte_tmpdir_base=" + dir.path());
+  options.extra_env.push_back(fmt::format("PARBENCH_LAUNCH_T0={:.9f}", monotonic_s()));
+  options.graceful_stop = true;
+  options.own_process_group = true;
+  options.output_file = dir.file("mpirun.log");
+  int status = 0;
+  {
+    ipc::ChildProcess job = ipc::ChildProcess::spawn(argv, options);
+    status = job.wait();
+  }
+  // The ranks' and mpirun's words reach the user as before, after the job.
+  const std::string log = read_file(options.output_file);
+  std::fputs(log.c_str(), stderr);
 
   std::vector<RunRecord> records;
-  if (std::filesystem::exists(records_path)) records = read_csv_records(records_path);
-  if (records.empty()) {
-    throw WorkerFailure(fmt::format("mpirun -np {} {} before reporting a result", request.workers,
-                                    ipc::describe_wait_status(status)));
+  try {
+    std::error_code missing;  // rank 0 removes its file when it dies before its first row
+    const auto size = std::filesystem::file_size(records_path, missing);
+    if (!missing && size > 0) records = read_csv_records(records_path);
+  } catch (const std::exception& e) {
+    throw WorkerFailure(
+        fmt::format("reading the rows of mpirun -np {}: {}", request.workers, e.what()));
+  }
+  if (records.empty() || status != 0) {
+    // A job that died after rank 0 wrote its rows still failed: say how, and keep nothing of it.
+    throw WorkerFailure(job_failure(log, status, request.workers));
   }
   return records;
 }

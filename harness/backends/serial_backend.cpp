@@ -34,9 +34,9 @@ BackendEntry serial_backend() {
           .summary = "the kernel over the whole range in one thread",
           .make = [] { return std::unique_ptr<Backend>(new SerialBackend); },
           .availability = always_available,
-          // One worker takes everything, whatever the schedule says.
-          .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
-                        ScheduleKind::kQueue, ScheduleKind::kAuto}};
+          // One worker takes everything in one block: the reference every schedule of the other
+          // backends is compared with (the runner runs it once per workload).
+          .schedules = {ScheduleKind::kStatic}};
 }
 
 }  // namespace parbench::backends

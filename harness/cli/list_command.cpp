@@ -15,7 +15,7 @@ void print_list() {
   for (const auto& spec : make_kernel_specs())
     fmt::print("  {:<11} {}\n", spec->name(), spec->summary());
 
-  fmt::print("backends:\n");
+  fmt::print("backends (schedules they hand work out by):\n");
   for (const char* name : backends::kKnownBackends) {
     const auto* entry = backends::find_backend(name);
     if (entry == nullptr) {
@@ -24,18 +24,23 @@ void print_list() {
     }
     const backends::Availability a = entry->availability();
     const std::string detail = a.detail.empty() ? "" : " (" + a.detail + ")";
-    fmt::print("  {:<11} {}{}: {}\n", name, a.runnable ? "yes" : "no", detail, entry->summary);
+    std::vector<std::string> schedules;
+    for (const ScheduleKind kind : entry->schedules) schedules.push_back(schedule_name(kind));
+    fmt::print("  {:<11} {}{}: {} [{}]\n", name, a.runnable ? "yes" : "no", detail, entry->summary,
+               fmt::join(schedules, ", "));
   }
 
   fmt::print("ipc variants (the verify kernel's stop flags; other kernels use none):\n");
-  fmt::print("  {:<13} every backend: every range runs to its end (the book's naive pool)\n",
+  fmt::print("  {:<13} every backend: every range runs to its end (the book's naive pool) [yes]\n",
              "none");
-  fmt::print("  {:<13} every backend: divisors below --serial-cutoff first, then the naive split\n",
-             "serial-first");
+  fmt::print(
+      "  {:<13} every backend: divisors below --serial-cutoff first, then the naive split [yes]\n",
+      "serial-first");
   for (const auto& v : ipc::stop_flag_variants()) {
     const ipc::FlagAvailability a = v.availability(ipc::StopFlagSettings{});
+    const std::string here = a.runnable ? "yes" : "no";
     const std::string runnable =
-        a.detail.empty() ? "" : fmt::format(" [{}: {}]", a.runnable ? "yes" : "no", a.detail);
+        a.detail.empty() ? fmt::format(" [{}]", here) : fmt::format(" [{}: {}]", here, a.detail);
     fmt::print("  {:<13} {}: {}{}\n", v.name, join(v.backends, ", "), v.summary, runnable);
   }
 }

@@ -26,21 +26,24 @@ void setup_report_command(CLI::App& app, int& exit_code) {
   verify->callback([files, &exit_code] {
     // By everything that names a configuration, in the order the rows were written: numbers and
     // variants keep the order of the run (the book's: composites before primes).
+    // Configurations differ in host, backend, workers, variant, schedule and params (the number
+    // and the check interval among them).
     std::vector<std::string> order;
-    std::map<std::string, std::vector<RunRecord>> configs;
+    std::map<std::string, std::vector<CsvRow>> configs;
     for (const auto& path : *files) {
-      std::vector<RunRecord> records;
+      std::vector<CsvRow> rows;
       try {
-        records = read_csv_records(path);
+        rows = read_csv_rows(path);
       } catch (const std::exception& e) {
         throw UsageError(e.what());
       }
-      for (auto& r : records) {
+      for (auto& row : rows) {
+        const RunRecord& r = row.record;
         if (r.kernel != "verify") continue;
-        const std::string key =
-            fmt::format("{}|{}|{}|{}|{}", r.backend, r.workers, r.ipc, r.params, r.schedule);
+        const std::string key = fmt::format("{}|{}|{}|{}|{}|{}", row.host, r.backend, r.workers,
+                                            r.ipc, r.params, r.schedule);
         if (!configs.contains(key)) order.push_back(key);
-        configs[key].push_back(std::move(r));
+        configs[key].push_back(std::move(row));
       }
     }
     std::vector<VerifyCell> cells;
@@ -48,11 +51,12 @@ void setup_report_command(CLI::App& app, int& exit_code) {
       const auto& rows = configs[key];
       std::vector<double> times;
       bool valid = true;
-      for (const auto& r : rows) {
-        if (r.valid) times.push_back(r.wall_s);
-        valid = valid && r.valid;
+      for (const auto& row : rows) {
+        if (row.record.valid) times.push_back(row.record.wall_s);
+        valid = valid && row.record.valid;
       }
-      cells.push_back(verify_cell(rows.front(), summarize(times).median, valid));
+      cells.push_back(
+          verify_cell(rows.front().record, rows.front().host, summarize(times).median, valid));
     }
     if (cells.empty()) throw UsageError("no verify rows in the given files");
     print_verify_table(std::cout, cells);

@@ -1,4 +1,7 @@
 // The engine behind `run` and `sweep`: options -> validated plan -> reporters -> runner.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -6,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "harness/backends/registry.hpp"
@@ -17,9 +21,11 @@
 #include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/csv_reporter.hpp"
 #include "harness/reporters/json_reporter.hpp"
+#include "harness/reporters/output_target.hpp"
 #include "harness/reporters/verify_table.hpp"
 #include "harness/runner.hpp"
 #include "harness/text.hpp"
+#include "ipc/cleanup.hpp"
 
 namespace parbench::cli {
 namespace {
@@ -111,15 +117,16 @@ void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const F
   }
   std::vector<std::string> names;
   for (const auto* b : plan.backends) names.push_back(b->name);
-  std::vector<std::string> counts;
-  for (const int w : plan.workers) counts.push_back(std::to_string(w));
-  fmt::print(out, "  backends   = {}\n  workers    = {} (hardware threads: {})\n",
-             join(names, ", "), join(counts, ", "), m.usable_cpus);
+  const std::string threads = m.usable_cpus == m.logical_cpus
+                                  ? fmt::format("hardware threads: {}", m.logical_cpus)
+                                  : fmt::format("hardware threads: {}, {} usable by this process",
+                                                m.logical_cpus, m.usable_cpus);
+  fmt::print(out, "  backends   = {}\n  workers    = {} ({})\n", fmt::join(names, ", "),
+             fmt::join(plan.workers, ", "), threads);
   std::vector<std::string> schedules;
   for (const auto kind : plan.schedules) schedules.push_back(schedule_name(kind));
-  std::vector<std::string> chunks;
-  for (const auto chunk : plan.chunks) chunks.push_back(std::to_string(chunk));
-  fmt::print(out, "  schedules  = {} (chunks: {})\n", join(schedules, ", "), join(chunks, ", "));
+  fmt::print(out, "  schedules  = {} (chunks: {})\n", fmt::join(schedules, ", "),
+             fmt::join(plan.chunks, ", "));
   fmt::print(out, "  warmup     = {}\n  repeat     = {}\n", plan.warmup, plan.repeat);
   fmt::print(out, "  csv        = {}\n  json       = {}\n", o.csv.empty() ? "(none)" : o.csv,
              o.json.empty() ? "(none)" : o.json);
@@ -127,9 +134,77 @@ void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const F
   std::fflush(out);
 }
 
+// Options of a kernel that is not part of the run do nothing: say so rather than ignore them.
+void warn_about_foreign_options(const RunOptions& o) {
+  if (o.command == nullptr) return;
+  for (const auto& spec : o.specs) {
+    if (std::find(o.kernels.begin(), o.kernels.end(), spec->name()) != o.kernels.end()) continue;
+    const CLI::App* group = o.command->get_option_group(spec->name());
+    for (const CLI::Option* option : group->get_options()) {
+      if (option->count() == 0) continue;
+      fmt::print(stderr,
+                 "parbench: warning: {} is an option of the {} kernel, which this run does not "
+                 "include (--kernel {}); it is ignored\n",
+                 option->get_name(), spec->name(), spec->name());
+    }
+  }
+}
+
+// The private temporary directories (MPI launches, Redis, brokers) go to $TMPDIR: a missing one
+// would fail every configuration later, so it is bad input now.
+void check_tmpdir() {
+  const char* dir = std::getenv("TMPDIR");
+  if (dir == nullptr || *dir == '\0') return;
+  struct stat st {};
+  if (::stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || ::access(dir, W_OK | X_OK) != 0) {
+    throw UsageError(
+        fmt::format("TMPDIR={} is not a writable directory (parbench keeps its temporary files "
+                    "there)",
+                    dir));
+  }
+}
+
+// Counts what the file reporters kept, for the line printed if an interrupt ends the run.
+class InterruptNote final : public Reporter {
+ public:
+  explicit InterruptNote(std::vector<std::string> outputs) : outputs_(std::move(outputs)) {}
+  void begin(const RunContext& /*context*/) override {
+    ipc::set_interrupt_note(outputs_.empty()
+                                ? ""
+                                : "parbench: interrupted before any configuration finished; "
+                                  "nothing was written");
+  }
+  void report(const ConfigResult& result) override {
+    ++configurations_;
+    rows_ += result.reps.size();
+    if (outputs_.empty()) return;
+    ipc::set_interrupt_note(
+        fmt::format("parbench: interrupted: kept the {} configuration(s) that finished ({} rows) "
+                    "in {}",
+                    configurations_, rows_, fmt::join(outputs_, " and ")));
+  }
+  void end() override { ipc::set_interrupt_note(""); }
+
+ private:
+  std::vector<std::string> outputs_;
+  int configurations_ = 0;
+  std::size_t rows_ = 0;
+};
+
 }  // namespace
 
 int run_matrix(const RunOptions& o) {
+  const bool mpi_child = !o.records_out.empty();
+  const bool is_reporting_rank = launch_rank() == 0;
+  // Outputs first: a bad one is refused before anything else is looked at, and never created.
+  std::optional<OutputTarget> csv;
+  std::optional<OutputTarget> json;
+  if (o.csv_option != nullptr && o.csv_option->count() > 0) csv = resolve_output(o.csv, "--csv");
+  if (o.json_option != nullptr && o.json_option->count() > 0)
+    json = resolve_output(o.json, "--json");
+  if (csv && json) refuse_same_output(*csv, *json);
+  check_tmpdir();
+
   const Fingerprint machine = collect_fingerprint();
   RunPlan plan;
   plan.workloads = resolve_workloads(o);
@@ -145,7 +220,9 @@ int run_matrix(const RunOptions& o) {
       }
     }
   }
-  plan.hardware_threads = machine.usable_cpus;
+  // Under a user's mpirun the rank's binding is not the node's size, and the launcher placed the
+  // ranks: no oversubscription warning there.
+  plan.hardware_threads = inside_mpi_launch() ? 0 : machine.usable_cpus;
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
   plan.workers = parse_workers(o.workers, machine.usable_cpus);
@@ -159,7 +236,7 @@ int run_matrix(const RunOptions& o) {
   }
   plan.chunks.clear();
   for (const auto& chunk : o.chunks) plan.chunks.push_back(parse_count(chunk, "--chunk"));
-  plan.quiet = !o.records_out.empty() || launch_rank() != 0;
+  plan.quiet = mpi_child || !is_reporting_rank;
   if (o.adjust_plan) o.adjust_plan(plan);
   if (inside_mpi_launch()) {
     const int ranks = launch_size();
@@ -167,38 +244,47 @@ int run_matrix(const RunOptions& o) {
       throw UsageError("started by an MPI launcher that does not say how many ranks it started");
     plan.workers = {ranks};  // every rank is a worker
   }
+  Runner runner(std::move(plan));
+  if (runner.configurations().empty()) {
+    throw UsageError(
+        fmt::format("nothing to run: {} (see `parbench list`)", fmt::join(runner.notes(), "; ")));
+  }
 
-  const bool is_reporting_rank = launch_rank() == 0;
-  const bool mpi_child = !o.records_out.empty();
+  if (is_reporting_rank && !mpi_child) warn_about_foreign_options(o);  // the input is good
+
   // Reporters are created (and their files opened) before anything runs: a bad path costs nothing.
   std::vector<std::unique_ptr<Reporter>> owned;
-  std::FILE* human = o.csv == "-" ? stderr : stdout;
+  const bool stdout_taken = (csv && csv->kind == OutputTarget::Kind::kStdout) ||
+                            (json && json->kind == OutputTarget::Kind::kStdout);
+  std::ostream& human = stdout_taken ? std::cerr : std::cout;
   if (is_reporting_rank) {
     if (mpi_child) {
       owned.push_back(std::make_unique<CsvReporter>(o.records_out));
     } else {
-      owned.push_back(std::make_unique<ConsoleReporter>(o.csv == "-" ? std::cerr : std::cout));
+      owned.push_back(std::make_unique<ConsoleReporter>(human));
       // The book's table after the rows, when the run verifies numbers.
-      if (std::find(o.kernels.begin(), o.kernels.end(), "verify") != o.kernels.end()) {
-        owned.push_back(
-            std::make_unique<VerifyTableReporter>(o.csv == "-" ? std::cerr : std::cout));
+      if (std::find(o.kernels.begin(), o.kernels.end(), "verify") != o.kernels.end())
+        owned.push_back(std::make_unique<VerifyTableReporter>(human));
+      if (o.make_extra_reporter) owned.push_back(o.make_extra_reporter(human));
+      std::vector<std::string> kept;
+      if (csv) {
+        owned.push_back(std::make_unique<CsvReporter>(*csv));
+        kept.push_back(csv->given);
       }
-      if (!o.csv.empty()) owned.push_back(std::make_unique<CsvReporter>(o.csv));
-      if (!o.json.empty()) owned.push_back(std::make_unique<JsonReporter>(o.json));
+      if (json) {
+        owned.push_back(std::make_unique<JsonReporter>(*json));
+        kept.push_back(json->given);
+      }
+      owned.push_back(std::make_unique<InterruptNote>(kept));
+      warn_about_machine(machine);
+      echo_plan(stdout_taken ? stderr : stdout, runner.plan(), o, machine);
     }
-  }
-  if (is_reporting_rank && !mpi_child) {
-    warn_about_machine(machine);
-    echo_plan(human, plan, o, machine);
   }
 
   std::vector<Reporter*> reporters;
   for (auto& r : owned) reporters.push_back(r.get());
-  if (o.extra_reporter != nullptr && is_reporting_rank && !mpi_child)
-    reporters.push_back(o.extra_reporter);
   const RunContext context{make_run_id(), utc_now(), machine};
-  Runner runner(std::move(plan), reporters);
-  return runner.run(context) == 0 ? 0 : 1;
+  return runner.run(context, reporters) == 0 ? 0 : 1;
 }
 
 void add_matrix_options(CLI::App& cmd, RunOptions& o) {
@@ -220,8 +306,11 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
   cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
       ->capture_default_str();
-  cmd.add_option("--csv", o.csv, "Append one row per repetition to FILE (- for stdout)");
-  cmd.add_option("--json", o.json, "Write the whole run as JSON to FILE");
+  o.csv_option =
+      cmd.add_option("--csv", o.csv, "Append one row per repetition to FILE (- for stdout)");
+  o.json_option =
+      cmd.add_option("--json", o.json, "Write the whole run as JSON to FILE (- for stdout)");
+  o.command = &cmd;
   cmd.add_option("--records-out", o.records_out, "internal: used by the mpi launcher")->group("");
   for (auto& spec : o.specs) spec->add_options(cmd);
 }

@@ -5,6 +5,7 @@
 #include <CLI/App.hpp>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,15 @@ struct RunOptions {
   std::string json;
   std::string records_out;  // internal: rank 0 of a job started by mpi_launcher writes here
   std::vector<std::unique_ptr<KernelSpec>> specs = make_kernel_specs();
-  // For commands built on `run`: a last change to the validated plan, and one more reporter.
+  // For commands built on `run`: a last change to the validated plan, and one more reporter that
+  // writes to the human stream (stderr when CSV or JSON go to stdout).
   std::function<void(RunPlan&)> adjust_plan;
-  Reporter* extra_reporter = nullptr;
+  std::function<std::unique_ptr<Reporter>(std::ostream& human)> make_extra_reporter;
+  // Set by add_matrix_options: whether --csv and --json were given (an empty one is refused), and
+  // the command, whose kernel option groups tell which options were given.
+  const CLI::Option* csv_option = nullptr;
+  const CLI::Option* json_option = nullptr;
+  const CLI::App* command = nullptr;
 };
 
 // Every option of `run` but --kernel: backends, workers, schedules, repetitions, outputs, and each

@@ -162,11 +162,13 @@ class VerifyWorkload final : public Workload {
     return std::find(reach.begin(), reach.end(), backend) != reach.end();
   }
   std::string params() const override {
+    // none and serial-first never look at a flag: their interval is "none", whatever was given.
     const std::string chosen =
-        auto_ ? fmt::format(
-                    "auto({});check_ns={:.1f};candidate_ns={:.2f};stop_latency_bound_us={:.2f}",
-                    check_every_, s_.flag->check_ns(), s_.flag->candidate_ns(),
-                    static_cast<double>(check_every_) * s_.flag->candidate_ns() / 1000)
+        !s_.flag ? std::string("none")
+        : auto_  ? fmt::format(
+                       "auto({});check_ns={:.1f};candidate_ns={:.2f};stop_latency_bound_us={:.2f}",
+                       check_every_, s_.flag->check_ns(), s_.flag->candidate_ns(),
+                       static_cast<double>(check_every_) * s_.flag->candidate_ns() / 1000)
         : check_every_ == 0 ? std::string("auto")  // a collective flag not made here yet
                             : std::to_string(check_every_);
     return fmt::format("n={};check_every={};check_style={}{}", s_.n, chosen,
@@ -405,6 +407,8 @@ class VerifySpec final : public KernelSpec {
     for (const std::uint64_t n : numbers) {
       for (const auto& v : variants) {
         for (const auto& k : check_every_) {
+          // Without a flag the interval changes nothing: one configuration, not one per K.
+          if (!flags.contains(v.name) && &k != &check_every_.front()) continue;
           list.push_back(make_workload(VerifySettings{
               n, v.name, k == "auto" ? 0 : parse_count(k, "--check-every"), style, exact_smallest_,
               parse_count(serial_cutoff_, "--serial-cutoff"), flag_settings, v.from_all,

@@ -46,7 +46,8 @@ void ConsoleReporter::report(const ConfigResult& result) {
       r.chunk == 0 ? r.schedule : fmt::format("{}/{}", r.schedule, r.chunk);
   fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, schedule, r.workers,
              timed ? fmt::format("{:.4f}", result.wall.median) : "-",
-             timed ? fmt::format("{:.1f}%", result.wall.mdape_pct) : "-",
+             // one repetition has no spread
+             result.wall.count > 1 ? fmt::format("{:.1f}%", result.wall.mdape_pct) : "-",
              timed ? fmt::format("{:.4f}", result.wall.min) : "-",
              timed ? fmt::format("{:.4f}", result.wall.max) : "-", fmt::format("{:.4f}", r.setup_s),
              rate(result.throughput), optional_number(result.speedup, "{:.2f}x"),

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "harness/text.hpp"
@@ -22,9 +24,21 @@ struct Column {
 };
 
 std::string num(double v) { return fmt::format("{:.9g}", v); }
-double to_double(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
-std::uint64_t to_u64(const std::string& s) { return std::strtoull(s.c_str(), nullptr, 10); }
-int to_int(const std::string& s) { return std::atoi(s.c_str()); }
+
+// Strict: the whole field must be the number, or the reader says which field it could not read.
+template <typename T>
+T parse_number(const std::string& s, const char* what) {
+  T value{};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+    throw std::invalid_argument(fmt::format("'{}' is not {}", s, what));
+  return value;
+}
+double to_double(const std::string& s) { return parse_number<double>(s, "a number"); }
+std::uint64_t to_u64(const std::string& s) {
+  return parse_number<std::uint64_t>(s, "a whole number from 0 to 2^64-1");
+}
+int to_int(const std::string& s) { return parse_number<int>(s, "a whole number"); }
 
 std::string join_busy(const RunRecord& r) {
   std::vector<std::string> parts;
@@ -104,6 +118,9 @@ const std::vector<Column>& columns() {
       {"logical_cpus",
        [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.logical_cpus); },
        nullptr},
+      {"usable_cpus",
+       [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.usable_cpus); },
+       nullptr},
       PB_TEXT(kernel),
       PB_TEXT(backend),
       PB_TEXT(ipc),
@@ -125,7 +142,11 @@ const std::vector<Column>& columns() {
        [](const RunRecord& r, const RunContext&) {
          return std::string(r.valid ? "true" : "false");
        },
-       [](RunRecord& r, const std::string& v) { r.valid = v == "true"; }},
+       [](RunRecord& r, const std::string& v) {
+         if (v != "true" && v != "false")
+           throw std::invalid_argument(fmt::format("'{}' is not true or false", v));
+         r.valid = v == "true";
+       }},
       PB_TEXT(error),
       {"items_per_s", [](const RunRecord& r, const RunContext&) { return throughput(r); }, nullptr},
       {"tested_fraction", [](const RunRecord& r, const RunContext&) { return tested_fraction(r); },
@@ -227,26 +248,66 @@ std::string csv_row(const RunRecord& record, const RunContext& context) {
   return line + "\n";
 }
 
-std::vector<RunRecord> read_csv_records(const std::string& path) {
+std::vector<CsvRow> read_csv_rows(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::string line;
   std::getline(in, line);
-  if (line + "\n" != csv_header())
-    throw std::runtime_error(path + " does not have this parbench's CSV header");
-  std::vector<RunRecord> records;
-  const auto& cols = columns();
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const auto fields = csv_split(line);
-    if (fields.size() != cols.size())
-      throw std::runtime_error(path + " has a row with a wrong number of fields");
-    RunRecord r;
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-      if (cols[i].set) cols[i].set(r, fields[i]);
+  const std::vector<std::string> names = csv_split(line);
+  if (names.empty() || names[0] != "schema_version")
+    throw std::runtime_error(path +
+                             ":1: not a parbench CSV (its first column is not schema_version)");
+  // Where each column this reader fills stands in the file's header.
+  std::vector<std::pair<const Column*, std::size_t>> wanted;
+  std::optional<std::size_t> host_at;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "host") host_at = i;
+    for (const auto& col : columns()) {
+      if (col.set && names[i] == col.name) wanted.emplace_back(&col, i);
     }
-    records.push_back(std::move(r));
   }
+  std::vector<CsvRow> rows;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto where = [&](const std::string& what) {
+      return std::runtime_error(fmt::format("{}:{}: {}", path, number, what));
+    };
+    const auto fields = csv_split(line);
+    if (fields.size() != names.size())
+      throw where(fmt::format("{} fields, the header has {}", fields.size(), names.size()));
+    int version = 0;
+    try {
+      version = to_int(fields[0]);
+    } catch (const std::invalid_argument&) {
+      version = -1;
+    }
+    if (version < kOldestReadableSchema || version > kCsvSchemaVersion) {
+      throw where(fmt::format("schema version {}; this parbench reads versions {} to {}", fields[0],
+                              kOldestReadableSchema, kCsvSchemaVersion));
+    }
+    CsvRow row;
+    for (const auto& [col, i] : wanted) {
+      try {
+        col->set(row.record, fields[i]);
+      } catch (const std::invalid_argument& e) {
+        throw where(fmt::format("column {}: {}", col->name, e.what()));
+      }
+    }
+    if (host_at) row.host = fields[*host_at];
+    rows.push_back(std::move(row));
+  }
+  // Checked after the rows so that an old version is named as such rather than as a missing column.
+  for (const auto& col : columns()) {
+    if (!col.set) continue;
+    if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == &col; }))
+      throw std::runtime_error(fmt::format("{}:1: the header has no column {}", path, col.name));
+  }
+  return rows;
+}
+
+std::vector<RunRecord> read_csv_records(const std::string& path) {
+  std::vector<RunRecord> records;
+  for (auto& row : read_csv_rows(path)) records.push_back(std::move(row.record));
   return records;
 }
 

@@ -11,7 +11,9 @@
 namespace parbench {
 
 // Bump whenever a column is added, removed, renamed or changes meaning.
-inline constexpr int kCsvSchemaVersion = 2;
+inline constexpr int kCsvSchemaVersion = 3;
+// The oldest version the reader still reads (by column name: version 2 lacks usable_cpus).
+inline constexpr int kOldestReadableSchema = 2;
 
 std::string csv_header();
 // One line, newline included. Fields never contain line breaks: each row is exactly one line.
@@ -19,8 +21,19 @@ std::string csv_row(const RunRecord& record, const RunContext& context);
 std::string csv_escape(std::string_view field);
 std::vector<std::string> csv_split(std::string_view line);
 
-// Reads the per-run columns of every row of a file written by the CSV reporter. Throws on a header
-// that does not match this schema.
+// A row read back: the repetition, and the host it ran on (the machine columns are not part of a
+// RunRecord).
+struct CsvRow {
+  RunRecord record;
+  std::string host;
+};
+
+// Reads every row of a file written by the CSV reporter (this schema version or an older readable
+// one), columns found by name. Throws std::runtime_error naming the file and line on what it
+// cannot read: another schema version, a missing column, a row with the wrong number of fields, a
+// value that is not a number in a numeric column.
+std::vector<CsvRow> read_csv_rows(const std::string& path);
+// The same, repetitions only.
 std::vector<RunRecord> read_csv_records(const std::string& path);
 
 }  // namespace parbench

@@ -1,12 +1,15 @@
 #include "harness/reporters/json_reporter.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <system_error>
 
 #include "harness/errors.hpp"
 #include "harness/reporters/csv_format.hpp"
@@ -31,16 +34,82 @@ void optional_value(JsonWriter& json, const std::optional<double>& v) {
   }
 }
 
+void write_configuration(JsonWriter& json, const ConfigResult& result) {
+  const RunRecord& first = result.first();
+  json.begin_object();
+  json.key("kernel").value(first.kernel).key("backend").value(first.backend);
+  json.key("schedule").value(first.schedule).key("chunk").value(first.chunk);
+  json.key("ipc").value(first.ipc).key("workers").value(first.workers);
+  json.key("nodes").value(first.nodes);
+  json.key("size").value(first.size).key("params").value(first.params);
+  json.key("setup_s").value(first.setup_s).key("wall_s");
+  write_summary(json, result.wall);
+  json.key("throughput").value(result.throughput).key("speedup");
+  optional_value(json, result.speedup);
+  json.key("efficiency");
+  optional_value(json, result.efficiency);
+  json.key("speedup_with_setup");
+  optional_value(json, result.speedup_with_setup);
+  json.key("imbalance").value(result.imbalance);
+  json.key("valid").value(result.valid).key("error").value(result.error);
+  json.key("worker_hosts").value(first.worker_hosts);
+  json.key("repetitions").begin_array();
+  for (const auto& r : result.reps) {
+    json.begin_object();
+    json.key("rep").value(r.rep).key("wall_s").value(r.wall_s).key("cpu_s").value(r.cpu_s);
+    json.key("result").value(r.result).key("value").value(r.value).key("valid").value(r.valid);
+    json.key("error").value(r.error).key("worker_busy_s").begin_array();
+    for (const auto& w : r.worker_reports) json.value(w.busy_s);
+    json.end_array().end_object();
+  }
+  json.end_array().end_object();
+}
+
+void write_text(int fd, const std::string& text, const std::string& what) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "writing " + what);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// A new file in `target`'s directory, named after it and this process.
+std::string make_staging_file(const std::string& target) {
+  const std::filesystem::path p(target);
+  std::string pattern =
+      (p.parent_path() / fmt::format(".{}.parbench-{}-XXXXXX", p.filename().string(), getpid()))
+          .string();
+  const int fd = ::mkstemp(pattern.data());
+  if (fd < 0) return "";
+  ::fchmod(fd, 0644);  // what a plain write would have created, not mkstemp's 0600
+  ::close(fd);
+  return pattern;
+}
+
 }  // namespace
 
-JsonReporter::JsonReporter(std::string path) : path_(std::move(path)) {
-  const auto dir = std::filesystem::path(path_).parent_path();
-  const std::string d = dir.empty() ? "." : dir.string();
-  if (std::filesystem::is_directory(path_) || ::access(d.c_str(), W_OK) != 0) {
+JsonReporter::JsonReporter(OutputTarget target) : target_(std::move(target)) {
+  if (target_.kind == OutputTarget::Kind::kFile) {
+    staged_ = make_staging_file(target_.path);
+    if (staged_.empty()) {
+      throw UsageError(
+          fmt::format("cannot write JSON file {}: {}", target_.given, std::strerror(errno)));
+    }
+    ipc::register_path(staged_, ipc::PathKind::kFile);
+  } else if (target_.kind == OutputTarget::Kind::kStream &&
+             ::access(target_.path.c_str(), W_OK) != 0) {
     throw UsageError(
-        "cannot write JSON file " + path_ + ": " +
-        (std::filesystem::is_directory(path_) ? "it is a directory" : std::strerror(errno)));
+        fmt::format("cannot write JSON file {}: {}", target_.given, std::strerror(errno)));
   }
+}
+
+JsonReporter::~JsonReporter() {
+  if (staged_.empty() || ended_) return;
+  // The run failed before its end: keep the configurations that finished, as the CSV does.
+  ipc::unregister_path(staged_);
+  if (results_.empty() || std::rename(staged_.c_str(), target_.path.c_str()) != 0)
+    std::remove(staged_.c_str());
 }
 
 void JsonReporter::write_fingerprint(JsonWriter& json, const Fingerprint& machine) {
@@ -49,65 +118,79 @@ void JsonReporter::write_fingerprint(JsonWriter& json, const Fingerprint& machin
   json.end_object();
 }
 
-void JsonReporter::begin(const RunContext& context) {
-  json_.begin_object();
-  json_.key("schema_version").value(kCsvSchemaVersion);
-  json_.key("run_id").value(context.run_id).key("timestamp").value(context.timestamp);
-  json_.key("machine");
-  write_fingerprint(json_, context.machine);
-  json_.key("configurations").begin_array();
+std::string JsonReporter::document(bool complete) const {
+  JsonWriter json;
+  json.begin_object();
+  json.key("schema_version").value(kCsvSchemaVersion);
+  json.key("run_id").value(context_.run_id).key("timestamp").value(context_.timestamp);
+  // false: the run was interrupted or failed after the configurations listed.
+  json.key("complete").value(complete);
+  json.key("machine");
+  write_fingerprint(json, context_.machine);
+  json.key("configurations").begin_array();
+  for (const auto& result : results_) write_configuration(json, result);
+  json.end_array().end_object();
+  return json.str();
 }
 
+void JsonReporter::begin(const RunContext& context) { context_ = context; }
+
 void JsonReporter::report(const ConfigResult& result) {
-  const RunRecord& first = result.first();
-  json_.begin_object();
-  json_.key("kernel").value(first.kernel).key("backend").value(first.backend);
-  json_.key("schedule").value(first.schedule).key("chunk").value(first.chunk);
-  json_.key("ipc")
-      .value(first.ipc)
-      .key("workers")
-      .value(first.workers)
-      .key("nodes")
-      .value(first.nodes);
-  json_.key("size").value(first.size).key("params").value(first.params);
-  json_.key("setup_s").value(first.setup_s).key("wall_s");
-  write_summary(json_, result.wall);
-  json_.key("throughput").value(result.throughput).key("speedup");
-  optional_value(json_, result.speedup);
-  json_.key("efficiency");
-  optional_value(json_, result.efficiency);
-  json_.key("speedup_with_setup");
-  optional_value(json_, result.speedup_with_setup);
-  json_.key("imbalance").value(result.imbalance);
-  json_.key("valid").value(result.valid).key("error").value(result.error);
-  json_.key("worker_hosts").value(first.worker_hosts);
-  json_.key("repetitions").begin_array();
-  for (const auto& r : result.reps) {
-    json_.begin_object();
-    json_.key("rep").value(r.rep).key("wall_s").value(r.wall_s).key("cpu_s").value(r.cpu_s);
-    json_.key("result").value(r.result).key("value").value(r.value).key("valid").value(r.valid);
-    json_.key("error").value(r.error).key("worker_busy_s").begin_array();
-    for (const auto& w : r.worker_reports) json_.value(w.busy_s);
-    json_.end_array().end_object();
+  results_.push_back(result);
+  if (staged_.empty()) return;
+  stage(document(false));
+  if (results_.size() == 1) {  // from now on an interrupt keeps it
+    ipc::unregister_path(staged_);
+    ipc::register_commit(staged_, target_.path);
   }
-  json_.end_array().end_object();
+}
+
+// Through a second file and rename(), so that an interrupt always finds a whole document.
+void JsonReporter::stage(const std::string& text) const {
+  const std::string next = staged_ + ".next";
+  ipc::register_path(next, ipc::PathKind::kFile);
+  const int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "writing " + next);
+  try {
+    write_text(fd, text, next);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  if (std::rename(next.c_str(), staged_.c_str()) != 0)
+    throw std::system_error(errno, std::generic_category(), "renaming " + next);
+  ipc::unregister_path(next);
 }
 
 void JsonReporter::end() {
-  json_.end_array().end_object();
-  const std::string tmp = path_ + ".tmp-" + std::to_string(::getpid());
-  ipc::register_path(tmp, ipc::PathKind::kFile);
-  {
-    std::ofstream out(tmp);
-    out << json_.str();
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+  ended_ = true;
+  const std::string text = document(true);
+  switch (target_.kind) {
+    case OutputTarget::Kind::kStdout:
+      std::fflush(stdout);
+      write_text(STDOUT_FILENO, text, "JSON to standard output");
+      return;
+    case OutputTarget::Kind::kStream: {
+      const int fd = ::open(target_.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+      if (fd < 0)
+        throw std::system_error(errno, std::generic_category(), "opening " + target_.given);
+      write_text(fd, text, target_.given);
+      ::close(fd);
+      return;
+    }
+    case OutputTarget::Kind::kFile: {
+      stage(text);
+      const bool renamed = std::rename(staged_.c_str(), target_.path.c_str()) == 0;
+      const int err = errno;
+      ipc::unregister_path(staged_);
+      if (!renamed) {
+        std::remove(staged_.c_str());
+        throw std::system_error(err, std::generic_category(), "cannot write " + target_.given);
+      }
+      return;
+    }
   }
-  if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    ipc::unregister_path(tmp);
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
-  }
-  ipc::unregister_path(tmp);
 }
 
 }  // namespace parbench

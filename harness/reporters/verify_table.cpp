@@ -6,68 +6,118 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace parbench {
+namespace {
 
-VerifyCell verify_cell(const RunRecord& first, double median_s, bool valid) {
-  const auto start = first.params.find("n=");
-  const auto end = first.params.find(';', start);
-  const std::string n =
-      start == std::string::npos ? "?" : first.params.substr(start + 2, end - start - 2);
-  // --check-every auto gets rows of its own next to the fixed K.
-  const bool automatic = first.params.find("check_every=auto") != std::string::npos;
-  return {first.backend, first.workers, automatic ? first.ipc + " auto" : first.ipc, n,
-          median_s,      valid};
+// The value of `key` in "k=v;k=v", empty when absent.
+std::string param(const std::string& params, const std::string& key) {
+  const std::string prefix = key + "=";
+  for (std::size_t start = 0; start <= params.size();) {
+    const std::size_t end = std::min(params.find(';', start), params.size());
+    if (params.compare(start, prefix.size(), prefix) == 0)
+      return params.substr(start + prefix.size(), end - start - prefix.size());
+    start = end + 1;
+  }
+  return "";
+}
+
+// "K=1000", "auto" (--check-every auto, whatever interval it chose), or nothing where no flag is
+// looked at.
+std::string interval_label(const std::string& params) {
+  const std::string k = param(params, "check_every");
+  if (k.empty() || k == "none") return "";
+  if (k.rfind("auto", 0) == 0) return " auto";
+  return " K=" + k;
+}
+
+template <typename T>
+void add_once(std::vector<T>& list, const T& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+}  // namespace
+
+VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s,
+                       bool valid) {
+  const std::string n = param(first.params, "n");
+  return {host,
+          first.backend,
+          first.workers,
+          first.ipc + interval_label(first.params),
+          n.empty() ? "?" : n,
+          median_s,
+          valid};
 }
 
 void VerifyTableReporter::report(const ConfigResult& result) {
   if (result.first().kernel != "verify") return;
-  cells_.push_back(
-      verify_cell(result.first(), result.wall.count > 0 ? result.wall.median : 0.0, result.valid));
+  cells_.push_back(verify_cell(result.first(), host_,
+                               result.wall.count > 0 ? result.wall.median : 0.0, result.valid));
 }
 
 void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells) {
   if (cells.empty()) return;
   std::vector<std::string> numbers;  // in first-seen order, as the user listed them
+  for (const auto& c : cells) add_once(numbers, c.number);
+  // serial times per host and number, whatever their ipc (the serial run is the same work)
+  std::map<std::pair<std::string, std::string>, double> serial;
+  std::vector<std::tuple<std::string, std::string, int>> groups;  // host, backend, workers
   for (const auto& c : cells) {
-    if (std::find(numbers.begin(), numbers.end(), c.number) == numbers.end())
-      numbers.push_back(c.number);
-  }
-  // serial times per number, whatever their ipc (the serial run is the same work)
-  std::map<std::string, double> serial;
-  for (const auto& c : cells) {
-    if (c.backend == "serial" && (c.ipc == "none" || !serial.contains(c.number)))
-      serial[c.number] = c.median_s;
-  }
-  std::set<std::pair<std::string, int>> groups;
-  for (const auto& c : cells) {
-    if (c.backend != "serial") groups.insert({c.backend, c.workers});
+    if (c.backend != "serial") {
+      add_once(groups, {c.host, c.backend, c.workers});
+    } else if (c.variant == "none" || !serial.contains({c.host, c.number})) {
+      serial[{c.host, c.number}] = c.median_s;
+    }
   }
   const std::size_t width =
       std::max<std::size_t>(20, numbers.empty() ? 0 : numbers.front().size() + 2);
-  for (const auto& [backend, workers] : groups) {
-    fmt::print(out, "\n# verify: median seconds, {} with {} workers (serial for reference)\n",
-               backend, workers);
-    fmt::print(out, "{:<18}", "variant");
-    for (const auto& n : numbers) fmt::print(out, "{:>{}}", n, width);
-    fmt::print(out, "\n{:<18}", "serial");
+  const auto print_serial_row = [&](const std::string& host) {
+    fmt::print(out, "{:<22}", "serial");
     for (const auto& n : numbers) {
-      fmt::print(out, "{:>{}}", serial.contains(n) ? fmt::format("{:.4f}", serial[n]) : "-", width);
+      const auto it = serial.find({host, n});
+      fmt::print(out, "{:>{}}", it != serial.end() ? fmt::format("{:.4f}", it->second) : "-",
+                 width);
     }
     fmt::print(out, "\n");
+  };
+  const auto print_numbers = [&] {
+    fmt::print(out, "{:<22}", "variant");
+    for (const auto& n : numbers) fmt::print(out, "{:>{}}", n, width);
+    fmt::print(out, "\n");
+  };
+  if (groups.empty()) {
+    std::set<std::string> hosts;
+    for (const auto& c : cells) hosts.insert(c.host);
+    for (const auto& host : hosts) {
+      fmt::print(out, "\n# verify: median seconds on {}, serial only\n", host);
+      print_numbers();
+      print_serial_row(host);
+    }
+    fmt::print(out,
+               "# no parallel rows to compare the stop flags with: run verify with --backend "
+               "threads, processes, tbb or mpi\n");
+    out.flush();
+    return;
+  }
+  for (const auto& [host, backend, workers] : groups) {
+    fmt::print(out, "\n# verify: median seconds, {} with {} workers on {} (serial for reference)\n",
+               backend, workers, host);
+    print_numbers();
+    print_serial_row(host);
     std::vector<std::string> variants;
     for (const auto& c : cells) {
-      if (c.backend == backend && c.workers == workers &&
-          std::find(variants.begin(), variants.end(), c.ipc) == variants.end()) {
-        variants.push_back(c.ipc);
-      }
+      if (c.host == host && c.backend == backend && c.workers == workers)
+        add_once(variants, c.variant);
     }
     for (const auto& v : variants) {
-      fmt::print(out, "{:<18}", v);
+      fmt::print(out, "{:<22}", v);
       for (const auto& n : numbers) {
         std::string text = "-";
         for (const auto& c : cells) {
-          if (c.backend == backend && c.workers == workers && c.ipc == v && c.number == n) {
+          if (c.host == host && c.backend == backend && c.workers == workers && c.variant == v &&
+              c.number == n) {
             text = c.valid ? fmt::format("{:.4f}", c.median_s) : "INVALID";
           }
         }

@@ -1,5 +1,6 @@
 // The book's verify table: stop-flag variants as rows, the numbers as columns, median seconds in
-// the cells, with the serial time above them; one table per backend and worker count.
+// the cells, with the serial time above them; one table per host, backend and worker count. A
+// variant checked at several intervals (--check-every) gets one row per interval.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +13,11 @@
 namespace parbench {
 
 struct VerifyCell {
+  std::string host;
   std::string backend;
   int workers = 1;
-  std::string ipc;
-  std::string number;  // n, as text
+  std::string variant;  // the ipc variant and its check interval: "shm K=1000", "redis auto"
+  std::string number;   // n, as text
   double median_s = 0.0;
   bool valid = true;
 };
@@ -26,16 +28,19 @@ void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells)
 class VerifyTableReporter final : public Reporter {
  public:
   explicit VerifyTableReporter(std::ostream& out) : out_(out) {}
-  void begin(const RunContext& /*context*/) override {}
+  void begin(const RunContext& context) override { host_ = context.machine.host; }
   void report(const ConfigResult& result) override;
   void end() override { print_verify_table(out_, cells_); }
 
  private:
   std::ostream& out_;
+  std::string host_;
   std::vector<VerifyCell> cells_;
 };
 
-// The cell a result belongs in; the number comes from the row's params ("n=...;...").
-VerifyCell verify_cell(const RunRecord& first, double median_s, bool valid);
+// The cell a result belongs in; the number and the interval come from the row's params
+// ("n=...;check_every=...;...").
+VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s,
+                       bool valid);
 
 }  // namespace parbench

@@ -1,0 +1,76 @@
+#include "harness/reporters/output_target.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "harness/errors.hpp"
+
+namespace parbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string inode_key(const struct stat& st) { return fmt::format("{}:{}", st.st_dev, st.st_ino); }
+
+// The path a chain of symlinks ends at (the chain's last link may dangle: then the file it names
+// is what a write creates, as with a shell's `>`).
+std::string follow_symlinks(const std::string& given, const std::string& option) {
+  fs::path p = given;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p.string();
+    const fs::path target = fs::read_symlink(p);
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  throw UsageError(fmt::format("{} {}: too many levels of symbolic links", option, given));
+}
+
+}  // namespace
+
+OutputTarget resolve_output(const std::string& given, const std::string& option) {
+  OutputTarget t{option, given, OutputTarget::Kind::kFile, given, ""};
+  if (given.empty())
+    throw UsageError(fmt::format("{} needs a file name (or - for standard output)", option));
+  struct stat st {};
+  if (given == "-") {
+    t.kind = OutputTarget::Kind::kStdout;
+    t.identity = ::fstat(STDOUT_FILENO, &st) == 0 ? inode_key(st) : "stdout";
+    return t;
+  }
+  if (::stat(given.c_str(), &st) == 0) {  // exists: what is it (symlinks followed)?
+    if (S_ISDIR(st.st_mode)) throw UsageError(fmt::format("{} {} is a directory", option, given));
+    t.identity = inode_key(st);
+    if (!S_ISREG(st.st_mode)) {
+      t.kind = OutputTarget::Kind::kStream;  // /dev/null, /dev/stdout, a FIFO: write through
+      return t;
+    }
+    t.path = follow_symlinks(given, option);
+    return t;
+  }
+  if (errno == ELOOP)
+    throw UsageError(fmt::format("{} {}: too many levels of symbolic links", option, given));
+  t.path = follow_symlinks(given, option);  // a new file, possibly behind a dangling symlink
+  const fs::path parent =
+      fs::path(t.path).parent_path().empty() ? fs::path(".") : fs::path(t.path).parent_path();
+  std::error_code ec;
+  const fs::path dir = fs::canonical(parent, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw UsageError(fmt::format("cannot write {} {}: directory {} does not exist", option, given,
+                                 parent.string()));
+  }
+  t.identity = (dir / fs::path(t.path).filename()).string();
+  return t;
+}
+
+void refuse_same_output(const OutputTarget& a, const OutputTarget& b) {
+  if (a.identity != b.identity) return;
+  throw UsageError(fmt::format("{} {} and {} {} name the same output; give each its own", a.option,
+                               a.given, b.option, b.given));
+}
+
+}  // namespace parbench
