@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 #include "harness/backends/mpi_support.hpp"
 #include "harness/clock.hpp"
@@ -29,18 +29,25 @@ namespace {
 // signal ("mpirun noticed that process rank 1 with PID 0 on node n1 exited on signal 9 (Killed)."),
 // or the error a rank printed.
 std::string job_failure(const std::string& log, int status, int workers) {
-  static const std::regex kRankSignal(
-      R"(process rank (\d+) with PID (\d+) on node (\S+) exited on signal (\d+))");
-  std::smatch m;
-  if (std::regex_search(log, m, kRankSignal)) {
-    const int sig = std::stoi(m[4]);
-    const std::string pid = m[2] == "0" ? "" : fmt::format(" (pid {})", m[2].str());
-    return fmt::format("mpi rank {}{} on host {} was killed by signal {} ({})", m[1].str(), pid,
-                       m[3].str(), sig, strsignal(sig));
+  if (const auto at = log.find("process rank "); at != std::string::npos) {
+    int rank = 0;
+    long pid = 0;
+    int sig = 0;
+    std::array<char, 256> host{};
+    if (std::sscanf(log.c_str() + at,
+                    "process rank %d with PID %ld on node %255s exited on signal %d", &rank, &pid,
+                    host.data(), &sig) == 4) {
+      const std::string pid_text = pid == 0 ? "" : fmt::format(" (pid {})", pid);
+      return fmt::format("mpi rank {}{} on host {} was killed by signal {} ({})", rank, pid_text,
+                         host.data(), sig, strsignal(sig));
+    }
   }
-  static const std::regex kRankError(R"(parbench: (failed|error): ([^\n]*))");
-  if (std::regex_search(log, m, kRankError))
-    return fmt::format("an mpi rank failed: {}", m[2].str());
+  for (const char* prefix : {"parbench: failed: ", "parbench: error: "}) {
+    if (const auto at = log.find(prefix); at != std::string::npos) {
+      const auto from = at + std::strlen(prefix);
+      return "an mpi rank failed: " + log.substr(from, log.find('\n', from) - from);
+    }
+  }
   return fmt::format("mpirun -np {} {} before reporting a result", workers,
                      ipc::describe_wait_status(status));
 }
