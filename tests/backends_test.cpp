@@ -57,11 +57,14 @@ TEST_P(EveryBackend, AWorkerThatThrowsIsReportedAsAFailure) {
   const test_workloads::ThrowsOnItem work(1000, 900);
   auto b = backends::find_backend(GetParam())->make();
   b->start(work, 2, Schedule{});
-  if (GetParam() == "tbb") {
-    // TBB propagates the exception itself, out of parallel_reduce.
-    EXPECT_THROW(b->run(), std::runtime_error);
-  } else {
-    EXPECT_THROW(b->run(), std::exception);
+  // Exactly WorkerFailure, as backend.hpp promises, naming what the worker threw.
+  try {
+    b->run();
+    ADD_FAILURE() << "no failure reported";
+  } catch (const WorkerFailure& e) {
+    EXPECT_NE(std::string(e.what()).find("item is cursed"), std::string::npos) << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a WorkerFailure: " << e.what();
   }
   b->stop();
 }

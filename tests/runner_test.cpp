@@ -92,4 +92,38 @@ TEST(Runner, AWorkerThatDidNoWorkIsRecordedAndWarnedAbout) {
   EXPECT_NE(warnings.find("up to 1 of the 2 workers did no work"), std::string::npos) << warnings;
 }
 
+// A different result every run: any real factor is right when workers stop early.
+class AnswerChangesEveryRun final : public test_workloads::PiCount {
+ public:
+  explicit AnswerChangesEveryRun(bool exact) : PiCount(1000), exact_(exact) {}
+  std::uint64_t run_slice(std::uint64_t /*b*/, std::uint64_t /*e*/) const override {
+    return ++runs_;
+  }
+  bool must_match_serial() const override { return exact_; }
+
+ private:
+  bool exact_;
+  mutable std::uint64_t runs_ = 0;
+};
+
+TEST(Runner, AWarmUpMustMatchOnlyWhereTheResultIsOneExactValue) {
+  const auto entry = fake_entry({ScheduleKind::kStatic});
+  for (const bool exact : {false, true}) {
+    RunPlan plan = plan_for(entry, {ScheduleKind::kStatic});
+    plan.workloads = {std::make_shared<AnswerChangesEveryRun>(exact)};
+    plan.warmup = 1;
+    Runner runner(std::move(plan));
+    Capture capture;
+    testing::internal::CaptureStderr();
+    const int failures = runner.run(RunContext{}, {&capture});
+    testing::internal::GetCapturedStderr();
+    ASSERT_EQ(capture.results.size(), 1u);
+    EXPECT_EQ(failures, exact ? 1 : 0);
+    EXPECT_EQ(capture.results[0].valid, !exact);
+    if (exact) {
+      EXPECT_NE(capture.results[0].error.find("a warm-up run computed"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/clock.hpp"
+#include "harness/errors.hpp"
 
 namespace parbench::backends {
 namespace {
@@ -37,6 +38,24 @@ class TbbBackend final : public Backend {
   RunOutput run() override {
     for (auto& b : busy_) b = {};
     std::uint64_t result = 0;
+    try {
+      execute(result);
+    } catch (...) {  // TBB carries a task's exception out of the algorithm
+      rethrow_as_worker_failure(std::current_exception(), "a TBB task");
+    }
+    RunOutput out;
+    out.result = result;
+    for (const auto& b : busy_) out.workers.push_back({b.busy_s, b.items});
+    return out;
+  }
+
+  void stop() noexcept override {
+    arena_.reset();
+    control_.reset();
+  }
+
+ private:
+  void execute(std::uint64_t& result) {
     arena_->execute([&] {
       switch (schedule_.kind) {
         case ScheduleKind::kStatic:
@@ -57,18 +76,8 @@ class TbbBackend final : public Backend {
           break;
       }
     });
-    RunOutput out;
-    out.result = result;
-    for (const auto& b : busy_) out.workers.push_back({b.busy_s, b.items});
-    return out;
   }
 
-  void stop() noexcept override {
-    arena_.reset();
-    control_.reset();
-  }
-
- private:
   // parallel_reduce over the items with the given grain and partitioner.
   template <typename Partitioner>
   std::uint64_t reduce(std::uint64_t grain, Partitioner partitioner) {

@@ -2,6 +2,8 @@
 // them through an atomic generation counter (C++20 wait/notify, a futex underneath) and waits for
 // the last one to finish. Dynamic chunks come from a std::atomic counter; queued chunks from a
 // bounded queue that the calling thread fills while the workers drain it.
+#include <fmt/format.h>
+
 #include <atomic>
 #include <exception>
 #include <limits>
@@ -43,7 +45,10 @@ class ThreadsBackend final : public Backend {
     generation_.notify_all();
     if (schedule_.kind == ScheduleKind::kQueue) feed_queue(static_cast<std::uint64_t>(n));
     for (int left = remaining_.load(); left != 0; left = remaining_.load()) remaining_.wait(left);
-    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+    if (failure_) {
+      rethrow_as_worker_failure(std::exchange(failure_, nullptr),
+                                fmt::format("worker {}", failed_worker_));
+    }
 
     RunOutput out;
     out.result = reduction_identity(work_->reduction());
@@ -95,6 +100,7 @@ class ThreadsBackend final : public Backend {
       } catch (...) {
         std::lock_guard lock(failure_mutex_);
         failure_ = std::current_exception();
+        failed_worker_ = index;
         // A queue worker that stops early must still drain to its pill, or the feeder blocks
         // forever.
         if (schedule_.kind == ScheduleKind::kQueue) {
@@ -116,6 +122,7 @@ class ThreadsBackend final : public Backend {
   ipc::BoundedQueue<std::uint64_t> queue_{kQueueCapacity};
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
+  int failed_worker_ = 0;
 };
 
 }  // namespace
