@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string_view>
 #include <system_error>
 
@@ -31,11 +33,26 @@ pid_t owner_of(std::string_view name) {
   return pid;
 }
 
-bool is_stale(const fs::directory_entry& entry) {
+std::string this_host() {
+  std::array<char, 256> name{};
+  gethostname(name.data(), name.size() - 1);
+  return name.data();
+}
+
+// Whether the process that made `entry` is gone. A directory also names its host (in its "host"
+// file), so that a $TMPDIR shared by the nodes of a cluster never loses another node's live
+// directory to a pid that merely does not exist here.
+bool is_stale(const fs::directory_entry& entry, bool is_directory) {
   const pid_t pid = owner_of(entry.path().filename().string());
   struct stat st {};
   if (pid <= 0 || pid == getpid() || ::lstat(entry.path().c_str(), &st) != 0) return false;
-  return st.st_uid == geteuid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+  if (st.st_uid != geteuid()) return false;
+  if (is_directory) {
+    std::ifstream in(entry.path() / "host");
+    std::string host;
+    if (!std::getline(in, host) || host != this_host()) return false;
+  }
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 }  // namespace
@@ -57,6 +74,7 @@ TempDir::TempDir() {
   }
   path_ = pattern;
   register_path(path_, PathKind::kDirectory);
+  std::ofstream(file("host")) << this_host() << "\n";
 }
 
 TempDir::~TempDir() {
@@ -79,11 +97,11 @@ int remove_stale_leftovers() noexcept {
   int removed = 0;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(temp_base(), ec)) {
-    if (entry.is_directory(ec) && is_stale(entry) && fs::remove_all(entry.path(), ec) > 0)
+    if (entry.is_directory(ec) && is_stale(entry, true) && fs::remove_all(entry.path(), ec) > 0)
       ++removed;
   }
   for (const auto& entry : fs::directory_iterator("/dev/shm", ec)) {
-    if (is_stale(entry) && ::shm_unlink(entry.path().filename().c_str()) == 0) ++removed;
+    if (is_stale(entry, false) && ::shm_unlink(entry.path().filename().c_str()) == 0) ++removed;
   }
   return removed;
 }

@@ -1,7 +1,7 @@
-// A private temporary directory (mode 0700, "parbench-<pid>-XXXXXX" under $TMPDIR or /tmp), removed
-// with its registered files on every way out, Ctrl-C included. A kill -9 leaves it behind: the next
-// parbench removes the directories and shared-memory segments of parbench processes that no longer
-// exist.
+// A private temporary directory (mode 0700, "parbench-<pid>-XXXXXX" under $TMPDIR or /tmp, with a
+// "host" file naming the host it was made on), removed with its registered files on every way out,
+// Ctrl-C included. A kill -9 leaves it behind: the next parbench removes the directories and
+// shared-memory segments of parbench processes that no longer exist.
 #pragma once
 
 #include <string>
@@ -31,7 +31,8 @@ std::string temp_base();
 
 // Removes what parbench processes that were killed outright (SIGKILL, a crash) left: temporary
 // directories under temp_base() and "parbench-<pid>-*" segments in /dev/shm whose process is gone
-// and which belong to this user. Returns how many it removed.
+// and which belong to this user; a directory only when its "host" file names this host (a $TMPDIR
+// shared by a cluster's nodes). Returns how many it removed.
 int remove_stale_leftovers() noexcept;
 
 }  // namespace parbench::ipc

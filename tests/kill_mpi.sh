@@ -65,7 +65,12 @@ new_shm=$(comm -13 <(echo "$shm_before") <(ls /dev/shm | sort) | grep -E "^(vade
 [[ -z $new_shm ]] || fail "left in /dev/shm: $new_shm"
 if [[ $what == parbench ]]; then
   [[ -n $(ls -A "$TMPDIR") ]] || fail "expected the killed parbench's temporary directory"
+  # A TMPDIR shared by a cluster's nodes: a directory made on another host is never removed.
+  other="$TMPDIR/parbench-$pid-elsewhere"
+  mkdir "$other" && echo some-other-node >"$other/host"
   "$parbench" list >/dev/null || fail "parbench list"
+  [[ -d $other ]] || fail "another host's directory was removed"
+  rm -r "$other"
 fi
 [[ -z $(ls -A "$TMPDIR") ]] || fail "left behind: $(ls -A "$TMPDIR")"
 echo ok
