@@ -17,16 +17,6 @@
 namespace parbench {
 namespace {
 
-void write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::system_error(errno, std::generic_category(), "writing CSV");
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 // The first line of an existing file, read through the descriptor we write (no second open).
 std::string first_line(int fd) {
   std::string text(4096, '\0');
@@ -86,7 +76,7 @@ CsvReporter::~CsvReporter() {
 
 void CsvReporter::begin(const RunContext& context) {
   context_ = context;
-  if (!appends_to_file_) write_all(fd_, csv_header());
+  if (!appends_to_file_) write_all(fd_, csv_header(), path_);
 }
 
 void CsvReporter::report(const ConfigResult& result) {
@@ -98,7 +88,7 @@ void CsvReporter::report(const ConfigResult& result) {
 
 void CsvReporter::append(const std::string& rows) {
   if (!appends_to_file_) {
-    write_all(fd_, rows);
+    write_all(fd_, rows, path_);
     return;
   }
   if (::flock(fd_, LOCK_EX) != 0) throw std::system_error(errno, std::generic_category(), "flock");
@@ -120,7 +110,7 @@ void CsvReporter::append(const std::string& rows) {
     }
   }
   try {
-    write_all(fd_, text);
+    write_all(fd_, text, path_);
   } catch (...) {
     ::flock(fd_, LOCK_UN);
     throw;

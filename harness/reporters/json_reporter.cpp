@@ -65,15 +65,6 @@ void write_configuration(JsonWriter& json, const ConfigResult& result) {
   json.end_array().end_object();
 }
 
-void write_text(int fd, const std::string& text, const std::string& what) {
-  for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::system_error(errno, std::generic_category(), "writing " + what);
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 // A new file in `target`'s directory, named after it and this process.
 std::string make_staging_file(const std::string& target) {
   const std::filesystem::path p(target);
@@ -152,7 +143,7 @@ void JsonReporter::stage(const std::string& text) const {
   const int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "writing " + next);
   try {
-    write_text(fd, text, next);
+    write_all(fd, text, next);
   } catch (...) {
     ::close(fd);
     throw;
@@ -169,13 +160,13 @@ void JsonReporter::end() {
   switch (target_.kind) {
     case OutputTarget::Kind::kStdout:
       std::fflush(stdout);
-      write_text(STDOUT_FILENO, text, "JSON to standard output");
+      write_all(STDOUT_FILENO, text, "JSON to standard output");
       return;
     case OutputTarget::Kind::kStream: {
       const int fd = ::open(target_.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
       if (fd < 0)
         throw std::system_error(errno, std::generic_category(), "opening " + target_.given);
-      write_text(fd, text, target_.given);
+      write_all(fd, text, target_.given);
       ::close(fd);
       return;
     }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include "harness/errors.hpp"
 
@@ -65,6 +66,15 @@ OutputTarget resolve_output(const std::string& given, const std::string& option)
   }
   t.identity = (dir / fs::path(t.path).filename()).string();
   return t;
+}
+
+void write_all(int fd, std::string_view text, const std::string& what) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "writing " + what);
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 void refuse_same_output(const OutputTarget& a, const OutputTarget& b) {

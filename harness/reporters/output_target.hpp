@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace parbench {
 
@@ -27,6 +28,10 @@ struct OutputTarget {
 // Throws UsageError for an empty argument, a directory, a symlink loop, or a file whose directory
 // does not exist.
 OutputTarget resolve_output(const std::string& given, const std::string& option);
+
+// Writes all of `text` to `fd`, retrying short writes and EINTR; throws std::system_error naming
+// `what`.
+void write_all(int fd, std::string_view text, const std::string& what);
 
 // Refuses (UsageError) two outputs that end up in the same place: the same file through another
 // relative path or a symlink, or stdout twice.
