@@ -6,6 +6,7 @@
 set -uo pipefail
 parbench=$1
 what=$2
+source "$(dirname "$0")/process_checks.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export TMPDIR=$dir/tmp
@@ -26,11 +27,7 @@ fail() { echo "FAIL: $*"; cat "$dir/log"; kill -9 "$pid" 2>/dev/null; exit 1; }
 [[ -n $child ]] || fail "no child process found"
 echo "killing $(ps -o args= -p "$child")"
 kill -9 "$child"
-for _ in $(seq 200); do
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && fail "parbench still runs 20 s after its $what died"
+exits_within 20 "$pid" || fail "parbench still runs 20 s after its $what died"
 wait "$pid"
 rc=$?
 [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1"

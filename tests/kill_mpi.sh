@@ -11,6 +11,7 @@ set -uo pipefail
 parbench=$1
 what=$2
 source "$(dirname "$0")/csv_checks.sh"
+source "$(dirname "$0")/process_checks.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export TMPDIR=$dir/tmp
@@ -36,11 +37,7 @@ sleep 1
 if [[ $what == rank ]]; then
   victim=$(tail -1 <<<"$ranks")
   kill -9 "$victim"
-  for _ in $(seq 600); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && fail "parbench still runs a minute after a rank died"
+  exits_within 60 "$pid" || fail "parbench still runs a minute after a rank died"
   wait "$pid"
   rc=$?
   [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1"

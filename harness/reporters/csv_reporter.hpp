@@ -22,8 +22,6 @@ class CsvReporter final : public Reporter {
   CsvReporter& operator=(const CsvReporter&) = delete;
   void begin(const RunContext& context) override;
   void report(const ConfigResult& result) override;
-  // Rows written so far, for the message after Ctrl-C.
-  int rows_written() const { return rows_written_; }
 
  private:
   void append(const std::string& rows);
