@@ -8,19 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/schedule.hpp"
+#include "harness/worker_report.hpp"
 #include "harness/workload.hpp"
 
 namespace parbench {
-struct Schedule;
-}
-
-namespace parbench {
-
-// What one worker did during one repetition (load balance).
-struct WorkerReport {
-  double busy_s = 0.0;
-  std::uint64_t items = 0;  // items processed (fewer than handed out when the worker stopped early)
-};
 
 struct RunOutput {
   std::uint64_t result = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <exception>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 
@@ -16,6 +17,26 @@ class WorkerFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Three tiers of error. Bad input: UsageError, one line and exit code 2, before anything runs. An
+// expected failure of one configuration (a worker died, a server went away): WorkerFailure or
+// another std::runtime_error, a failed row, and the run goes on. A bug, a broken invariant:
+// InternalError (or any std::logic_error), a failed row too, but reported as an internal error
+// with where it was detected.
+class InternalError : public std::logic_error {
+ public:
+  explicit InternalError(const std::string& what,
+                         std::source_location where = std::source_location::current());
+};
+
+// Throws InternalError when an invariant does not hold.
+inline void expect(bool holds, const char* invariant,
+                   std::source_location where = std::source_location::current()) {
+  if (!holds) throw InternalError(invariant, where);
+}
+
+// The text of a failed row for an exception of any tier but bad input.
+std::string failure_text(const std::exception& e);
+
 // What a worker threw, as the WorkerFailure every backend promises: "`who` failed: what".
 [[noreturn]] inline void rethrow_as_worker_failure(const std::exception_ptr& thrown,
                                                    const std::string& who) {
@@ -23,6 +44,8 @@ class WorkerFailure : public std::runtime_error {
     std::rethrow_exception(thrown);
   } catch (const WorkerFailure&) {
     throw;
+  } catch (const std::logic_error&) {
+    throw;  // a bug stays a bug, whichever worker found it
   } catch (const std::exception& e) {
     throw WorkerFailure(who + " failed: " + e.what());
   } catch (...) {

@@ -13,7 +13,6 @@
 #include <set>
 #include <sstream>
 
-#include "harness/text.hpp"
 #include "parbench_git.hpp"
 #if PARBENCH_HAVE_TBB
 #include <oneapi/tbb/version.h>
@@ -81,7 +80,7 @@ std::string read_caches() {
   }
   std::vector<std::string> parts;
   for (const auto& [name, size] : by_name) parts.push_back(name + "=" + size);
-  return parts.empty() ? "unknown" : join(parts, " ");
+  return parts.empty() ? "unknown" : fmt::format("{}", fmt::join(parts, " "));
 }
 
 std::string read_turbo() {

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/backend.hpp"
 #include "harness/fingerprint.hpp"
+#include "harness/measurement.hpp"
 #include "harness/statistics.hpp"
+#include "harness/worker_report.hpp"
 
 namespace parbench {
 
@@ -33,11 +34,8 @@ struct RunRecord {
   std::string error;
   std::string worker_hosts;
   std::vector<WorkerReport> worker_reports;
-  // Early-stopping kernels (verify): looks at the stop flag, the measured cost of one look, and the
-  // time from the first raise to the last worker stopping (negative: nobody stopped early).
-  std::uint64_t checks = 0;
-  double check_ns = 0.0;
-  double stop_latency_s = -1.0;
+  // What the kernel and its mechanism measured themselves (flag looks, stop latency), in order.
+  Measurements measurements;
 };
 
 // All repetitions of one configuration with their aggregates.

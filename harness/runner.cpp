@@ -12,7 +12,7 @@
 
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
-#include "harness/text.hpp"
+#include "harness/mechanism.hpp"
 
 namespace parbench {
 namespace {
@@ -54,14 +54,12 @@ class Progress {
   static inline double last_line_s_ = monotonic_s();
 };
 
-bool is_serial(const backends::BackendEntry& entry) { return entry.name == "serial"; }
-
 RunRecord describe(const Workload& work, const backends::BackendEntry& entry, int workers,
                    const Schedule& schedule) {
   RunRecord r;
   r.kernel = work.kernel();
   r.backend = entry.name;
-  r.ipc = work.ipc();
+  r.ipc = work.mechanism() != nullptr ? work.mechanism()->name() : "none";
   r.schedule = schedule.name();
   r.chunk = schedule.chunk;
   r.workers = workers;
@@ -71,22 +69,29 @@ RunRecord describe(const Workload& work, const backends::BackendEntry& entry, in
 }
 
 // Speed-up without serial is against the same backend and schedule at one worker.
-std::string baseline_key(const std::string& backend, const std::string& schedule,
-                         std::uint64_t chunk) {
-  return backend + "/" + schedule + "/" + std::to_string(chunk);
+std::string baseline_key(const RunRecord& r) {
+  return fmt::format("{}/{}/{}", r.backend, r.schedule, r.chunk);
 }
+
+// Releases the mechanism when the configuration ends, however it ends.
+struct Bound {
+  Mechanism* mechanism;
+  ~Bound() {
+    if (mechanism != nullptr) mechanism->release();
+  }
+};
 
 }  // namespace
 
 std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry) {
-  if (is_serial(entry)) return {Schedule{ScheduleKind::kStatic, 0}};
+  if (backends::is_reference(entry)) return {Schedule{ScheduleKind::kStatic, 0}};
   std::vector<Schedule> list;
   for (const ScheduleKind kind : plan_.schedules) {
     if (std::find(entry.schedules.begin(), entry.schedules.end(), kind) == entry.schedules.end()) {
       std::vector<std::string> names;
       for (const ScheduleKind k : entry.schedules) names.push_back(schedule_name(k));
       notes_.push_back(fmt::format("skipping {} with schedule {}: it supports {}", entry.name,
-                                   schedule_name(kind), join(names, ", ")));
+                                   schedule_name(kind), fmt::join(names, ", ")));
       continue;
     }
     if (kind == ScheduleKind::kStatic || kind == ScheduleKind::kAuto) {
@@ -105,9 +110,9 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
     try {
       if (auto records = entry.relaunch({work, workers, schedule, plan_.warmup, plan_.repeat}))
         return *records;
-    } catch (const WorkerFailure& e) {
+    } catch (const std::exception& e) {
       RunRecord failed = base;
-      failed.error = e.what();
+      failed.error = failure_text(e);
       return {failed};
     }
   }
@@ -118,56 +123,91 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
                   work.kernel(), entry.name, schedule.name(), workers);
   std::vector<RunRecord> records;
   const std::unique_ptr<Backend> backend = entry.make();
+  // The mechanism's life (harness/mechanism.hpp): made around the backend's start, reset before
+  // and finished after every repetition, released after the backend has stopped.
+  Mechanism* const mechanism = work.mechanism();
+  const bool made_after_start = mechanism != nullptr && ipc::made_after_start(mechanism->need());
   double setup_s = 0.0;
   int timed_rep = 0;  // the repetition under way; 0 during setup and warm-up
-  try {
-    progress.show(label + ": setting up");
-    const double t0 = monotonic_s();
-    backend->start(work, workers, schedule);
-    setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
-    reports = backend->reports();
-
-    std::vector<std::uint64_t> warmup_results;
-    for (int i = 0; i < plan_.warmup; ++i) {
-      progress.show(fmt::format("{}: warm-up {}/{}", label, i + 1, plan_.warmup));
-      work.prepare_run();
-      warmup_results.push_back(work.complete(backend->run().result));
-    }
-    for (int rep = 1; rep <= plan_.repeat; ++rep) {
-      timed_rep = rep;
-      progress.show(fmt::format("{}: repetition {}/{}", label, rep, plan_.repeat));
-      work.prepare_run();
-      const double cpu0 = process_cpu_s();
-      const double t0_rep = monotonic_s();
-      RunOutput out = backend->run();
-      const double wall = monotonic_s() - t0_rep;
-      RunRecord r = base;
-      r.rep = rep;
-      r.setup_s = setup_s;
-      r.wall_s = out.wall_s.value_or(wall);
-      r.cpu_s = process_cpu_s() - cpu0 + out.outside_cpu_s;
-      r.result = work.complete(out.result);
-      r.nodes = backend->nodes();
-      r.worker_hosts = backend->worker_hosts();
-      r.worker_reports = std::move(out.workers);
-      work.describe_run(r);
-      // A warm-up that computed something else is as much a bug as a wrong repetition, where the
-      // result is one exact value (not where an early stop may find another real factor).
-      for (const std::uint64_t w : warmup_results) {
-        if (work.must_match_serial() && w != r.result)
-          r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
+  RunRecord failed = base;
+  {
+    Bound bound{nullptr};
+    try {
+      progress.show(label + ": setting up");
+      if (mechanism != nullptr && !made_after_start) {
+        bound.mechanism = mechanism;
+        mechanism->make();  // before the workers start, so that forked ones inherit it
       }
-      records.push_back(std::move(r));
+      const double t0 = monotonic_s();
+      backend->start(work, workers, schedule);
+      setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
+      reports = backend->reports();
+      if (made_after_start) {
+        bound.mechanism = mechanism;
+        mechanism->make();  // in every rank of the job at once
+      }
+      const std::string params = work.params();  // the mechanism may have settled some (auto)
+
+      // One repetition: the pre-check or the workers, the mechanism's view of the result.
+      struct Repetition {
+        RunOutput out;
+        double wall_s;
+        double cpu_s;
+        Measurements measurements;
+      };
+      const auto repeat_once = [&] {
+        if (mechanism != nullptr) mechanism->reset();
+        Repetition r;
+        const double cpu0 = process_cpu_s();
+        const double t0_rep = monotonic_s();
+        if (const auto settled = work.settle_before_split()) {
+          r.out.result = *settled;  // decided in the owner: no worker is woken
+        } else {
+          r.out = backend->run();
+        }
+        r.wall_s = r.out.wall_s.value_or(monotonic_s() - t0_rep);
+        r.cpu_s = process_cpu_s() - cpu0 + r.out.outside_cpu_s;
+        if (mechanism != nullptr) r.out.result = mechanism->finish(r.out.result, r.measurements);
+        return r;
+      };
+
+      std::vector<std::uint64_t> warmup_results;
+      for (int i = 0; i < plan_.warmup; ++i) {
+        progress.show(fmt::format("{}: warm-up {}/{}", label, i + 1, plan_.warmup));
+        warmup_results.push_back(repeat_once().out.result);
+      }
+      for (int rep = 1; rep <= plan_.repeat; ++rep) {
+        timed_rep = rep;
+        progress.show(fmt::format("{}: repetition {}/{}", label, rep, plan_.repeat));
+        Repetition done = repeat_once();
+        RunRecord r = base;
+        r.params = params;
+        r.rep = rep;
+        r.setup_s = setup_s;
+        r.wall_s = done.wall_s;
+        r.cpu_s = done.cpu_s;
+        r.result = done.out.result;
+        r.nodes = backend->nodes();
+        r.worker_hosts = backend->worker_hosts();
+        r.worker_reports = std::move(done.out.workers);
+        r.measurements = std::move(done.measurements);
+        // A warm-up that computed something else is as much a bug as a wrong repetition, where
+        // the result is one exact value (not where an early stop may find another real factor).
+        for (const std::uint64_t w : warmup_results) {
+          if (work.must_match_serial() && w != r.result)
+            r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
+        }
+        records.push_back(std::move(r));
+      }
+    } catch (const std::exception& e) {
+      // A dead worker, a server gone: the row says so and the run goes on; a bug says it is one.
+      failed.rep = timed_rep;
+      failed.setup_s = setup_s;
+      failed.error = failure_text(e);
+      records.push_back(failed);
     }
-  } catch (
-      const std::exception& e) {  // a dead worker, a broken flag: the row says so, the run goes on
-    RunRecord failed = base;
-    failed.rep = timed_rep;
-    failed.setup_s = setup_s;
-    failed.error = e.what();
-    records.push_back(failed);
-  }
-  backend->stop();
+    backend->stop();
+  }  // the mechanism is released here, after the workers are gone
   progress.clear();
   return records;
 }
@@ -198,14 +238,7 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       continue;
     }
     times.push_back(r.wall_s);
-    double busiest = 0.0;
-    double total = 0.0;
-    for (const auto& w : r.worker_reports) {
-      busiest = std::max(busiest, w.busy_s);
-      total += w.busy_s;
-    }
-    if (total > 0.0)
-      imbalances.push_back(busiest * static_cast<double>(r.worker_reports.size()) / total);
+    if (const auto i = imbalance(r.worker_reports)) imbalances.push_back(*i);
   }
   result.wall = summarize(times);
   if (!imbalances.empty()) result.imbalance = summarize(imbalances).median;
@@ -213,8 +246,7 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
     result.throughput = static_cast<double>(work.size()) / result.wall.median;
     const RunRecord& first = records.front();
     std::optional<Baseline> baseline = serial_;
-    const std::string key =
-        first.backend + "/" + first.schedule + "/" + std::to_string(first.chunk);
+    const std::string key = baseline_key(first);
     if (!baseline && one_worker_.contains(key)) baseline = one_worker_.at(key);
     if (baseline) {
       result.speedup = baseline->median_s / result.wall.median;
@@ -261,12 +293,12 @@ void Runner::run_configuration(const Configuration& config,
   ConfigResult result = aggregate(work, std::move(records));
   if (!result.valid) ++failures_;
   if (result.valid) warn_about_idle_workers(result);
-  if (result.valid && is_serial(entry)) {
+  if (result.valid && backends::is_reference(entry)) {
     serial_result_ = result.first().result;
     serial_ = Baseline{result.wall.median, result.first().setup_s};
   }
   if (result.valid && workers == 1) {
-    one_worker_[baseline_key(entry.name, schedule.name(), schedule.chunk)] =
+    one_worker_[baseline_key(result.first())] =
         Baseline{result.wall.median, result.first().setup_s};
   }
   if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
@@ -286,16 +318,19 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
   for (const auto& work : plan_.workloads) {
     for (std::size_t b = 0; b < plan_.backends.size(); ++b) {
       const auto* entry = plan_.backends[b];
-      if (!work->runs_on(entry->name)) {
-        if (warned_unreachable.insert({entry->name, work->ipc()}).second) {
+      const Mechanism* mechanism = work->mechanism();
+      if (mechanism != nullptr && !ipc::reaches(mechanism->need(), entry->model)) {
+        if (warned_unreachable.insert({entry->name, mechanism->name()}).second) {
           notes_.push_back(
-              fmt::format("skipping {} with ipc {}: its flag cannot reach that backend's workers",
-                          entry->name, work->ipc()));
+              fmt::format("skipping {} with ipc {}: it needs {}, and that backend's workers are {}",
+                          entry->name, mechanism->name(), ipc::describe(mechanism->need()),
+                          ipc::describe(entry->model.workers)));
         }
         continue;
       }
-      // serial has one worker whatever the list says.
-      const std::vector<int> counts = is_serial(*entry) ? std::vector<int>{1} : plan_.workers;
+      // The reference has one worker whatever the list says.
+      const std::vector<int> counts =
+          backends::is_reference(*entry) ? std::vector<int>{1} : plan_.workers;
       for (const Schedule& schedule : schedules[b]) {
         for (const int workers : counts) {
           if (plan_.hardware_threads > 0 && workers > plan_.hardware_threads &&

@@ -28,6 +28,12 @@ std::string schedule_name(ScheduleKind kind) {
   return "?";
 }
 
+std::vector<std::string> schedule_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : kNames) names.emplace_back(entry.second);
+  return names;
+}
+
 std::string Schedule::name() const { return schedule_name(kind); }
 
 }  // namespace parbench

@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "harness/backend.hpp"
 #include "harness/clock.hpp"
 #include "harness/partition.hpp"
+#include "harness/worker_report.hpp"
+#include "harness/workload.hpp"
 
 namespace parbench {
 
@@ -31,6 +33,7 @@ struct Schedule {
 
 std::optional<ScheduleKind> schedule_from_name(std::string_view name);
 std::string schedule_name(ScheduleKind kind);
+std::vector<std::string> schedule_names();  // every kind, for "known:" lists and CLI checks
 
 // The number of chunks of `chunk` items in `size` items; 0 for the chunkless schedules (chunk 0).
 constexpr std::uint64_t chunk_count(std::uint64_t size, std::uint64_t chunk) {

@@ -4,12 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace parbench {
 
-struct RunRecord;
+class Mechanism;
 
 // How partial results combine. An enum rather than a callback so that MPI can map it onto a
 // reduction operation and every backend folds the same way.
@@ -57,21 +58,12 @@ class Workload {
   // and any real factor is a right answer.
   virtual bool must_match_serial() const { return true; }
 
-  // The communication variant under test (the CSV's ipc column), and whether a backend can run it.
-  virtual std::string ipc() const { return "none"; }
-  virtual bool runs_on(const std::string& /*backend*/) const { return true; }
-  // Whether the user asked for it as part of a group ("--ipc all") rather than by name: a backend
-  // that cannot run it is then skipped, not refused.
-  virtual bool chosen_as_group() const { return false; }
-  // Called by the runner before every repetition, in the process that owns the workload (lowers a
-  // stop flag, say). Never called while workers run.
-  virtual void prepare_run() const {}
-  // Called by the runner on every combined result: a workload whose stop flag also holds what was
-  // found folds it in (a cancelled TBB reduction may drop the finder's partial result).
-  virtual std::uint64_t complete(std::uint64_t result) const { return result; }
-  // Adds what the workload itself measured during the repetition just finished (flag checks, stop
-  // latency) to its row.
-  virtual void describe_run(RunRecord& /*row*/) const {}
+  // The IPC mechanism the kernel uses, which the runner drives (harness/mechanism.hpp); null for a
+  // kernel that uses none (the CSV's ipc column then says none).
+  virtual Mechanism* mechanism() const { return nullptr; }
+  // Settles the result in the owner, before any worker is woken, where a cheap serial check can
+  // (the book's pre-check of small divisors); nullopt: the workers must run.
+  virtual std::optional<std::uint64_t> settle_before_split() const { return std::nullopt; }
 };
 
 }  // namespace parbench

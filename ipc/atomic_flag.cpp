@@ -20,10 +20,7 @@ class AtomicFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant atomic_flag_variant() {
-  return {"atomic",
-          "a std::atomic in one process",
-          {"serial", "threads", "tbb"},
-          make_flag<AtomicFlag>};
+  return {"atomic", "a std::atomic in one process", Need::kOneAddressSpace, make_flag<AtomicFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -150,7 +150,7 @@ class BrokerFlag final : public StopFlag {
 StopFlagVariant broker_flag_variant() {
   return {"broker",
           "a server process owning the flag; a Unix-socket request per check (Manager.Value)",
-          kLocalBackends, make_flag<BrokerFlag>};
+          Need::kMadeBeforeStart, make_flag<BrokerFlag>};
 }
 
 }  // namespace parbench::ipc

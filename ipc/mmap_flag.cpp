@@ -32,7 +32,7 @@ class MmapFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant mmap_flag_variant() {
-  return {"mmap", "an anonymous MAP_SHARED mapping inherited through fork", kLocalBackends,
+  return {"mmap", "an anonymous MAP_SHARED mapping inherited through fork", Need::kMadeBeforeStart,
           make_flag<MmapFlag>};
 }
 

@@ -56,11 +56,9 @@ class MmapPrivateFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant mmap_private_flag_variant() {
-  // serial: its one worker is the only one; processes: the copies that never see each other.
-  return {"mmap-private",
-          "MAP_PRIVATE: the negative control, the flag never propagates",
-          {"serial", "processes"},
-          make_flag<MmapPrivateFlag>};
+  // Forked processes: copies that never see each other's raise (threads would share the page).
+  return {"mmap-private", "MAP_PRIVATE: the negative control, the flag never propagates",
+          Need::kSeparateMemory, make_flag<MmapPrivateFlag>};
 }
 
 }  // namespace parbench::ipc

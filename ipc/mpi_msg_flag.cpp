@@ -116,9 +116,8 @@ class MpiMsgFlag final : public StopFlag {
 StopFlagVariant mpi_msg_flag_variant() {
   return {.name = kName,
           .summary = "a stop message to every rank, noticed with MPI_Iprobe",
-          .backends = {"mpi"},
-          .create = make_flag<MpiMsgFlag>,
-          .collective = true};
+          .need = Need::kMpiJob,
+          .create = make_flag<MpiMsgFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -104,9 +104,8 @@ StopFlagVariant mpi_rma_flag_variant() {
   return {.name = kName,
           .summary =
               "a word in an MPI window, a copy per rank: accumulate to raise, sync + load to check",
-          .backends = {"mpi"},
-          .create = make_flag<MpiRmaFlag>,
-          .collective = true};
+          .need = Need::kMpiJob,
+          .create = make_flag<MpiRmaFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -85,7 +85,7 @@ FlagAvailability redis_availability(const StopFlagSettings& settings) {
 StopFlagVariant redis_flag_variant() {
   return {.name = "redis",
           .summary = "GET of a key on a Redis server per check, hiredis (the book's Redis flag)",
-          .backends = kLocalBackends,
+          .need = Need::kMadeBeforeStart,
           .create = make_flag<RedisFlag>,
           .availability = redis_availability};
 }

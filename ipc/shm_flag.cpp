@@ -28,7 +28,7 @@ class ShmFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant shm_flag_variant() {
-  return {"shm", "an atomic in a Boost.Interprocess shared-memory segment", kLocalBackends,
+  return {"shm", "an atomic in a Boost.Interprocess shared-memory segment", Need::kMadeBeforeStart,
           make_flag<ShmFlag>};
 }
 

@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "ipc/reach.hpp"
+
 namespace parbench::ipc {
 
 class StopFlag {
@@ -43,14 +45,11 @@ struct FlagAvailability {
 struct StopFlagVariant {
   std::string name;
   std::string summary;
-  // The backends whose workers this mechanism can reach.
-  std::vector<std::string> backends;
+  // What the workers must share for the flag to reach them (ipc/reach.hpp).
+  Need need;
   std::function<std::unique_ptr<StopFlag>(const StopFlagSettings&)> create;
   std::function<FlagAvailability(const StopFlagSettings&)> availability =
       [](const StopFlagSettings&) { return FlagAvailability{}; };
-  // Made by every MPI rank together once MPI runs (a window, a communicator): the owner creates it
-  // at the first reset, in the ranks, instead of up front.
-  bool collective = false;
 };
 
 // The factory of a StopFlagVariant: a Flag made from the settings when it takes them, else from
@@ -63,10 +62,6 @@ std::unique_ptr<StopFlag> make_flag(const StopFlagSettings& settings) {
     return std::make_unique<Flag>();
   }
 }
-
-// Every backend whose workers share one machine: what a flag in memory, a file or a local server
-// reaches (MPI ranks run the plan each, with flags of their own).
-inline const std::vector<std::string> kLocalBackends{"serial", "threads", "processes", "tbb"};
 
 const std::vector<StopFlagVariant>& stop_flag_variants();
 const StopFlagVariant* find_stop_flag(const std::string& name);

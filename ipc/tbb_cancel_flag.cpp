@@ -27,10 +27,8 @@ class TbbCancelFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant tbb_cancel_flag_variant() {
-  return {"tbb-cancel",
-          "TBB's task_group_context::cancel_group_execution, plus an atomic",
-          {"serial", "tbb"},
-          make_flag<TbbCancelFlag>};
+  return {"tbb-cancel", "TBB's task_group_context::cancel_group_execution, plus an atomic",
+          Need::kTbbTaskGroup, make_flag<TbbCancelFlag>};
 }
 
 }  // namespace parbench::ipc

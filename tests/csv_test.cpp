@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,7 +10,6 @@
 #include "harness/errors.hpp"
 #include "harness/reporters/csv_format.hpp"
 #include "harness/reporters/csv_reporter.hpp"
-#include "harness/text.hpp"
 
 namespace {
 
@@ -51,7 +51,7 @@ TEST(CsvFormat, EscapeAndSplitRoundTrip) {
                                         "both, \"x\""};
   std::vector<std::string> escaped;
   for (const auto& f : fields) escaped.push_back(csv_escape(f));
-  EXPECT_EQ(csv_split(join(escaped, ",")), fields);
+  EXPECT_EQ(csv_split(fmt::format("{}", fmt::join(escaped, ","))), fields);
 }
 
 TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
@@ -149,7 +149,7 @@ std::string with_field(const std::string& line, std::size_t index, const std::st
   fields[index] = value;
   std::vector<std::string> escaped;
   for (const auto& f : fields) escaped.push_back(csv_escape(f));
-  return join(escaped, ",");
+  return fmt::format("{}", fmt::join(escaped, ","));
 }
 
 std::size_t column_index(const std::string& name) {
@@ -194,7 +194,8 @@ TEST(CsvReader, ReadsVersion2FilesByColumnName) {
   fields[0] = "2";
   std::vector<std::string> escaped;
   for (const auto& f : fields) escaped.push_back(csv_escape(f));
-  const std::string path = write_csv(join(names, ",") + "\n", {join(escaped, ",")});
+  const std::string path = write_csv(fmt::format("{}", fmt::join(names, ",")) + "\n",
+                                     {fmt::format("{}", fmt::join(escaped, ","))});
   const auto rows = read_csv_rows(path);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].record.rep, 4);

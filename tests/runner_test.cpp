@@ -33,6 +33,7 @@ backends::BackendEntry fake_entry(std::vector<ScheduleKind> schedules) {
           .summary = "test double",
           .make = [] { return std::unique_ptr<Backend>(new SecondWorkerIdle); },
           .availability = backends::always_available,
+          .model = {.workers = ipc::Workers::kThreads},
           .schedules = std::move(schedules)};
 }
 

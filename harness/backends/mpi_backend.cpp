@@ -247,6 +247,7 @@ BackendEntry mpi_backend() {
           .summary = "MPI ranks with static blocks and MPI_Reduce to rank 0",
           .make = [] { return std::unique_ptr<Backend>(new MpiBackend); },
           .availability = mpi_availability,
+          .model = {ipc::Workers::kRanks},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic},
           .relaunch = relaunch_under_mpirun,
           .abort_job = abort_mpi_job};

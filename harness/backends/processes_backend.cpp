@@ -301,6 +301,7 @@ BackendEntry processes_backend() {
           .summary = "a pool of fork()ed workers fed through shared memory",
           .make = [] { return std::unique_ptr<Backend>(new ProcessesBackend); },
           .availability = always_available,
+          .model = {ipc::Workers::kForkedProcesses},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
                         ScheduleKind::kQueue}};
 }

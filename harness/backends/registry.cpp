@@ -1,18 +1,40 @@
 #include "harness/backends/registry.hpp"
 
+#include <fmt/format.h>
+
 namespace parbench::backends {
+namespace {
+
+// A backend this build was configured without: named, so that the user learns why it is missing.
+[[maybe_unused]] BackendEntry not_compiled(std::string name, const char* dependency) {
+  return {.name = std::move(name),
+          .summary = "",
+          .make = nullptr,
+          .availability =
+              [dependency] {
+                return Availability{
+                    false, fmt::format("not compiled into this build (needs {})", dependency)};
+              },
+          .model = {}};
+}
+
+}  // namespace
 
 const std::vector<BackendEntry>& all_backends() {
-  static const std::vector<BackendEntry> entries = [] {
-    std::vector<BackendEntry> list{serial_backend(), threads_backend(), processes_backend()};
+  // One line per backend.
+  static const std::vector<BackendEntry> entries {
+    serial_backend(), threads_backend(), processes_backend(),
 #if PARBENCH_HAVE_TBB
-    list.push_back(tbb_backend());
+        tbb_backend(),
+#else
+        not_compiled("tbb", "oneTBB"),
 #endif
 #if PARBENCH_HAVE_MPI
-    list.push_back(mpi_backend());
+        mpi_backend(),
+#else
+        not_compiled("mpi", "MPI"),
 #endif
-    return list;
-  }();
+  };
   return entries;
 }
 
@@ -21,6 +43,12 @@ const BackendEntry* find_backend(const std::string& name) {
     if (entry.name == name) return &entry;
   }
   return nullptr;
+}
+
+std::vector<std::string> backend_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : all_backends()) names.push_back(entry.name);
+  return names;
 }
 
 void abort_parallel_jobs(int exit_code) {

@@ -11,6 +11,7 @@
 #include "harness/backend.hpp"
 #include "harness/record.hpp"
 #include "harness/schedule.hpp"
+#include "ipc/reach.hpp"
 
 namespace parbench::backends {
 
@@ -37,6 +38,9 @@ struct BackendEntry {
   std::string summary;
   std::function<std::unique_ptr<Backend>()> make;
   std::function<Availability()> availability;
+  // How the workers share with the process that runs the plan: which mechanisms reach them, which
+  // backend is the reference (ipc::Workers::kCaller), which spans launched ranks.
+  ipc::WorkerModel model;
   // The schedules this backend can hand work out by.
   std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   // Set by backends that must be started by a launcher (mpirun) when parbench was not: it runs the
@@ -53,11 +57,16 @@ BackendEntry processes_backend();
 BackendEntry tbb_backend();
 BackendEntry mpi_backend();
 
+// Every backend parbench has, in registration order; one that this build lacks is listed with no
+// factory (`make` empty), so that `list` and the CLI's errors can say so.
 const std::vector<BackendEntry>& all_backends();
-// Every backend parbench has, compiled into this build or not: `list` and the CLI's errors say
-// which ones a build lacks.
-inline constexpr const char* kKnownBackends[] = {"serial", "threads", "processes", "tbb", "mpi"};
 const BackendEntry* find_backend(const std::string& name);
+// The names, for "known:" lists in messages and help.
+std::vector<std::string> backend_names();
+// The reference backend (serial), the one every other is compared with.
+inline bool is_reference(const BackendEntry& entry) {
+  return entry.model.workers == ipc::Workers::kCaller;
+}
 // Tears down any parallel job this process belongs to (MPI_Abort), after a fatal error.
 void abort_parallel_jobs(int exit_code);
 

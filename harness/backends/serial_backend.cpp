@@ -34,8 +34,9 @@ BackendEntry serial_backend() {
           .summary = "the kernel over the whole range in one thread",
           .make = [] { return std::unique_ptr<Backend>(new SerialBackend); },
           .availability = always_available,
-          // One worker takes everything in one block: the reference every schedule of the other
-          // backends is compared with (the runner runs it once per workload).
+          // One worker, the caller, takes everything in one block: the reference every other
+          // backend is compared with (the runner runs it once per workload, first).
+          .model = {ipc::Workers::kCaller},
           .schedules = {ScheduleKind::kStatic}};
 }
 

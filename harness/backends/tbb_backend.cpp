@@ -149,6 +149,7 @@ BackendEntry tbb_backend() {
               [] {
                 return Availability{true, fmt::format("oneTBB {}", TBB_runtime_version())};
               },
+          .model = {.workers = ipc::Workers::kThreads, .tbb_tasks = true},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
                         ScheduleKind::kQueue, ScheduleKind::kAuto}};
 }

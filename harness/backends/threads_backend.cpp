@@ -132,6 +132,7 @@ BackendEntry threads_backend() {
           .summary = "a pool of std::jthread workers",
           .make = [] { return std::unique_ptr<Backend>(new ThreadsBackend); },
           .availability = always_available,
+          .model = {ipc::Workers::kThreads},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
                         ScheduleKind::kQueue}};
 }

@@ -4,44 +4,54 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/kernels/kernel_spec.hpp"
-#include "harness/text.hpp"
 #include "ipc/stop_flag.hpp"
 
 namespace parbench::cli {
 namespace {
+
+// The backends a mechanism with this need reaches, computed from what each backend declares.
+std::string reached_by(ipc::Need need) {
+  std::vector<std::string> names;
+  for (const auto& entry : backends::all_backends()) {
+    if (entry.make && ipc::reaches(need, entry.model)) names.push_back(entry.name);
+  }
+  return names.empty() ? "no backend of this build" : fmt::format("{}", fmt::join(names, ", "));
+}
 
 void print_list() {
   fmt::print("kernels:\n");
   for (const auto& spec : make_kernel_specs())
     fmt::print("  {:<11} {}\n", spec->name(), spec->summary());
 
-  fmt::print("backends (schedules they hand work out by):\n");
-  for (const char* name : backends::kKnownBackends) {
-    const auto* entry = backends::find_backend(name);
-    if (entry == nullptr) {
-      fmt::print("  {:<11} no (not compiled into this build)\n", name);
+  fmt::print("backends (whose workers are; the schedules they hand work out by):\n");
+  for (const auto& entry : backends::all_backends()) {
+    const backends::Availability a = entry.availability();
+    const std::string detail = a.detail.empty() ? "" : " (" + a.detail + ")";
+    if (!entry.make) {
+      fmt::print("  {:<11} no{}\n", entry.name, detail);
       continue;
     }
-    const backends::Availability a = entry->availability();
-    const std::string detail = a.detail.empty() ? "" : " (" + a.detail + ")";
     std::vector<std::string> schedules;
-    for (const ScheduleKind kind : entry->schedules) schedules.push_back(schedule_name(kind));
-    fmt::print("  {:<11} {}{}: {} [{}]\n", name, a.runnable ? "yes" : "no", detail, entry->summary,
+    for (const ScheduleKind kind : entry.schedules) schedules.push_back(schedule_name(kind));
+    fmt::print("  {:<11} {}{}: {}; workers are {} [{}]\n", entry.name, a.runnable ? "yes" : "no",
+               detail, entry.summary, ipc::describe(entry.model.workers),
                fmt::join(schedules, ", "));
   }
 
-  fmt::print("ipc variants (the verify kernel's stop flags; other kernels use none):\n");
-  fmt::print("  {:<13} every backend: every range runs to its end (the book's naive pool) [yes]\n",
-             "none");
   fmt::print(
-      "  {:<13} every backend: divisors below --serial-cutoff first, then the naive split [yes]\n",
-      "serial-first");
+      "ipc variants (the verify kernel's stop flags; other kernels use none), what each needs and "
+      "the backends that reach it:\n");
+  fmt::print(
+      "  {:<13} every backend: every range runs to its end (with --serial-cutoff, the "
+      "default, the book's less naive pool) [yes]\n",
+      "none");
   for (const auto& v : ipc::stop_flag_variants()) {
     const ipc::FlagAvailability a = v.availability(ipc::StopFlagSettings{});
     const std::string here = a.runnable ? "yes" : "no";
     const std::string runnable =
         a.detail.empty() ? fmt::format(" [{}]", here) : fmt::format(" [{}: {}]", here, a.detail);
-    fmt::print("  {:<13} {}: {}{}\n", v.name, join(v.backends, ", "), v.summary, runnable);
+    fmt::print("  {:<13} {} (needs {}): {}{}\n", v.name, reached_by(v.need), ipc::describe(v.need),
+               v.summary, runnable);
   }
 }
 

@@ -17,54 +17,54 @@
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
 #include "harness/launch_env.hpp"
+#include "harness/mechanism.hpp"
 #include "harness/parse.hpp"
 #include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/csv_reporter.hpp"
 #include "harness/reporters/json_reporter.hpp"
 #include "harness/reporters/output_target.hpp"
-#include "harness/reporters/verify_table.hpp"
 #include "harness/runner.hpp"
-#include "harness/text.hpp"
 #include "ipc/cleanup.hpp"
 
 namespace parbench::cli {
 namespace {
 
 std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o) {
-  std::vector<std::string> names = o.backends;
-  if (inside_mpi_launch()) {
-    // Under mpirun/srun every rank runs the same plan; only the mpi backend spans ranks.
-    if (names.empty()) names = {"mpi"};
-    if (names != std::vector<std::string>{"mpi"}) {
-      throw UsageError("under mpirun or srun only --backend mpi can run (got " + join(names, ", ") +
-                       ")");
-    }
-  }
+  const auto spans_ranks = [](const backends::BackendEntry& e) {
+    return e.model.workers == ipc::Workers::kRanks;
+  };
   std::vector<const backends::BackendEntry*> list;
-  if (names.empty()) {
-    for (const auto& entry : backends::all_backends()) {
-      if (entry.availability().runnable) list.push_back(&entry);
-    }
-  }
-  for (const auto& name : names) {
+  for (const auto& name : o.backends) {
     const auto* entry = backends::find_backend(name);
     if (entry == nullptr) {
-      const bool known =
-          std::find(std::begin(backends::kKnownBackends), std::end(backends::kKnownBackends),
-                    name) != std::end(backends::kKnownBackends);
-      throw UsageError(
-          known ? fmt::format("backend {} is not compiled into this build", name)
-                : fmt::format("unknown backend '{}' (known: serial, threads, processes, tbb, mpi)",
-                              name));
+      throw UsageError(fmt::format("unknown backend '{}' (known: {})", name,
+                                   fmt::join(backends::backend_names(), ", ")));
     }
     const backends::Availability a = entry->availability();
     if (!a.runnable)
       throw UsageError(fmt::format("backend {} cannot run here: {}", name, a.detail));
     if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
   }
-  // serial first: it is the reference for every other backend's result and speed-up.
+  if (inside_mpi_launch()) {
+    // Under mpirun/srun every rank runs the same plan; only a backend whose workers are the
+    // launched ranks spans them.
+    for (const auto* entry : list) {
+      if (!spans_ranks(*entry))
+        throw UsageError(
+            fmt::format("under mpirun or srun backend {} cannot run: its workers are "
+                        "{}, not the launched ranks",
+                        entry->name, ipc::describe(entry->model.workers)));
+    }
+  }
+  if (o.backends.empty()) {
+    for (const auto& entry : backends::all_backends()) {
+      if (entry.availability().runnable && (!inside_mpi_launch() || spans_ranks(entry)))
+        list.push_back(&entry);
+    }
+  }
+  // The reference first: every other backend's result and speed-up is compared with it.
   std::stable_partition(list.begin(), list.end(),
-                        [](const auto* e) { return e->name == "serial"; });
+                        [](const auto* e) { return backends::is_reference(*e); });
   return list;
 }
 
@@ -73,8 +73,12 @@ std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions&
   for (const auto& name : o.kernels) {
     const auto it = std::find_if(o.specs.begin(), o.specs.end(),
                                  [&](const auto& s) { return s->name() == name; });
-    if (it == o.specs.end())
-      throw UsageError(fmt::format("unknown kernel '{}' (known: pi, primes, verify)", name));
+    if (it == o.specs.end()) {
+      std::vector<std::string> known;
+      for (const auto& spec : o.specs) known.push_back(spec->name());
+      throw UsageError(
+          fmt::format("unknown kernel '{}' (known: {})", name, fmt::join(known, ", ")));
+    }
     for (auto& w : (*it)->workloads()) list.push_back(std::move(w));
   }
   return list;
@@ -213,10 +217,13 @@ int run_matrix(const RunOptions& o) {
   // runs when the user named both; with the default "every backend", or a variant that came from
   // "--ipc all", the runner skips it.
   for (const auto& w : o.backends.empty() ? decltype(plan.workloads){} : plan.workloads) {
+    const Mechanism* m = w->mechanism();
     for (const auto* b : plan.backends) {
-      if (!w->runs_on(b->name) && !w->chosen_as_group()) {
+      if (m != nullptr && !m->chosen_as_group() && !ipc::reaches(m->need(), b->model)) {
         throw UsageError(fmt::format(
-            "ipc variant {} cannot run on backend {} (see `parbench list`)", w->ipc(), b->name));
+            "ipc variant {} cannot run on backend {}: it needs {}, and its workers are {} (see "
+            "`parbench list`)",
+            m->name(), b->name, ipc::describe(m->need()), ipc::describe(b->model.workers)));
       }
     }
   }
@@ -227,13 +234,7 @@ int run_matrix(const RunOptions& o) {
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
   plan.workers = parse_workers(o.workers, machine.usable_cpus);
   plan.schedules.clear();
-  for (const auto& name : o.schedules) {
-    const auto kind = schedule_from_name(name);
-    if (!kind)
-      throw UsageError(
-          fmt::format("unknown schedule '{}' (known: static, cyclic, dynamic, queue, auto)", name));
-    plan.schedules.push_back(*kind);
-  }
+  for (const auto& name : o.schedules) plan.schedules.push_back(*schedule_from_name(name));
   plan.chunks.clear();
   for (const auto& chunk : o.chunks) plan.chunks.push_back(parse_count(chunk, "--chunk"));
   plan.quiet = mpi_child || !is_reporting_rank;
@@ -262,9 +263,12 @@ int run_matrix(const RunOptions& o) {
       owned.push_back(std::make_unique<CsvReporter>(o.records_out));
     } else {
       owned.push_back(std::make_unique<ConsoleReporter>(human));
-      // The book's table after the rows, when the run verifies numbers.
-      if (std::find(o.kernels.begin(), o.kernels.end(), "verify") != o.kernels.end())
-        owned.push_back(std::make_unique<VerifyTableReporter>(human));
+      // The kernels' own tables after the rows (verify: the book's).
+      for (const auto& spec : o.specs) {
+        if (std::find(o.kernels.begin(), o.kernels.end(), spec->name()) == o.kernels.end())
+          continue;
+        if (auto table = spec->make_table(human)) owned.push_back(std::move(table));
+      }
       if (o.make_extra_reporter) owned.push_back(o.make_extra_reporter(human));
       std::vector<std::string> kept;
       if (csv) {
@@ -289,16 +293,16 @@ int run_matrix(const RunOptions& o) {
 
 void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--backend", o.backends,
-                 "Backends, a list of serial, threads, processes, tbb, mpi (default: all that can "
-                 "run here)")
+                 fmt::format("Backends, a list of {} (default: all that can run here)",
+                             fmt::join(backends::backend_names(), ", ")))
       ->delimiter(',');
   cmd.add_option("--workers", o.workers,
                  "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
       ->delimiter(',')
       ->capture_default_str();
-  cmd.add_option("--schedule", o.schedules,
-                 "How items reach workers, a list of static, cyclic, dynamic, queue, auto (tbb)")
+  cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
+      ->transform(CLI::IsMember(schedule_names()))
       ->capture_default_str();
   cmd.add_option("--chunk", o.chunks, "Items per chunk for cyclic, dynamic and queue, a list")
       ->delimiter(',')

@@ -4,9 +4,11 @@
 
 #include <CLI/App.hpp>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "harness/reporters/reporter.hpp"
 #include "harness/workload.hpp"
 
 namespace parbench {
@@ -20,6 +22,9 @@ class KernelSpec {
   virtual void add_options(CLI::App& run) = 0;
   // After parsing: one workload per combination of the kernel's own lists. Throws UsageError.
   virtual std::vector<std::shared_ptr<const Workload>> workloads() const = 0;
+  // A table of the kernel's own, printed to the human stream after the rows (verify: the book's
+  // table); null for none.
+  virtual std::unique_ptr<Reporter> make_table(std::ostream& /*out*/) const { return nullptr; }
 };
 
 std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();

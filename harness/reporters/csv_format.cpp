@@ -8,8 +8,7 @@
 #include <functional>
 #include <optional>
 #include <stdexcept>
-
-#include "harness/text.hpp"
+#include <type_traits>
 
 namespace parbench {
 namespace {
@@ -19,8 +18,11 @@ using Setter = std::function<void(RunRecord&, const std::string&)>;
 
 struct Column {
   const char* name;
+  ColumnScope scope;
+  ColumnType type;
   Getter get;
-  Setter set;  // empty for columns that describe the run or the machine, not the repetition
+  Setter set;  // empty for columns that describe the run or the machine, or are derived
+  int since = kOldestReadableSchema;  // the first schema version with the column
 };
 
 std::string num(double v) { return fmt::format("{:.9g}", v); }
@@ -41,14 +43,14 @@ std::uint64_t to_u64(const std::string& s) {
 int to_int(const std::string& s) { return parse_number<int>(s, "a whole number"); }
 
 std::string join_busy(const RunRecord& r) {
-  std::vector<std::string> parts;
-  for (const auto& w : r.worker_reports) parts.push_back(num(w.busy_s));
-  return join(parts, ";");
+  std::vector<double> busy;
+  for (const auto& w : r.worker_reports) busy.push_back(w.busy_s);
+  return fmt::format("{:.9g}", fmt::join(busy, ";"));
 }
 std::string join_items(const RunRecord& r) {
-  std::vector<std::string> parts;
-  for (const auto& w : r.worker_reports) parts.push_back(std::to_string(w.items));
-  return join(parts, ";");
+  std::vector<std::uint64_t> items;
+  for (const auto& w : r.worker_reports) items.push_back(w.items);
+  return fmt::format("{}", fmt::join(items, ";"));
 }
 // Derived per row, for readers that do not want to recompute them: items per second, and the
 // slowest worker's busy time over the mean (1 is perfect balance).
@@ -60,14 +62,16 @@ std::string tested_fraction(const RunRecord& r) {
   for (const auto& w : r.worker_reports) done += w.items;
   return r.size > 0 ? num(static_cast<double>(done) / static_cast<double>(r.size)) : "";
 }
-std::string imbalance(const RunRecord& r) {
-  double busiest = 0.0;
-  double total = 0.0;
-  for (const auto& w : r.worker_reports) {
-    busiest = std::max(busiest, w.busy_s);
-    total += w.busy_s;
-  }
-  return total > 0 ? num(busiest * static_cast<double>(r.worker_reports.size()) / total) : "";
+std::string imbalance_text(const RunRecord& r) {
+  const auto i = imbalance(r.worker_reports);
+  return i ? num(*i) : "";
+}
+// "checks=1200;check_ns=4.1": what the kernel and its mechanism measured, in one column, so that
+// CSVs of every kernel share one header.
+std::string join_measurements(const RunRecord& r) {
+  std::vector<std::string> parts;
+  for (const auto& m : r.measurements) parts.push_back(fmt::format("{}={}", m.name, num(m.value)));
+  return fmt::format("{}", fmt::join(parts, ";"));
 }
 
 std::vector<std::string> split_on(const std::string& s, char sep) {
@@ -81,64 +85,114 @@ std::vector<std::string> split_on(const std::string& s, char sep) {
   return parts;
 }
 
-#define PB_MACHINE(field)                                                                  \
-  Column {                                                                                 \
-#field, [](const RunRecord&, const RunContext& c) { return c.machine.field; }, nullptr \
+std::vector<Measurement> split_measurements(const std::string& text) {
+  std::vector<Measurement> list;
+  for (const auto& part : split_on(text, ';')) {
+    const auto eq = part.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw std::invalid_argument(fmt::format("'{}' is not name=value", part));
+    list.push_back({part.substr(0, eq), to_double(part.substr(eq + 1))});
   }
-#define PB_TEXT(field)                                                                           \
-  Column {                                                                                       \
-#field, [](const RunRecord& r,                                                               \
-               const RunContext&) { return r.field; }, [](RunRecord & r,                         \
-                                                          const std::string& v) { r.field = v; } \
-  }
-#define PB_NUMBER(field, parse)                                                                      \
-  Column {                                                                                           \
-#field,                                                                                          \
-        [](const RunRecord& r,                                                                       \
-           const RunContext&) { return fmt::format("{}", r.field); },                                \
-                                                                   [](RunRecord & r,                 \
-                                                                      const std::string&             \
-                                                                          v) { r.field = parse(v); } \
-  }
-#define PB_SECONDS(field)                                                                         \
-  Column {                                                                                        \
-#field, [](const RunRecord& r,                                                                \
-               const RunContext&) { return num(r.field); }, [](RunRecord & r,                     \
-                                                               const std::string&                 \
-                                                                   v) { r.field = to_double(v); } \
-  }
+  return list;
+}
+
+// Columns of older schemas that the reader still understands: version 3's fixed verify columns
+// became measurements in version 4.
+struct LegacyColumn {
+  const char* name;
+  Setter set;
+};
+const std::vector<LegacyColumn>& legacy_columns() {
+  static const std::vector<LegacyColumn> list{
+      {"checks",
+       [](RunRecord& r, const std::string& v) {
+         if (r.kernel == "verify" && r.ipc != "none" && r.ipc != "serial-first")
+           r.measurements.push_back({"checks", static_cast<double>(to_u64(v))});
+       }},
+      {"check_ns",
+       [](RunRecord& r, const std::string& v) {
+         if (r.kernel == "verify" && r.ipc != "none" && r.ipc != "serial-first")
+           r.measurements.push_back({"check_ns", to_double(v)});
+       }},
+      {"stop_latency_s",
+       [](RunRecord& r, const std::string& v) {
+         if (!v.empty()) r.measurements.push_back({"stop_latency_s", to_double(v)});
+       }},
+  };
+  return list;
+}
+
+// Builders for the common kinds of column, by pointer to the field they carry.
+Column machine(const char* name, std::string Fingerprint::*field) {
+  return {name, ColumnScope::kMachine, ColumnType::kText,
+          [field](const RunRecord&, const RunContext& c) { return c.machine.*field; }, nullptr};
+}
+Column machine_count(const char* name, int Fingerprint::*field) {
+  return {
+      name, ColumnScope::kMachine, ColumnType::kInteger,
+      [field](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.*field); },
+      nullptr};
+}
+Column text(const char* name, std::string RunRecord::*field, ColumnScope scope) {
+  return {name, scope, ColumnType::kText,
+          [field](const RunRecord& r, const RunContext&) { return r.*field; },
+          [field](RunRecord& r, const std::string& v) { r.*field = v; }};
+}
+template <typename T>
+Column whole(const char* name, T RunRecord::*field, ColumnScope scope) {
+  return {name, scope, ColumnType::kInteger,
+          [field](const RunRecord& r, const RunContext&) { return std::to_string(r.*field); },
+          [field](RunRecord& r, const std::string& v) {
+            if constexpr (std::is_same_v<T, int>) {
+              r.*field = to_int(v);
+            } else {
+              r.*field = to_u64(v);
+            }
+          }};
+}
+Column seconds(const char* name, double RunRecord::*field, ColumnScope scope) {
+  return {name, scope, ColumnType::kNumber,
+          [field](const RunRecord& r, const RunContext&) { return num(r.*field); },
+          [field](RunRecord& r, const std::string& v) { r.*field = to_double(v); }};
+}
+// Derived from other columns: written, never read back.
+Column derived(const char* name, ColumnType type, std::string (*get)(const RunRecord&)) {
+  return {name, ColumnScope::kRepetition, type,
+          [get](const RunRecord& r, const RunContext&) { return get(r); }, nullptr};
+}
 
 const std::vector<Column>& columns() {
+  using S = ColumnScope;
+  using T = ColumnType;
   static const std::vector<Column> list{
-      {"schema_version", [](auto&, auto&) { return std::to_string(kCsvSchemaVersion); }, nullptr},
-      {"run_id", [](const RunRecord&, const RunContext& c) { return c.run_id; }, nullptr},
-      {"timestamp", [](const RunRecord&, const RunContext& c) { return c.timestamp; }, nullptr},
-      PB_MACHINE(host),
-      PB_MACHINE(cpu_model),
-      {"logical_cpus",
-       [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.logical_cpus); },
+      {"schema_version", S::kRun, T::kInteger,
+       [](auto&, auto&) { return std::to_string(kCsvSchemaVersion); }, nullptr},
+      {"run_id", S::kRun, T::kText, [](const RunRecord&, const RunContext& c) { return c.run_id; },
        nullptr},
-      {"usable_cpus",
-       [](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.usable_cpus); },
-       nullptr},
-      PB_TEXT(kernel),
-      PB_TEXT(backend),
-      PB_TEXT(ipc),
-      PB_TEXT(schedule),
-      PB_NUMBER(chunk, to_u64),
-      PB_NUMBER(workers, to_int),
-      PB_NUMBER(nodes, to_int),
-      PB_NUMBER(size, to_u64),
-      PB_TEXT(params),
-      PB_NUMBER(rep, to_int),
-      PB_SECONDS(setup_s),
-      PB_SECONDS(wall_s),
-      PB_SECONDS(cpu_s),
-      PB_NUMBER(result, to_u64),
-      {"value",
+      {"timestamp", S::kRun, T::kText,
+       [](const RunRecord&, const RunContext& c) { return c.timestamp; }, nullptr},
+      machine("host", &Fingerprint::host),
+      machine("cpu_model", &Fingerprint::cpu_model),
+      machine_count("logical_cpus", &Fingerprint::logical_cpus),
+      machine_count("usable_cpus", &Fingerprint::usable_cpus),
+      text("kernel", &RunRecord::kernel, S::kConfiguration),
+      text("backend", &RunRecord::backend, S::kConfiguration),
+      text("ipc", &RunRecord::ipc, S::kConfiguration),
+      text("schedule", &RunRecord::schedule, S::kConfiguration),
+      whole("chunk", &RunRecord::chunk, S::kConfiguration),
+      whole("workers", &RunRecord::workers, S::kConfiguration),
+      whole("nodes", &RunRecord::nodes, S::kConfiguration),
+      whole("size", &RunRecord::size, S::kConfiguration),
+      text("params", &RunRecord::params, S::kConfiguration),
+      whole("rep", &RunRecord::rep, S::kRepetition),
+      seconds("setup_s", &RunRecord::setup_s, S::kConfiguration),
+      seconds("wall_s", &RunRecord::wall_s, S::kRepetition),
+      seconds("cpu_s", &RunRecord::cpu_s, S::kRepetition),
+      whole("result", &RunRecord::result, S::kRepetition),
+      {"value", S::kRepetition, T::kNumber,
        [](const RunRecord& r, const RunContext&) { return fmt::format("{:.12g}", r.value); },
        [](RunRecord& r, const std::string& v) { r.value = to_double(v); }},
-      {"valid",
+      {"valid", S::kRepetition, T::kBool,
        [](const RunRecord& r, const RunContext&) {
          return std::string(r.valid ? "true" : "false");
        },
@@ -147,45 +201,40 @@ const std::vector<Column>& columns() {
            throw std::invalid_argument(fmt::format("'{}' is not true or false", v));
          r.valid = v == "true";
        }},
-      PB_TEXT(error),
-      {"items_per_s", [](const RunRecord& r, const RunContext&) { return throughput(r); }, nullptr},
-      {"tested_fraction", [](const RunRecord& r, const RunContext&) { return tested_fraction(r); },
-       nullptr},
-      PB_NUMBER(checks, to_u64),
-      PB_SECONDS(check_ns),
-      {"stop_latency_s",
-       [](const RunRecord& r, const RunContext&) {
-         return r.stop_latency_s < 0 ? std::string() : num(r.stop_latency_s);
-       },
-       [](RunRecord& r, const std::string& v) {
-         r.stop_latency_s = v.empty() ? -1.0 : to_double(v);
-       }},
-      {"imbalance", [](const RunRecord& r, const RunContext&) { return imbalance(r); }, nullptr},
-      PB_TEXT(worker_hosts),
-      {"worker_busy_s", [](const RunRecord& r, const RunContext&) { return join_busy(r); },
+      text("error", &RunRecord::error, S::kRepetition),
+      derived("items_per_s", T::kNumber, throughput),
+      derived("tested_fraction", T::kNumber, tested_fraction),
+      {"measurements", S::kRepetition, T::kMeasurements,
+       [](const RunRecord& r, const RunContext&) { return join_measurements(r); },
+       [](RunRecord& r, const std::string& v) { r.measurements = split_measurements(v); }, 4},
+      derived("imbalance", T::kNumber, imbalance_text),
+      text("worker_hosts", &RunRecord::worker_hosts, S::kConfiguration),
+      {"worker_busy_s", S::kRepetition, T::kNumberList,
+       [](const RunRecord& r, const RunContext&) { return join_busy(r); },
        [](RunRecord& r, const std::string& v) {
          const auto parts = split_on(v, ';');
          r.worker_reports.resize(parts.size());
          for (std::size_t i = 0; i < parts.size(); ++i)
            r.worker_reports[i].busy_s = to_double(parts[i]);
        }},
-      {"worker_items", [](const RunRecord& r, const RunContext&) { return join_items(r); },
+      {"worker_items", S::kRepetition, T::kNumberList,
+       [](const RunRecord& r, const RunContext&) { return join_items(r); },
        [](RunRecord& r, const std::string& v) {
          const auto parts = split_on(v, ';');
          r.worker_reports.resize(parts.size());
          for (std::size_t i = 0; i < parts.size(); ++i)
            r.worker_reports[i].items = to_u64(parts[i]);
        }},
-      PB_MACHINE(os),
-      PB_MACHINE(os_kernel),
-      PB_MACHINE(compiler),
-      PB_MACHINE(cxx_flags),
-      PB_MACHINE(build_type),
-      PB_MACHINE(boost_version),
-      PB_MACHINE(tbb_version),
-      PB_MACHINE(mpi_version),
-      PB_MACHINE(hiredis_version),
-      PB_MACHINE(parbench_version),
+      machine("os", &Fingerprint::os),
+      machine("os_kernel", &Fingerprint::os_kernel),
+      machine("compiler", &Fingerprint::compiler),
+      machine("cxx_flags", &Fingerprint::cxx_flags),
+      machine("build_type", &Fingerprint::build_type),
+      machine("boost_version", &Fingerprint::boost_version),
+      machine("tbb_version", &Fingerprint::tbb_version),
+      machine("mpi_version", &Fingerprint::mpi_version),
+      machine("hiredis_version", &Fingerprint::hiredis_version),
+      machine("parbench_version", &Fingerprint::parbench_version),
   };
   return list;
 }
@@ -234,7 +283,7 @@ std::vector<std::string> csv_split(std::string_view line) {
 std::string csv_header() {
   std::vector<std::string> names;
   for (const auto& col : columns()) names.emplace_back(col.name);
-  return join(names, ",") + "\n";
+  return fmt::format("{}\n", fmt::join(names, ","));
 }
 
 std::string csv_row(const RunRecord& record, const RunContext& context) {
@@ -248,6 +297,13 @@ std::string csv_row(const RunRecord& record, const RunContext& context) {
   return line + "\n";
 }
 
+std::vector<CsvField> csv_fields(const RunRecord& record, const RunContext& context) {
+  std::vector<CsvField> fields;
+  for (const auto& col : columns())
+    fields.push_back({col.name, col.scope, col.type, col.get(record, context)});
+  return fields;
+}
+
 std::vector<CsvRow> read_csv_rows(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
@@ -259,13 +315,18 @@ std::vector<CsvRow> read_csv_rows(const std::string& path) {
                              ":1: not a parbench CSV (its first column is not schema_version)");
   // Where each column this reader fills stands in the file's header.
   std::vector<std::pair<const Column*, std::size_t>> wanted;
+  std::vector<std::pair<const LegacyColumn*, std::size_t>> legacy;  // after the others
   std::optional<std::size_t> host_at;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == "host") host_at = i;
     for (const auto& col : columns()) {
       if (col.set && names[i] == col.name) wanted.emplace_back(&col, i);
     }
+    for (const auto& col : legacy_columns()) {
+      if (names[i] == col.name) legacy.emplace_back(&col, i);
+    }
   }
+  int newest = 0;
   std::vector<CsvRow> rows;
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
@@ -285,8 +346,17 @@ std::vector<CsvRow> read_csv_rows(const std::string& path) {
       throw where(fmt::format("schema version {}; this parbench reads versions {} to {}", fields[0],
                               kOldestReadableSchema, kCsvSchemaVersion));
     }
+    newest = std::max(newest, version);
     CsvRow row;
     for (const auto& [col, i] : wanted) {
+      try {
+        col->set(row.record, fields[i]);
+      } catch (const std::invalid_argument& e) {
+        throw where(fmt::format("column {}: {}", col->name, e.what()));
+      }
+    }
+    for (const auto& [col, i] : legacy) {
+      if (version >= 4) continue;
       try {
         col->set(row.record, fields[i]);
       } catch (const std::invalid_argument& e) {
@@ -298,7 +368,7 @@ std::vector<CsvRow> read_csv_rows(const std::string& path) {
   }
   // Checked after the rows so that an old version is named as such rather than as a missing column.
   for (const auto& col : columns()) {
-    if (!col.set) continue;
+    if (!col.set || col.since > std::max(newest, kOldestReadableSchema)) continue;
     if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == &col; }))
       throw std::runtime_error(fmt::format("{}:1: the header has no column {}", path, col.name));
   }

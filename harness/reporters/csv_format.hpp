@@ -11,9 +11,27 @@
 namespace parbench {
 
 // Bump whenever a column is added, removed, renamed or changes meaning.
-inline constexpr int kCsvSchemaVersion = 3;
-// The oldest version the reader still reads (by column name: version 2 lacks usable_cpus).
+// 4: the verify columns checks, check_ns and stop_latency_s became the measurements column.
+inline constexpr int kCsvSchemaVersion = 4;
+// The oldest version the reader still reads (by column name: version 2 lacks usable_cpus; version
+// 3's verify columns are read into measurements).
 inline constexpr int kOldestReadableSchema = 2;
+
+// Where a column belongs, for the JSON reporter, which nests what the CSV repeats on every row.
+enum class ColumnScope { kRun, kMachine, kConfiguration, kRepetition };
+// How a field's text reads as a JSON value. kNumberList: numbers joined by ';'; kMeasurements:
+// name=value pairs joined by ';'.
+enum class ColumnType { kText, kInteger, kNumber, kBool, kNumberList, kMeasurements };
+
+struct CsvField {
+  std::string_view name;
+  ColumnScope scope;
+  ColumnType type;
+  std::string text;  // as the CSV writes it
+};
+
+// Every column of one row, in order: the one table the CSV and the JSON reporters both write.
+std::vector<CsvField> csv_fields(const RunRecord& record, const RunContext& context);
 
 std::string csv_header();
 // One line, newline included. Fields never contain line breaks: each row is exactly one line.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -34,15 +35,67 @@ void optional_value(JsonWriter& json, const std::optional<double>& v) {
   }
 }
 
-void write_configuration(JsonWriter& json, const ConfigResult& result) {
-  const RunRecord& first = result.first();
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t at; (at = text.find(sep, start)) != std::string::npos; start = at + 1)
+    parts.push_back(text.substr(start, at - start));
+  if (!text.empty()) parts.push_back(text.substr(start));
+  return parts;
+}
+
+// A CSV field as a typed JSON value: the CSV's column table decides what the JSON holds.
+void write_field(JsonWriter& json, const CsvField& field) {
+  const std::string& t = field.text;
+  switch (field.type) {
+    case ColumnType::kText:
+      json.value(t);
+      return;
+    case ColumnType::kInteger:
+      if (t.empty()) {
+        json.null();
+      } else {
+        json.value(static_cast<std::uint64_t>(std::strtoull(t.c_str(), nullptr, 10)));
+      }
+      return;
+    case ColumnType::kNumber:
+      if (t.empty()) {
+        json.null();
+      } else {
+        json.value(std::strtod(t.c_str(), nullptr));
+      }
+      return;
+    case ColumnType::kBool:
+      json.value(t == "true");
+      return;
+    case ColumnType::kNumberList:
+      json.begin_array();
+      for (const auto& part : split(t, ';')) json.value(std::strtod(part.c_str(), nullptr));
+      json.end_array();
+      return;
+    case ColumnType::kMeasurements:
+      json.begin_object();
+      for (const auto& part : split(t, ';')) {
+        const auto eq = part.find('=');
+        json.key(part.substr(0, eq)).value(std::strtod(part.c_str() + eq + 1, nullptr));
+      }
+      json.end_object();
+      return;
+  }
+}
+
+void write_fields(JsonWriter& json, const std::vector<CsvField>& fields, ColumnScope scope) {
+  for (const auto& field : fields) {
+    if (field.scope != scope) continue;
+    json.key(field.name);
+    write_field(json, field);
+  }
+}
+
+void write_configuration(JsonWriter& json, const ConfigResult& result, const RunContext& context) {
   json.begin_object();
-  json.key("kernel").value(first.kernel).key("backend").value(first.backend);
-  json.key("schedule").value(first.schedule).key("chunk").value(first.chunk);
-  json.key("ipc").value(first.ipc).key("workers").value(first.workers);
-  json.key("nodes").value(first.nodes);
-  json.key("size").value(first.size).key("params").value(first.params);
-  json.key("setup_s").value(first.setup_s).key("wall_s");
+  write_fields(json, csv_fields(result.first(), context), ColumnScope::kConfiguration);
+  json.key("wall_s");
   write_summary(json, result.wall);
   json.key("throughput").value(result.throughput).key("speedup");
   optional_value(json, result.speedup);
@@ -52,15 +105,11 @@ void write_configuration(JsonWriter& json, const ConfigResult& result) {
   optional_value(json, result.speedup_with_setup);
   json.key("imbalance").value(result.imbalance);
   json.key("valid").value(result.valid).key("error").value(result.error);
-  json.key("worker_hosts").value(first.worker_hosts);
   json.key("repetitions").begin_array();
   for (const auto& r : result.reps) {
     json.begin_object();
-    json.key("rep").value(r.rep).key("wall_s").value(r.wall_s).key("cpu_s").value(r.cpu_s);
-    json.key("result").value(r.result).key("value").value(r.value).key("valid").value(r.valid);
-    json.key("error").value(r.error).key("worker_busy_s").begin_array();
-    for (const auto& w : r.worker_reports) json.value(w.busy_s);
-    json.end_array().end_object();
+    write_fields(json, csv_fields(r, context), ColumnScope::kRepetition);
+    json.end_object();
   }
   json.end_array().end_object();
 }
@@ -112,14 +161,13 @@ void JsonReporter::write_fingerprint(JsonWriter& json, const Fingerprint& machin
 std::string JsonReporter::document(bool complete) const {
   JsonWriter json;
   json.begin_object();
-  json.key("schema_version").value(kCsvSchemaVersion);
-  json.key("run_id").value(context_.run_id).key("timestamp").value(context_.timestamp);
+  write_fields(json, csv_fields(RunRecord{}, context_), ColumnScope::kRun);
   // false: the run was interrupted or failed after the configurations listed.
   json.key("complete").value(complete);
   json.key("machine");
   write_fingerprint(json, context_.machine);
   json.key("configurations").begin_array();
-  for (const auto& result : results_) write_configuration(json, result);
+  for (const auto& result : results_) write_configuration(json, result, context_);
   json.end_array().end_object();
   return json.str();
 }

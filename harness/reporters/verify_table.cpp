@@ -8,6 +8,8 @@
 #include <set>
 #include <tuple>
 
+#include "harness/backends/registry.hpp"
+
 namespace parbench {
 namespace {
 
@@ -39,16 +41,30 @@ void add_once(std::vector<T>& list, const T& item) {
 
 }  // namespace
 
+// The book's names: a pool without a flag is "naive" unless the parent first tries the small
+// divisors ("less naive"; in CSVs before schema 4, the serial-first variant). A flag without the
+// pre-check says so.
+std::string variant_label(const RunRecord& first) {
+  const std::string cutoff = param(first.params, "serial_cutoff");
+  const bool prechecked = !cutoff.empty() && cutoff != "0";
+  if (first.ipc == "none") return prechecked ? "less naive" : "naive";
+  if (first.ipc == "serial-first") return "less naive";
+  return first.ipc + interval_label(first.params) + (cutoff == "0" ? " no pre-check" : "");
+}
+
 VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s,
                        bool valid) {
   const std::string n = param(first.params, "n");
-  return {host,
-          first.backend,
-          first.workers,
-          first.ipc + interval_label(first.params),
-          n.empty() ? "?" : n,
-          median_s,
-          valid};
+  const auto* entry = backends::find_backend(first.backend);
+  return {.host = host,
+          .backend = first.backend,
+          .workers = first.workers,
+          .reference = entry != nullptr && backends::is_reference(*entry),
+          .flagless = first.ipc == "none" || first.ipc == "serial-first",
+          .variant = variant_label(first),
+          .number = n.empty() ? "?" : n,
+          .median_s = median_s,
+          .valid = valid};
 }
 
 void VerifyTableReporter::report(const ConfigResult& result) {
@@ -65,16 +81,18 @@ void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells)
   std::map<std::pair<std::string, std::string>, double> serial;
   std::vector<std::tuple<std::string, std::string, int>> groups;  // host, backend, workers
   for (const auto& c : cells) {
-    if (c.backend != "serial") {
+    if (!c.reference) {
       add_once(groups, {c.host, c.backend, c.workers});
-    } else if (c.variant == "none" || !serial.contains({c.host, c.number})) {
+    } else if (c.flagless || !serial.contains({c.host, c.number})) {
       serial[{c.host, c.number}] = c.median_s;
     }
   }
+  std::size_t label_width = 22;
+  for (const auto& c : cells) label_width = std::max(label_width, c.variant.size() + 2);
   const std::size_t width =
       std::max<std::size_t>(20, numbers.empty() ? 0 : numbers.front().size() + 2);
   const auto print_serial_row = [&](const std::string& host) {
-    fmt::print(out, "{:<22}", "serial");
+    fmt::print(out, "{:<{}}", "serial", label_width);
     for (const auto& n : numbers) {
       const auto it = serial.find({host, n});
       fmt::print(out, "{:>{}}", it != serial.end() ? fmt::format("{:.4f}", it->second) : "-",
@@ -83,7 +101,7 @@ void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells)
     fmt::print(out, "\n");
   };
   const auto print_numbers = [&] {
-    fmt::print(out, "{:<22}", "variant");
+    fmt::print(out, "{:<{}}", "variant", label_width);
     for (const auto& n : numbers) fmt::print(out, "{:>{}}", n, width);
     fmt::print(out, "\n");
   };
@@ -112,7 +130,7 @@ void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells)
         add_once(variants, c.variant);
     }
     for (const auto& v : variants) {
-      fmt::print(out, "{:<22}", v);
+      fmt::print(out, "{:<{}}", v, label_width);
       for (const auto& n : numbers) {
         std::string text = "-";
         for (const auto& c : cells) {

@@ -16,8 +16,12 @@ struct VerifyCell {
   std::string host;
   std::string backend;
   int workers = 1;
-  std::string variant;  // the ipc variant and its check interval: "shm K=1000", "redis auto"
-  std::string number;   // n, as text
+  bool reference = false;  // the reference backend's cell (serial)
+  bool flagless = false;   // ipc none: the serial row's time, whatever the flags cost
+  // The ipc variant and its check interval: "shm K=1000", "redis auto"; none is the book's "less
+  // naive" pool with the serial pre-check, "naive" without.
+  std::string variant;
+  std::string number;  // n, as text
   double median_s = 0.0;
   bool valid = true;
 };

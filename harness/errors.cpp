@@ -1,0 +1,21 @@
+#include "harness/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace parbench {
+
+InternalError::InternalError(const std::string& what, std::source_location where)
+    : std::logic_error(fmt::format("internal error: {} (at {}:{}, in {})", what,
+                                   std::filesystem::path(where.file_name()).filename().string(),
+                                   where.line(), where.function_name())) {}
+
+std::string failure_text(const std::exception& e) {
+  if (dynamic_cast<const InternalError*>(&e) != nullptr) return e.what();
+  if (dynamic_cast<const std::logic_error*>(&e) != nullptr)
+    return fmt::format("internal error: {}", e.what());
+  return e.what();
+}
+
+}  // namespace parbench

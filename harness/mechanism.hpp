@@ -1,0 +1,40 @@
+// The IPC mechanism under test, bound to a workload, as the runner drives it. Every kind (stop
+// flags now; shared counters and blocks next) has the same life, and the runner alone drives it:
+//
+//   make()   once per configuration: before the backend starts, so that forked workers inherit
+//            it; for objects of an MPI job (ipc::made_after_start), once it has started, in every
+//            rank together;
+//   reset()  before every repetition, warm-ups included, never while workers run;
+//   finish() after every repetition: the result as the mechanism completes it, and its
+//            measurements (in an MPI job every rank calls it: it may combine them across ranks);
+//   release() after the configuration's last repetition, also after a failure.
+//
+// The kernel only uses what make() made; it never makes, resets or measures the mechanism itself.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "harness/measurement.hpp"
+#include "ipc/reach.hpp"
+
+namespace parbench {
+
+class Mechanism {
+ public:
+  virtual ~Mechanism() = default;
+  // The CSV's ipc column.
+  virtual std::string name() const = 0;
+  // What the backend's workers must share for the mechanism to reach them.
+  virtual ipc::Need need() const = 0;
+  // Chosen as part of a group (--ipc all) rather than by name: a backend it cannot reach is then
+  // skipped quietly, not noted.
+  virtual bool chosen_as_group() const { return false; }
+
+  virtual void make() = 0;
+  virtual void reset() = 0;
+  virtual std::uint64_t finish(std::uint64_t result, Measurements& measurements) = 0;
+  virtual void release() noexcept = 0;
+};
+
+}  // namespace parbench

@@ -1,0 +1,43 @@
+// Which mechanisms reach which workers, computed from what each side declares rather than from
+// lists of names. A backend declares how its workers relate to the process that runs the plan and
+// owns the mechanisms (the owner); a mechanism declares what it needs of them. Adding either side
+// never touches the other.
+#pragma once
+
+#include <string>
+
+namespace parbench::ipc {
+
+// How a backend's workers share with the owner.
+enum class Workers {
+  kCaller,           // one worker, the owner itself: nothing needs to propagate
+  kThreads,          // threads or tasks of the owner: one address space
+  kForkedProcesses,  // processes forked by the owner on its host, after it made its mechanisms
+  kRanks,            // processes an MPI launcher started, on one host or several
+};
+
+struct WorkerModel {
+  Workers workers = Workers::kThreads;
+  bool tbb_tasks = false;  // the workers are oneTBB tasks of one task group
+};
+
+// What a mechanism needs of the workers.
+enum class Need {
+  kOneAddressSpace,  // memory of one process (a std::atomic)
+  kTbbTaskGroup,     // oneTBB cancellation of the workers' task group
+  kMadeBeforeStart,  // memory, a file or a server the owner makes on its host before the workers
+                     // start: threads see it, forked processes inherit it
+  kSeparateMemory,   // a negative control: workers that do not share memory
+  kMpiJob,           // objects every rank of one MPI job makes together
+};
+
+bool reaches(Need need, const WorkerModel& model);
+// Where a mechanism is made: in the owner before the workers start, so that forked workers inherit
+// it, or, for objects of an MPI job, in every rank together once the backend has started. Decided
+// here, for every kind of mechanism.
+inline bool made_after_start(Need need) { return need == Need::kMpiJob; }
+// For `parbench list`: what the need means, in a few words.
+std::string describe(Need need);
+std::string describe(Workers workers);
+
+}  // namespace parbench::ipc
