@@ -3,6 +3,8 @@
 // work is recorded as such and warned about.
 #include <gtest/gtest.h>
 
+#include "harness/errors.hpp"
+#include "harness/mechanism.hpp"
 #include "harness/runner.hpp"
 #include "test_workloads.hpp"
 
@@ -10,32 +12,70 @@ namespace {
 
 using namespace parbench;
 
+// What happened, in order, across the fake backend and the fake mechanism.
+std::vector<std::string> g_events;
+
 // Two workers, the second of which never gets an item (TBB's spare arena slots on a busy machine).
-class SecondWorkerIdle final : public Backend {
+class SecondWorkerIdle : public Backend {
  public:
   void start(const Workload& work, int /*workers*/, const Schedule& /*schedule*/) override {
+    g_events.emplace_back("start");
     work_ = &work;
   }
   RunOutput run() override {
+    g_events.emplace_back("run");
     RunOutput out;
     out.result = work_->run_slice(0, work_->size());
     out.workers = {{0.01, work_->size()}, {0.0, 0}};
     return out;
   }
-  void stop() noexcept override {}
+  void stop() noexcept override { g_events.emplace_back("stop"); }
 
  private:
   const Workload* work_ = nullptr;
 };
 
-backends::BackendEntry fake_entry(std::vector<ScheduleKind> schedules) {
+backends::BackendEntry fake_entry(std::vector<ScheduleKind> schedules,
+                                  ipc::Workers workers = ipc::Workers::kThreads) {
   return {.name = "fake",
           .summary = "test double",
           .make = [] { return std::unique_ptr<Backend>(new SecondWorkerIdle); },
           .availability = backends::always_available,
-          .model = {.workers = ipc::Workers::kThreads},
+          .model = {.workers = workers},
           .schedules = std::move(schedules)};
 }
+
+// A mechanism that records its life and measures how many times it was reset.
+class RecordingMechanism final : public Mechanism {
+ public:
+  explicit RecordingMechanism(ipc::Need need) : need_(need) {}
+  std::string name() const override { return "recording"; }
+  ipc::Need need() const override { return need_; }
+  void make() override { g_events.emplace_back("make"); }
+  void reset() override {
+    g_events.emplace_back("reset");
+    ++resets_;
+  }
+  std::uint64_t finish(std::uint64_t result, Measurements& m) override {
+    g_events.emplace_back("finish");
+    m.push_back({"resets", static_cast<double>(resets_)});
+    return result;
+  }
+  void release() noexcept override { g_events.emplace_back("release"); }
+
+ private:
+  ipc::Need need_;
+  int resets_ = 0;
+};
+
+class PiWithMechanism final : public test_workloads::PiCount {
+ public:
+  explicit PiWithMechanism(ipc::Need need) : PiCount(1000), mechanism_(need) {}
+  Mechanism* mechanism() const override { return &mechanism_; }
+
+ private:
+  mutable RecordingMechanism mechanism_;
+};
 
 class Capture final : public Reporter {
  public:
@@ -125,6 +165,154 @@ TEST(Runner, AWarmUpMustMatchOnlyWhereTheResultIsOneExactValue) {
       EXPECT_NE(capture.results[0].error.find("a warm-up run computed"), std::string::npos);
     }
   }
+}
+
+// The runner alone drives a mechanism's life: made before the workers start (after, for objects of
+// an MPI job), reset before every repetition (warm-up included), finished after each with its
+// measurements in the row, released after the backend has stopped.
+TEST(Runner, DrivesEveryMechanismThroughOneLifecycle) {
+  const auto entry = fake_entry({ScheduleKind::kStatic}, ipc::Workers::kCaller);
+  for (const auto need : {ipc::Need::kMadeBeforeStart, ipc::Need::kMpiJob}) {
+    const auto ranks = fake_entry({ScheduleKind::kStatic}, ipc::Workers::kRanks);
+    const auto& backend = need == ipc::Need::kMpiJob ? ranks : entry;
+    RunPlan plan = plan_for(backend, {ScheduleKind::kStatic});
+    plan.workloads = {std::make_shared<PiWithMechanism>(need)};
+    plan.workers = {1};
+    plan.warmup = 1;
+    Runner runner(std::move(plan));
+    Capture capture;
+    g_events.clear();
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(runner.run(RunContext{}, {&capture}), 0);
+    testing::internal::GetCapturedStderr();
+    const std::vector<std::string> made_first{"make",  "start", "reset",  "run",    "finish",
+                                              "reset", "run",   "finish", "reset",  "run",
+                                              "finish", "stop", "release"};
+    std::vector<std::string> expected = made_first;
+    if (need == ipc::Need::kMpiJob) std::swap(expected[0], expected[1]);
+    EXPECT_EQ(g_events, expected);
+    ASSERT_EQ(capture.results.size(), 1u);
+    EXPECT_EQ(capture.results[0].first().ipc, "recording");
+    const auto& m = capture.results[0].reps.back().measurements;
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].name, "resets");
+    EXPECT_EQ(m[0].value, 3.0);  // one warm-up and two repetitions
+  }
+}
+
+// Which backends a mechanism reaches follows from what both declare, and the pairs that cannot run
+// are noted, not run.
+TEST(Runner, SkipsAPairWhoseMechanismCannotReachTheWorkers) {
+  const auto threads = fake_entry({ScheduleKind::kStatic}, ipc::Workers::kThreads);
+  RunPlan plan = plan_for(threads, {ScheduleKind::kStatic});
+  plan.workloads = {std::make_shared<PiWithMechanism>(ipc::Need::kSeparateMemory)};
+  const Runner runner(std::move(plan));
+  EXPECT_TRUE(runner.configurations().empty());
+  ASSERT_EQ(runner.notes().size(), 1u);
+  EXPECT_NE(runner.notes()[0].find("skipping fake with ipc recording: it needs workers with "
+                                   "separate memory"),
+            std::string::npos)
+      << runner.notes()[0];
+}
+
+// When no worker is needed (the pre-check decided), none is woken.
+class SettledInTheOwner final : public test_workloads::PiCount {
+ public:
+  SettledInTheOwner() : PiCount(1000) {}
+  std::optional<std::uint64_t> settle_before_split() const override { return 1000; }
+};
+
+TEST(Runner, AResultSettledBeforeTheSplitWakesNoWorker) {
+  const auto entry = fake_entry({ScheduleKind::kStatic});
+  RunPlan plan = plan_for(entry, {ScheduleKind::kStatic});
+  plan.workloads = {std::make_shared<SettledInTheOwner>()};
+  plan.warmup = 1;
+  Runner runner(std::move(plan));
+  Capture capture;
+  g_events.clear();
+  testing::internal::CaptureStderr();
+  runner.run(RunContext{}, {&capture});
+  testing::internal::GetCapturedStderr();
+  EXPECT_EQ(g_events, (std::vector<std::string>{"start", "stop"}));
+  ASSERT_EQ(capture.results.size(), 1u);
+  EXPECT_EQ(capture.results[0].first().result, 1000u);
+  EXPECT_TRUE(capture.results[0].first().worker_reports.empty());
+}
+
+// Three tiers: an expected failure (a worker died) and a bug (a broken invariant) both give a
+// failed row and the run goes on; the bug says it is one, and where.
+class FailsOnRun final : public SecondWorkerIdle {
+ public:
+  explicit FailsOnRun(bool bug) : bug_(bug) {}
+  RunOutput run() override {
+    if (bug_) expect(false, "the partial results add up");
+    throw WorkerFailure("worker 1 was killed by signal 9");
+  }
+
+ private:
+  bool bug_;
+};
+
+TEST(Runner, AFailureAndABugAreFailedRowsAndTheBugSaysWhere) {
+  for (const bool bug : {false, true}) {
+    backends::BackendEntry entry = fake_entry({ScheduleKind::kStatic});
+    entry.make = [bug] { return std::unique_ptr<Backend>(new FailsOnRun(bug)); };
+    RunPlan plan = plan_for(entry, {ScheduleKind::kStatic});
+    plan.workloads.push_back(std::make_shared<test_workloads::PiCount>(1000));
+    Runner runner(std::move(plan));
+    Capture capture;
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(runner.run(RunContext{}, {&capture}), 2);  // both configurations ran and failed
+    testing::internal::GetCapturedStderr();
+    ASSERT_EQ(capture.results.size(), 2u);
+    const std::string& error = capture.results[0].error;
+    if (bug) {
+      EXPECT_EQ(error.rfind("internal error: the partial results add up (at runner_test.cpp:", 0),
+                0u)
+          << error;
+    } else {
+      EXPECT_EQ(error, "worker 1 was killed by signal 9");
+    }
+    EXPECT_EQ(capture.results[0].reps.size(), 1u);
+    EXPECT_EQ(capture.results[0].reps[0].rep, 1);  // it failed in the first timed repetition
+  }
+}
+
+// Repetitions are numbered in order and each is judged: a wrong result is an invalid row.
+class WrongOnSecondRun final : public test_workloads::PiCount {
+ public:
+  WrongOnSecondRun() : PiCount(1000) {}
+  std::uint64_t run_slice(std::uint64_t b, std::uint64_t e) const override {
+    return ++runs_ == 2 ? 0 : e - b;
+  }
+  Verdict judge(std::uint64_t r) const override {
+    return {static_cast<double>(r), r == 1000, r == 1000 ? "" : "not every item was counted"};
+  }
+
+ private:
+  mutable int runs_ = 0;
+};
+
+TEST(Runner, NumbersRepetitionsInOrderAndJudgesEachOne) {
+  const auto entry = fake_entry({ScheduleKind::kStatic});
+  RunPlan plan = plan_for(entry, {ScheduleKind::kStatic});
+  plan.workloads = {std::make_shared<WrongOnSecondRun>()};
+  plan.repeat = 3;
+  Runner runner(std::move(plan));
+  Capture capture;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(runner.run(RunContext{}, {&capture}), 1);
+  testing::internal::GetCapturedStderr();
+  ASSERT_EQ(capture.results.size(), 1u);
+  const auto& reps = capture.results[0].reps;
+  ASSERT_EQ(reps.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(reps[static_cast<std::size_t>(i)].rep, i + 1);
+  EXPECT_TRUE(reps[0].valid);
+  EXPECT_FALSE(reps[1].valid);
+  EXPECT_EQ(reps[1].error, "not every item was counted");
+  EXPECT_TRUE(reps[2].valid);
+  EXPECT_FALSE(capture.results[0].valid);
+  EXPECT_EQ(capture.results[0].wall.count, 2u);  // the median is over the valid ones
 }
 
 }  // namespace
