@@ -4,6 +4,8 @@
 // number in a shared page, so that a worker's stale private raise never outlives its repetition.
 #include <sys/mman.h>
 
+#include <boost/interprocess/anonymous_shared_memory.hpp>
+
 #include <atomic>
 #include <cerrno>
 #include <system_error>
@@ -13,8 +15,9 @@
 namespace parbench::ipc {
 namespace {
 
-void* map_page(int sharing) {
-  void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, sharing | MAP_ANONYMOUS, -1, 0);
+// The mechanism under test: a private copy-on-write page, by hand.
+void* map_private_page() {
+  void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
   return page;
 }
@@ -27,12 +30,10 @@ struct PrivateWord {
 class MmapPrivateFlag final : public StopFlag {
  public:
   MmapPrivateFlag()
-      : word_(new (map_page(MAP_PRIVATE)) PrivateWord{0, 0}),
-        generation_(new (map_page(MAP_SHARED)) std::atomic<std::uint64_t>(0)) {}
-  ~MmapPrivateFlag() override {
-    munmap(word_, 4096);
-    munmap(generation_, 4096);
-  }
+      : word_(new (map_private_page()) PrivateWord{0, 0}),
+        shared_(boost::interprocess::anonymous_shared_memory(sizeof(std::atomic<std::uint64_t>))),
+        generation_(new (shared_.get_address()) std::atomic<std::uint64_t>(0)) {}
+  ~MmapPrivateFlag() override { munmap(word_, 4096); }
   MmapPrivateFlag(const MmapPrivateFlag&) = delete;
   MmapPrivateFlag& operator=(const MmapPrivateFlag&) = delete;
 
@@ -50,6 +51,7 @@ class MmapPrivateFlag final : public StopFlag {
     return *word_;
   }
   PrivateWord* word_;
+  boost::interprocess::mapped_region shared_;  // inherited through fork: the owner's resets
   std::atomic<std::uint64_t>* generation_;
 };
 

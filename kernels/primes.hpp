@@ -2,16 +2,15 @@
 //
 // NOTES:
 // - trial: the book's check_prime with its quirks fixed: 1 is not prime, 2 is, and the divisor
-// bound is
-//   the exact integer square root (no floating point). One division per odd candidate divisor;
-//   numbers below 2^32 use 32-bit division, which this kind of core does faster.
-// - mr: deterministic Miller-Rabin for every 64-bit n, with Jim Sinclair's seven bases (proven for
-// all
-//   n < 2^64) in Montgomery arithmetic (no division in the loop), after a screen by small primes.
-// - sieve: a segmented sieve of Eratosthenes over odd numbers (L2-sized segments worked through in
-//   L1-sized blocks, multiples of 3..13 stamped from a pattern, the rest crossed off on a mod-30
-//   wheel); it counts the primes of [lo, hi) without testing numbers one by one. The algorithmic
-//   ceiling of the three.
+//   bound is the exact integer square root (no floating point). One division per odd candidate
+//   divisor; numbers below 2^32 use 32-bit division, which this kind of core does faster.
+// - mr: deterministic Miller-Rabin for every 64-bit n, with Jim Sinclair's seven bases (proven
+//   for all n < 2^64) in Montgomery arithmetic (no division in the loop), after a screen by small
+//   primes.
+// - sieve: a segmented sieve of Eratosthenes over odd numbers (L2-sized segments worked through
+//   in L1-sized blocks, multiples of 3..13 stamped from a pattern, the rest crossed off on a
+//   mod-30 wheel); it counts the primes of [lo, hi) without testing numbers one by one. The
+//   algorithmic ceiling of the three.
 #pragma once
 
 #include <cstdint>

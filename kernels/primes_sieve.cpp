@@ -9,9 +9,10 @@ namespace parbench::kernels {
 namespace {
 
 // One byte per odd number: crossing off is a plain store, with no read-modify-write chain through a
-// word. A segment of 512 KiB stays in L2 and spans a million numbers, so that the large sieving
-// primes (which hit a segment rarely) do not cost a visit per tiny segment.
-constexpr std::uint64_t kSegmentBytes = 1024 * 1024;  // L2 here
+// word. A segment of kSegmentBytes (1 MiB, two million numbers) stays in this machine's L2, and is
+// large enough that the large sieving primes (which hit a segment rarely) do not cost a visit per
+// tiny segment.
+constexpr std::uint64_t kSegmentBytes = 1024 * 1024;
 // Sieving primes up to kSmallPrime hit each segment thousands of times; they work through it in
 // L1-sized blocks.
 constexpr std::uint64_t kBlockBytes = 48 * 1024;  // L1d here

@@ -15,8 +15,8 @@ namespace parbench::kernels {
 enum class CheckStyle { kCounter, kBlock };
 
 struct FactorSearch {
-  std::uint64_t factor =
-      0;  // the smallest divisor found in the range, 0 if none (or stopped first)
+  // The smallest divisor found in the range, 0 if none (or stopped first).
+  std::uint64_t factor = 0;
   std::uint64_t tested = 0;  // candidates tried
   std::uint64_t checks = 0;  // times the stop predicate was asked
   bool stopped = false;      // the predicate said stop

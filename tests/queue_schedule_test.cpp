@@ -3,8 +3,9 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <unistd.h>
+
+#include <boost/interprocess/anonymous_shared_memory.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -23,12 +24,12 @@ using namespace std::chrono_literals;
 // Counts, in memory shared with forked workers, how often each item was computed.
 class CountsVisits final : public test_workloads::PiCount {
  public:
-  explicit CountsVisits(std::uint64_t n) : PiCount(n) {
-    void* p = mmap(nullptr, n * sizeof(std::atomic<std::uint32_t>), PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    visits_ = static_cast<std::atomic<std::uint32_t>*>(p);
+  explicit CountsVisits(std::uint64_t n)
+      : PiCount(n),
+        page_(boost::interprocess::anonymous_shared_memory(n * sizeof(std::atomic<std::uint32_t>))),
+        visits_(static_cast<std::atomic<std::uint32_t>*>(page_.get_address())) {
+    for (std::uint64_t i = 0; i < n; ++i) new (&visits_[i]) std::atomic<std::uint32_t>(0);
   }
-  ~CountsVisits() override { munmap(visits_, size() * sizeof(std::atomic<std::uint32_t>)); }
   std::uint64_t run_slice(std::uint64_t b, std::uint64_t e) const override {
     // The first chunk is slow: that worker falls behind while the others take the rest.
     if (b == 0) std::this_thread::sleep_for(50ms);
@@ -40,6 +41,7 @@ class CountsVisits final : public test_workloads::PiCount {
   }
 
  private:
+  boost::interprocess::mapped_region page_;
   std::atomic<std::uint32_t>* visits_;
 };
 

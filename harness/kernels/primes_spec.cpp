@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <cstdlib>
 #include <limits>
@@ -154,8 +155,9 @@ class PrimesSpec final : public KernelSpec {
 
   void add_options(CLI::App& run) override {
     auto* group = run.add_option_group("primes", "Options of the primes kernel");
-    group->add_option("--algo", algos_, "trial, mr or sieve, a list")
+    group->add_option("--algo", algos_, "Algorithms, a list")
         ->delimiter(',')
+        ->transform(CLI::IsMember(algo_names()))
         ->capture_default_str();
     group
         ->add_option("--range", ranges_,
@@ -166,6 +168,7 @@ class PrimesSpec final : public KernelSpec {
         ->add_option("--order", orders_,
                      "in (ascending) or shuffled (a seeded random order), a list")
         ->delimiter(',')
+        ->transform(CLI::IsMember({"in", "shuffled"}))
         ->capture_default_str();
     group->add_flag("--shuffle", shuffle_, "Short for --order shuffled");
     group->add_option("--shuffle-seed", shuffle_seed_, "Seed of the shuffled order")
@@ -177,9 +180,6 @@ class PrimesSpec final : public KernelSpec {
     const std::uint64_t seed = parse_u64(shuffle_seed_, "--shuffle-seed");
     std::vector<bool> shuffled;
     for (const auto& order : shuffle_ ? std::vector<std::string>{"shuffled"} : orders_) {
-      if (order != "in" && order != "shuffled") {
-        throw UsageError(fmt::format("unknown --order '{}' (known: in, shuffled)", order));
-      }
       shuffled.push_back(order == "shuffled");
     }
     bool skipped_shuffled_sieve = false;
@@ -232,12 +232,18 @@ class PrimesSpec final : public KernelSpec {
     return {lo, hi};
   }
 
-  static Algo parse_algo(const std::string& name) {
-    if (name == "trial") return Algo::kTrial;
-    if (name == "mr") return Algo::kMillerRabin;
-    if (name == "sieve") return Algo::kSieve;
-    throw UsageError(fmt::format("unknown algorithm '{}' (known: trial, mr, sieve)", name));
+  static const std::map<std::string, Algo>& algos() {
+    static const std::map<std::string, Algo> names{
+        {"trial", Algo::kTrial}, {"mr", Algo::kMillerRabin}, {"sieve", Algo::kSieve}};
+    return names;
   }
+  static std::vector<std::string> algo_names() {
+    std::vector<std::string> names;
+    for (const auto& [name, algo] : algos()) names.push_back(name);
+    return names;
+  }
+  // --algo was checked by CLI11 against algo_names().
+  static Algo parse_algo(const std::string& name) { return algos().at(name); }
 
   static void check_memory(Algo algo, std::uint64_t lo, std::uint64_t hi, bool shuffle) {
     const std::uint64_t budget = memory_budget_bytes();
