@@ -23,8 +23,8 @@ class MpiMsgFlag final : public StopFlag {
   // Collective over MPI_COMM_WORLD: every rank makes the flag at the same point of the plan.
   MpiMsgFlag() {
     comm_ = mpi_flag::duplicate_world(kName);
-    MPI_Comm_rank(comm_, &rank_);
-    MPI_Comm_size(comm_, &size_);
+    mpi_check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank", kName);
+    mpi_check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size", kName);
     sent_to_.assign(static_cast<std::size_t>(size_), 0);
   }
   ~MpiMsgFlag() override {
@@ -47,8 +47,8 @@ class MpiMsgFlag final : public StopFlag {
     for (int r = 0; r < size_; ++r) {
       if (r == rank_) continue;
       MPI_Request request = MPI_REQUEST_NULL;
-      mpi_flag::check(MPI_Isend(&outbox_.back(), 1, MPI_UINT64_T, r, kStopTag, comm_, &request),
-                      kName, "MPI_Isend");
+      mpi_check(MPI_Isend(&outbox_.back(), 1, MPI_UINT64_T, r, kStopTag, comm_, &request),
+                "MPI_Isend", kName);
       pending_.push_back(request);
       ++sent_to_[static_cast<std::size_t>(r)];
     }
@@ -58,8 +58,8 @@ class MpiMsgFlag final : public StopFlag {
     for (;;) {
       int arrived = 0;
       MPI_Status status;
-      mpi_flag::check(MPI_Iprobe(MPI_ANY_SOURCE, kStopTag, comm_, &arrived, &status), kName,
-                      "MPI_Iprobe");
+      mpi_check(MPI_Iprobe(MPI_ANY_SOURCE, kStopTag, comm_, &arrived, &status), "MPI_Iprobe",
+                kName);
       if (arrived == 0) return value_;
       receive(status.MPI_SOURCE);
     }
@@ -79,8 +79,8 @@ class MpiMsgFlag final : public StopFlag {
   }
   void receive(int source) {
     std::uint64_t v = 0;
-    mpi_flag::check(MPI_Recv(&v, 1, MPI_UINT64_T, source, kStopTag, comm_, MPI_STATUS_IGNORE),
-                    kName, "MPI_Recv");
+    mpi_check(MPI_Recv(&v, 1, MPI_UINT64_T, source, kStopTag, comm_, MPI_STATUS_IGNORE), "MPI_Recv",
+              kName);
     ++received_;
     keep_smallest(v);
   }
@@ -88,13 +88,11 @@ class MpiMsgFlag final : public StopFlag {
   // then complete this rank's own sends.
   void drain() {
     int expected = 0;
-    mpi_flag::check(
-        MPI_Reduce_scatter_block(sent_to_.data(), &expected, 1, MPI_INT, MPI_SUM, comm_), kName,
-        "MPI_Reduce_scatter_block");
+    mpi_check(MPI_Reduce_scatter_block(sent_to_.data(), &expected, 1, MPI_INT, MPI_SUM, comm_),
+              "MPI_Reduce_scatter_block", kName);
     while (received_ < expected) receive(MPI_ANY_SOURCE);
-    mpi_flag::check(
-        MPI_Waitall(static_cast<int>(pending_.size()), pending_.data(), MPI_STATUSES_IGNORE), kName,
-        "MPI_Waitall");
+    mpi_check(MPI_Waitall(static_cast<int>(pending_.size()), pending_.data(), MPI_STATUSES_IGNORE),
+              "MPI_Waitall", kName);
     pending_.clear();
     outbox_.clear();
     sent_to_.assign(sent_to_.size(), 0);

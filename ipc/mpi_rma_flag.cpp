@@ -31,19 +31,20 @@ class MpiRmaFlag final : public StopFlag {
   // Collective over MPI_COMM_WORLD: every rank makes the flag at the same point of the plan.
   MpiRmaFlag() {
     comm_ = mpi_flag::duplicate_world(kName);
-    MPI_Comm_rank(comm_, &rank_);
-    MPI_Comm_size(comm_, &size_);
+    mpi_check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank", kName);
+    mpi_check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size", kName);
     const MPI_Aint bytes = sizeof(std::uint64_t);
-    mpi_flag::check(
+    mpi_check(
         MPI_Win_allocate(bytes, sizeof(std::uint64_t), MPI_INFO_NULL, comm_, &word_, &window_),
-        kName, "MPI_Win_allocate");
+        "MPI_Win_allocate", kName);
     *word_ = kLowered;
     int* model = nullptr;
     int found = 0;
-    MPI_Win_get_attr(window_, MPI_WIN_MODEL, &model, &found);
+    mpi_check(MPI_Win_get_attr(window_, MPI_WIN_MODEL, &model, &found), "MPI_Win_get_attr", kName);
     unified_ = found != 0 && *model == MPI_WIN_UNIFIED;
-    mpi_flag::check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), kName, "MPI_Win_lock_all");
-    MPI_Barrier(comm_);  // nobody raises before every copy is lowered
+    mpi_check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all", kName);
+    mpi_check(MPI_Barrier(comm_), "MPI_Barrier",
+              kName);  // nobody raises before every copy is lowered
   }
   ~MpiRmaFlag() override {
     int finalised = 0;
@@ -58,21 +59,20 @@ class MpiRmaFlag final : public StopFlag {
 
   void raise(std::uint64_t value) override {
     for (int r = 0; r < size_; ++r) {
-      mpi_flag::check(
-          MPI_Accumulate(&value, 1, MPI_UINT64_T, r, 0, 1, MPI_UINT64_T, MPI_MIN, window_), kName,
-          "MPI_Accumulate");
+      mpi_check(MPI_Accumulate(&value, 1, MPI_UINT64_T, r, 0, 1, MPI_UINT64_T, MPI_MIN, window_),
+                "MPI_Accumulate", kName);
     }
-    mpi_flag::check(MPI_Win_flush_all(window_), kName, "MPI_Win_flush_all");
+    mpi_check(MPI_Win_flush_all(window_), "MPI_Win_flush_all", kName);
   }
   std::uint64_t value() override {
     std::uint64_t seen = kLowered;
     if (unified_) {
-      MPI_Win_sync(window_);
+      mpi_check(MPI_Win_sync(window_), "MPI_Win_sync", kName);
       seen = std::atomic_ref<std::uint64_t>(*word_).load(std::memory_order_relaxed);
     } else {
-      mpi_flag::check(MPI_Fetch_and_op(nullptr, &seen, MPI_UINT64_T, rank_, 0, MPI_NO_OP, window_),
-                      kName, "MPI_Fetch_and_op");
-      mpi_flag::check(MPI_Win_flush(rank_, window_), kName, "MPI_Win_flush");
+      mpi_check(MPI_Fetch_and_op(nullptr, &seen, MPI_UINT64_T, rank_, 0, MPI_NO_OP, window_),
+                "MPI_Fetch_and_op", kName);
+      mpi_check(MPI_Win_flush(rank_, window_), "MPI_Win_flush", kName);
     }
     return seen == kLowered ? 0 : seen;
   }
@@ -81,9 +81,9 @@ class MpiRmaFlag final : public StopFlag {
   void reset() override {
     std::uint64_t lowered = kLowered;
     std::uint64_t old = 0;
-    mpi_flag::check(MPI_Fetch_and_op(&lowered, &old, MPI_UINT64_T, rank_, 0, MPI_REPLACE, window_),
-                    kName, "MPI_Fetch_and_op");
-    mpi_flag::check(MPI_Win_flush(rank_, window_), kName, "MPI_Win_flush");
+    mpi_check(MPI_Fetch_and_op(&lowered, &old, MPI_UINT64_T, rank_, 0, MPI_REPLACE, window_),
+              "MPI_Fetch_and_op", kName);
+    mpi_check(MPI_Win_flush(rank_, window_), "MPI_Win_flush", kName);
   }
   std::uint64_t across_owners(std::uint64_t mine, Across how) override {
     return mpi_flag::across(comm_, mine, how);

@@ -15,6 +15,7 @@
 #include "harness/errors.hpp"
 #include "harness/launch_env.hpp"
 #include "harness/partition.hpp"
+#include "ipc/mpi_check.hpp"
 
 namespace parbench::backends {
 namespace {
@@ -22,9 +23,7 @@ namespace {
 // Read as early as the program loads: the end of "launching" when mpi_launcher started us.
 const double g_loaded_at = monotonic_s();
 
-void check(int rc, const char* what) {
-  if (rc != MPI_SUCCESS) throw WorkerFailure(fmt::format("{} failed with MPI error {}", what, rc));
-}
+using ipc::mpi_check;
 
 void min_nonzero_op(void* in, void* inout, int* len, MPI_Datatype* /*type*/) {
   const auto* a = static_cast<const std::uint64_t*>(in);
@@ -37,7 +36,7 @@ void ensure_initialised() {
   int initialised = 0;
   MPI_Initialized(&initialised);
   if (initialised != 0) return;
-  check(MPI_Init(nullptr, nullptr), "MPI_Init");
+  mpi_check(MPI_Init(nullptr, nullptr), "MPI_Init");
   std::atexit([] {
     int finalised = 0;
     MPI_Finalized(&finalised);
@@ -53,20 +52,20 @@ class MpiBackend final : public Backend {
     first_start_ = !started_before_;
     started_before_ = true;
     ensure_initialised();
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+    mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
     if (workers != size_) {
       throw WorkerFailure(
           fmt::format("asked for {} workers but MPI started {} ranks", workers, size_));
     }
     if (min_nonzero_ == MPI_OP_NULL)
-      check(MPI_Op_create(min_nonzero_op, 1, &min_nonzero_), "MPI_Op_create");
+      mpi_check(MPI_Op_create(min_nonzero_op, 1, &min_nonzero_), "MPI_Op_create");
     gather_hosts();
-    MPI_Barrier(MPI_COMM_WORLD);
+    mpi_check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
   }
 
   RunOutput run() override {
-    check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    mpi_check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
     const double cpu0 = process_cpu_s();
     const double t0 = MPI_Wtime();
     const WorkerShare share = schedule_.kind == ScheduleKind::kDynamic
@@ -78,20 +77,25 @@ class MpiBackend final : public Backend {
     const double busy = share.report.busy_s;
     std::uint64_t result = 0;
     const MPI_Op op = work_->reduction() == Reduction::kSum ? MPI_SUM : min_nonzero_;
-    check(MPI_Reduce(&partial, &result, 1, MPI_UINT64_T, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
+    mpi_check(MPI_Reduce(&partial, &result, 1, MPI_UINT64_T, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
     const double elapsed = MPI_Wtime() - t0;
     // Rank 0's own CPU time is measured by the runner; the others' is added here.
     const double cpu = rank_ == 0 ? 0.0 : process_cpu_s() - cpu0;
 
     double slowest = 0.0;
     double other_cpu = 0.0;
-    MPI_Reduce(&elapsed, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    MPI_Reduce(&cpu, &other_cpu, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+    mpi_check(MPI_Reduce(&elapsed, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD),
+              "MPI_Reduce");
+    mpi_check(MPI_Reduce(&cpu, &other_cpu, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD),
+              "MPI_Reduce");
     std::vector<double> busy_all(static_cast<std::size_t>(size_));
     std::vector<std::uint64_t> items_all(static_cast<std::size_t>(size_));
     const std::uint64_t items = share.report.items;
-    MPI_Gather(&busy, 1, MPI_DOUBLE, busy_all.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
-    MPI_Gather(&items, 1, MPI_UINT64_T, items_all.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    mpi_check(MPI_Gather(&busy, 1, MPI_DOUBLE, busy_all.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD),
+              "MPI_Gather");
+    mpi_check(
+        MPI_Gather(&items, 1, MPI_UINT64_T, items_all.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD),
+        "MPI_Gather");
 
     RunOutput out;
     out.result = result;
@@ -131,7 +135,7 @@ class MpiBackend final : public Backend {
       auto answer = [&](int source) {
         const std::uint64_t c = next < chunks ? next++ : kNone;
         if (c == kNone) ++finished;
-        MPI_Send(&c, 1, MPI_UINT64_T, source, kChunkTag, MPI_COMM_WORLD);
+        mpi_check(MPI_Send(&c, 1, MPI_UINT64_T, source, kChunkTag, MPI_COMM_WORLD), "MPI_Send");
       };
       // Open MPI's MPI_Iprobe matches before it progresses: a request that has arrived but not yet
       // been pulled in is only seen by the next call. Probing twice before giving up answers it now
@@ -140,13 +144,15 @@ class MpiBackend final : public Backend {
         for (int misses = 0; misses < 2;) {
           int waiting = 0;
           MPI_Status status;
-          MPI_Iprobe(MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &waiting, &status);
+          mpi_check(MPI_Iprobe(MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &waiting, &status),
+                    "MPI_Iprobe");
           if (waiting == 0) {
             ++misses;
             continue;
           }
-          MPI_Recv(nullptr, 0, MPI_BYTE, status.MPI_SOURCE, kRequestTag, MPI_COMM_WORLD,
-                   MPI_STATUS_IGNORE);
+          mpi_check(MPI_Recv(nullptr, 0, MPI_BYTE, status.MPI_SOURCE, kRequestTag, MPI_COMM_WORLD,
+                             MPI_STATUS_IGNORE),
+                    "MPI_Recv");
           answer(status.MPI_SOURCE);
         }
       };
@@ -157,7 +163,9 @@ class MpiBackend final : public Backend {
           });
       while (finished < size_ - 1) {  // the others' last requests
         MPI_Status status;
-        MPI_Recv(nullptr, 0, MPI_BYTE, MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &status);
+        mpi_check(
+            MPI_Recv(nullptr, 0, MPI_BYTE, MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &status),
+            "MPI_Recv");
         answer(status.MPI_SOURCE);
       }
       return share;
@@ -165,12 +173,13 @@ class MpiBackend final : public Backend {
     std::uint64_t reply = kNone;
     MPI_Request pending = MPI_REQUEST_NULL;
     auto request = [&] {
-      MPI_Send(nullptr, 0, MPI_BYTE, 0, kRequestTag, MPI_COMM_WORLD);
-      MPI_Irecv(&reply, 1, MPI_UINT64_T, 0, kChunkTag, MPI_COMM_WORLD, &pending);
+      mpi_check(MPI_Send(nullptr, 0, MPI_BYTE, 0, kRequestTag, MPI_COMM_WORLD), "MPI_Send");
+      mpi_check(MPI_Irecv(&reply, 1, MPI_UINT64_T, 0, kChunkTag, MPI_COMM_WORLD, &pending),
+                "MPI_Irecv");
     };
     request();
     return run_share(*work_, schedule_, rank, ranks, [&]() -> std::optional<std::uint64_t> {
-      MPI_Wait(&pending, MPI_STATUS_IGNORE);
+      mpi_check(MPI_Wait(&pending, MPI_STATUS_IGNORE), "MPI_Wait");
       const std::uint64_t c = reply;
       if (c == kNone) return std::nullopt;
       request();  // prefetch the next chunk while this one is computed
@@ -182,10 +191,11 @@ class MpiBackend final : public Backend {
   void gather_hosts() {
     char name[MPI_MAX_PROCESSOR_NAME] = {};
     int length = 0;
-    MPI_Get_processor_name(name, &length);
+    mpi_check(MPI_Get_processor_name(name, &length), "MPI_Get_processor_name");
     std::vector<char> all(static_cast<std::size_t>(size_) * MPI_MAX_PROCESSOR_NAME);
-    MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR,
-               0, MPI_COMM_WORLD);
+    mpi_check(MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME,
+                         MPI_CHAR, 0, MPI_COMM_WORLD),
+              "MPI_Gather");
     if (rank_ != 0) return;
     std::vector<std::string> names;
     for (int r = 0; r < size_; ++r)
@@ -222,7 +232,8 @@ std::string run_length_hosts(const std::vector<std::string>& hosts) {
 std::string mpi_library_version() {
   char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
   int length = 0;
-  MPI_Get_library_version(text, &length);  // allowed before MPI_Init
+  mpi_check(MPI_Get_library_version(text, &length),
+            "MPI_Get_library_version");  // allowed before MPI_Init
   std::string version(text, static_cast<std::size_t>(length));
   const auto cut = version.find_first_of(",\n");
   return version.substr(0, cut);
