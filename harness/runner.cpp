@@ -108,7 +108,8 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
   const RunRecord base = describe(work, entry, workers, schedule);
   if (entry.relaunch) {
     try {
-      if (auto records = entry.relaunch({work, workers, schedule, plan_.warmup, plan_.repeat}))
+      if (auto records =
+              entry.relaunch({entry.name, work, workers, schedule, plan_.warmup, plan_.repeat}))
         return *records;
     } catch (const std::exception& e) {
       RunRecord failed = base;

@@ -84,6 +84,20 @@ class Capture final : public Reporter {
   std::vector<ConfigResult> results;
 };
 
+// A run with its results, its count of failed configurations and its warnings (from stderr).
+struct Ran {
+  int failures;
+  std::vector<ConfigResult> results;
+  std::string warnings;
+};
+Ran run_captured(Runner& runner) {
+  Capture capture;
+  g_events.clear();
+  testing::internal::CaptureStderr();
+  const int failures = runner.run(RunContext{}, {&capture});
+  return {failures, std::move(capture.results), testing::internal::GetCapturedStderr()};
+}
+
 RunPlan plan_for(const backends::BackendEntry& entry, std::vector<ScheduleKind> schedules) {
   RunPlan plan;
   plan.workloads = {std::make_shared<test_workloads::PiCount>(100000)};
@@ -120,11 +134,10 @@ TEST(Runner, PlansEveryRunnableScheduleAndWorkerCount) {
 TEST(Runner, AWorkerThatDidNoWorkIsRecordedAndWarnedAbout) {
   const auto entry = fake_entry({ScheduleKind::kStatic});
   Runner runner(plan_for(entry, {ScheduleKind::kStatic}));
-  Capture capture;
-  testing::internal::CaptureStderr();
-  const int failures = runner.run(RunContext{}, {&capture});
-  const std::string warnings = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(failures, 0);
+  const Ran ran = run_captured(runner);
+  const std::string& warnings = ran.warnings;
+  const auto& capture = ran;
+  EXPECT_EQ(ran.failures, 0);
   ASSERT_EQ(capture.results.size(), 1u);
   for (const auto& rep : capture.results[0].reps) {
     ASSERT_EQ(rep.worker_reports.size(), 2u);
@@ -154,12 +167,9 @@ TEST(Runner, AWarmUpMustMatchOnlyWhereTheResultIsOneExactValue) {
     plan.workloads = {std::make_shared<AnswerChangesEveryRun>(exact)};
     plan.warmup = 1;
     Runner runner(std::move(plan));
-    Capture capture;
-    testing::internal::CaptureStderr();
-    const int failures = runner.run(RunContext{}, {&capture});
-    testing::internal::GetCapturedStderr();
+    const Ran capture = run_captured(runner);
     ASSERT_EQ(capture.results.size(), 1u);
-    EXPECT_EQ(failures, exact ? 1 : 0);
+    EXPECT_EQ(capture.failures, exact ? 1 : 0);
     EXPECT_EQ(capture.results[0].valid, !exact);
     if (exact) {
       EXPECT_NE(capture.results[0].error.find("a warm-up run computed"), std::string::npos);
@@ -180,14 +190,11 @@ TEST(Runner, DrivesEveryMechanismThroughOneLifecycle) {
     plan.workers = {1};
     plan.warmup = 1;
     Runner runner(std::move(plan));
-    Capture capture;
-    g_events.clear();
-    testing::internal::CaptureStderr();
-    EXPECT_EQ(runner.run(RunContext{}, {&capture}), 0);
-    testing::internal::GetCapturedStderr();
-    const std::vector<std::string> made_first{"make",  "start", "reset",  "run",    "finish",
-                                              "reset", "run",   "finish", "reset",  "run",
-                                              "finish", "stop", "release"};
+    const Ran capture = run_captured(runner);
+    EXPECT_EQ(capture.failures, 0);
+    const std::vector<std::string> made_first{"make",   "start", "reset",  "run",   "finish",
+                                              "reset",  "run",   "finish", "reset", "run",
+                                              "finish", "stop",  "release"};
     std::vector<std::string> expected = made_first;
     if (need == ipc::Need::kMpiJob) std::swap(expected[0], expected[1]);
     EXPECT_EQ(g_events, expected);
@@ -228,11 +235,7 @@ TEST(Runner, AResultSettledBeforeTheSplitWakesNoWorker) {
   plan.workloads = {std::make_shared<SettledInTheOwner>()};
   plan.warmup = 1;
   Runner runner(std::move(plan));
-  Capture capture;
-  g_events.clear();
-  testing::internal::CaptureStderr();
-  runner.run(RunContext{}, {&capture});
-  testing::internal::GetCapturedStderr();
+  const Ran capture = run_captured(runner);
   EXPECT_EQ(g_events, (std::vector<std::string>{"start", "stop"}));
   ASSERT_EQ(capture.results.size(), 1u);
   EXPECT_EQ(capture.results[0].first().result, 1000u);
@@ -260,10 +263,8 @@ TEST(Runner, AFailureAndABugAreFailedRowsAndTheBugSaysWhere) {
     RunPlan plan = plan_for(entry, {ScheduleKind::kStatic});
     plan.workloads.push_back(std::make_shared<test_workloads::PiCount>(1000));
     Runner runner(std::move(plan));
-    Capture capture;
-    testing::internal::CaptureStderr();
-    EXPECT_EQ(runner.run(RunContext{}, {&capture}), 2);  // both configurations ran and failed
-    testing::internal::GetCapturedStderr();
+    const Ran capture = run_captured(runner);
+    EXPECT_EQ(capture.failures, 2);  // both configurations ran and failed
     ASSERT_EQ(capture.results.size(), 2u);
     const std::string& error = capture.results[0].error;
     if (bug) {
@@ -299,10 +300,8 @@ TEST(Runner, NumbersRepetitionsInOrderAndJudgesEachOne) {
   plan.workloads = {std::make_shared<WrongOnSecondRun>()};
   plan.repeat = 3;
   Runner runner(std::move(plan));
-  Capture capture;
-  testing::internal::CaptureStderr();
-  EXPECT_EQ(runner.run(RunContext{}, {&capture}), 1);
-  testing::internal::GetCapturedStderr();
+  const Ran capture = run_captured(runner);
+  EXPECT_EQ(capture.failures, 1);
   ASSERT_EQ(capture.results.size(), 1u);
   const auto& reps = capture.results[0].reps;
   ASSERT_EQ(reps.size(), 3u);

@@ -9,6 +9,11 @@
 
 #include "ipc/stop_flag.hpp"
 
+namespace parbench::ipc {
+// GoogleTest names each case by its flag, not by the variant's bytes.
+void PrintTo(const StopFlagVariant& variant, std::ostream* out) { *out << variant.name; }
+}  // namespace parbench::ipc
+
 namespace {
 
 using parbench::ipc::Need;

@@ -87,9 +87,10 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   for (const auto& arg : request.work.cli_args()) argv.push_back(arg);
   argv.insert(argv.end(), {"--schedule", request.schedule.name(), "--chunk",
                            std::to_string(std::max<std::uint64_t>(1, request.schedule.chunk))});
-  argv.insert(argv.end(), {"--backend", "mpi", "--workers", std::to_string(request.workers),
-                           "--warmup", std::to_string(request.warmup), "--repeat",
-                           std::to_string(request.repeat), "--records-out", records_path});
+  argv.insert(argv.end(),
+              {"--backend", request.backend, "--workers", std::to_string(request.workers),
+               "--warmup", std::to_string(request.warmup), "--repeat",
+               std::to_string(request.repeat), "--records-out", records_path});
 
   ipc::ChildProcess::SpawnOptions options;
   if (geteuid() == 0) {  // Open MPI refuses root unless told twice

@@ -23,6 +23,7 @@ struct Availability {
 // A whole configuration handed to a backend that runs it in processes started by an outside
 // launcher.
 struct LaunchRequest {
+  const std::string& backend;  // the entry's own name, for the launched processes' --backend
   const Workload& work;
   int workers;
   const Schedule& schedule;
