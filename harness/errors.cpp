@@ -6,10 +6,9 @@
 
 namespace parbench {
 
-InternalError::InternalError(const std::string& what, std::source_location where)
-    : std::logic_error(fmt::format("internal error: {} (at {}:{}, in {})", what,
-                                   std::filesystem::path(where.file_name()).filename().string(),
-                                   where.line(), where.function_name())) {}
+InternalError::InternalError(const std::string& what, const char* file, int line)
+    : std::logic_error(fmt::format("internal error: {} (at {}:{})", what,
+                                   std::filesystem::path(file).filename().string(), line)) {}
 
 std::string failure_text(const std::exception& e) {
   if (dynamic_cast<const InternalError*>(&e) != nullptr) return e.what();

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <exception>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 
@@ -22,16 +21,18 @@ class WorkerFailure : public std::runtime_error {
 // another std::runtime_error, a failed row, and the run goes on. A bug, a broken invariant:
 // InternalError (or any std::logic_error), a failed row too, but reported as an internal error
 // with where it was detected.
+// (The place comes from __builtin_FILE and __builtin_LINE, which GCC and Clang both have, rather
+// than std::source_location, which this Debian's clang-tidy cannot parse in GCC 12's library.)
 class InternalError : public std::logic_error {
  public:
-  explicit InternalError(const std::string& what,
-                         std::source_location where = std::source_location::current());
+  explicit InternalError(const std::string& what, const char* file = __builtin_FILE(),
+                         int line = __builtin_LINE());
 };
 
 // Throws InternalError when an invariant does not hold.
-inline void expect(bool holds, const char* invariant,
-                   std::source_location where = std::source_location::current()) {
-  if (!holds) throw InternalError(invariant, where);
+inline void expect(bool holds, const char* invariant, const char* file = __builtin_FILE(),
+                   int line = __builtin_LINE()) {
+  if (!holds) throw InternalError(invariant, file, line);
 }
 
 // The text of a failed row for an exception of any tier but bad input.
