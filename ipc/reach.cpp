@@ -17,34 +17,19 @@ bool reaches(Need need, const WorkerModel& model) {
   return false;
 }
 
+// In the order of the enums' values.
 std::string describe(Need need) {
-  switch (need) {
-    case Need::kOneAddressSpace:
-      return "one address space";
-    case Need::kTbbTaskGroup:
-      return "a oneTBB task group";
-    case Need::kMadeBeforeStart:
-      return "made on this host before the workers start";
-    case Need::kSeparateMemory:
-      return "workers with separate memory";
-    case Need::kMpiJob:
-      return "the ranks of one MPI job";
-  }
-  return "?";
+  static constexpr const char* kText[] = {
+      "one address space", "a oneTBB task group", "made on this host before the workers start",
+      "workers with separate memory", "the ranks of one MPI job"};
+  return kText[static_cast<int>(need)];
 }
 
 std::string describe(Workers workers) {
-  switch (workers) {
-    case Workers::kCaller:
-      return "the caller itself";
-    case Workers::kThreads:
-      return "threads of one process";
-    case Workers::kForkedProcesses:
-      return "processes forked on this host";
-    case Workers::kRanks:
-      return "MPI ranks, on one host or several";
-  }
-  return "?";
+  static constexpr const char* kText[] = {"the caller itself", "threads of one process",
+                                          "processes forked on this host",
+                                          "MPI ranks, on one host or several"};
+  return kText[static_cast<int>(workers)];
 }
 
 }  // namespace parbench::ipc

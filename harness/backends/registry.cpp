@@ -13,7 +13,7 @@ namespace {
           .availability =
               [dependency] {
                 return Availability{
-                    false, fmt::format("not compiled into this build (needs {})", dependency)};
+                    false, fmt::format("not compiled into this build, which lacks {}", dependency)};
               },
           .model = {}};
 }
