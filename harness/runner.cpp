@@ -205,6 +205,10 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
       failed.rep = timed_rep;
       failed.setup_s = setup_s;
       failed.error = failure_text(e);
+      if (setup_s > 0.0) {  // the backend started: where its workers were
+        failed.nodes = backend->nodes();
+        failed.worker_hosts = backend->worker_hosts();
+      }
       records.push_back(failed);
     }
     backend->stop();

@@ -19,7 +19,17 @@ inline MPI_Comm duplicate_world(const char* flag) {
   if (initialised == 0) throw std::logic_error(fmt::format("{}: the flag needs MPI to run", flag));
   MPI_Comm comm = MPI_COMM_NULL;
   mpi_check(MPI_Comm_dup(MPI_COMM_WORLD, &comm), "MPI_Comm_dup", flag);
+  // While the flag is made, errors on its communicator come back as return codes, so that a flag
+  // the MPI library cannot make (a window between nodes over TCP, in Open MPI 4.1) fails its
+  // configuration with one line in every rank alike instead of aborting the job. Once made, the
+  // flag calls made_now(): an error in the middle of a repetition aborts the job again, since a
+  // rank that threw there would leave the others waiting in a collective.
+  mpi_check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler", flag);
   return comm;
+}
+
+inline void made_now(MPI_Comm comm, const char* flag) {
+  mpi_check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_ARE_FATAL), "MPI_Comm_set_errhandler", flag);
 }
 
 inline std::uint64_t across(MPI_Comm comm, std::uint64_t mine, StopFlag::Across how) {

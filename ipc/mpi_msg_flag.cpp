@@ -26,6 +26,7 @@ class MpiMsgFlag final : public StopFlag {
     mpi_check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank", kName);
     mpi_check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size", kName);
     sent_to_.assign(static_cast<std::size_t>(size_), 0);
+    mpi_flag::made_now(comm_, kName);
   }
   ~MpiMsgFlag() override {
     int finalised = 0;

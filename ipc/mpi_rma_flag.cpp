@@ -43,8 +43,9 @@ class MpiRmaFlag final : public StopFlag {
     mpi_check(MPI_Win_get_attr(window_, MPI_WIN_MODEL, &model, &found), "MPI_Win_get_attr", kName);
     unified_ = found != 0 && *model == MPI_WIN_UNIFIED;
     mpi_check(MPI_Win_lock_all(MPI_MODE_NOCHECK, window_), "MPI_Win_lock_all", kName);
-    mpi_check(MPI_Barrier(comm_), "MPI_Barrier",
-              kName);  // nobody raises before every copy is lowered
+    // Nobody raises before every copy is lowered.
+    mpi_check(MPI_Barrier(comm_), "MPI_Barrier", kName);
+    mpi_flag::made_now(comm_, kName);
   }
   ~MpiRmaFlag() override {
     int finalised = 0;
