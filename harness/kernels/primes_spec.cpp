@@ -7,10 +7,10 @@
 #include <cstdio>
 
 #include <algorithm>
-#include <map>
 #include <array>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <random>

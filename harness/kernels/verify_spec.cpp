@@ -98,9 +98,8 @@ class VerifySpec final : public KernelSpec {
                                   cutoff, redis_url_};
           std::shared_ptr<StopFlagMechanism> flag;
           if (v.variant != nullptr) {
-            flag = std::make_shared<StopFlagMechanism>(
-                *v.variant, flag_settings, v.from_all,
-                [style] { return measure_candidate_ns(style); });
+            flag = std::make_shared<StopFlagMechanism>(*v.variant, flag_settings, v.from_all,
+                                                       [style] { return candidate_ns(style); });
           }
           list.push_back(std::make_shared<VerifyWorkload>(settings, std::move(flag)));
         }

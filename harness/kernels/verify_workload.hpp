@@ -31,6 +31,8 @@ struct VerifySettings {
 // What one candidate division costs, measured on a prime of the book's size (a 64-bit division
 // costs the same whatever the dividend).
 double measure_candidate_ns(kernels::CheckStyle style);
+// The same, measured once per process and style.
+double candidate_ns(kernels::CheckStyle style);
 
 class VerifyWorkload final : public Workload {
  public:

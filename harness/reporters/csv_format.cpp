@@ -74,20 +74,9 @@ std::string join_measurements(const RunRecord& r) {
   return fmt::format("{}", fmt::join(parts, ";"));
 }
 
-std::vector<std::string> split_on(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  if (s.empty()) return parts;
-  std::size_t start = 0;
-  for (std::size_t pos; (pos = s.find(sep, start)) != std::string::npos; start = pos + 1) {
-    parts.push_back(s.substr(start, pos - start));
-  }
-  parts.push_back(s.substr(start));
-  return parts;
-}
-
 std::vector<Measurement> split_measurements(const std::string& text) {
   std::vector<Measurement> list;
-  for (const auto& part : split_on(text, ';')) {
+  for (const auto& part : split_list(text, ';')) {
     const auto eq = part.find('=');
     if (eq == std::string::npos || eq == 0)
       throw std::invalid_argument(fmt::format("'{}' is not name=value", part));
@@ -102,18 +91,18 @@ struct LegacyColumn {
   const char* name;
   Setter set;
 };
+// Version 3 wrote checks and check_ns on every verify row, 0 where no flag was looked at.
+LegacyColumn flag_measurement(const char* name) {
+  return {name, [name](RunRecord& r, const std::string& v) {
+            if (r.ipc != "none" && r.ipc != "serial-first")
+              r.measurements.push_back({name, to_double(v)});
+          }};
+}
+
 const std::vector<LegacyColumn>& legacy_columns() {
   static const std::vector<LegacyColumn> list{
-      {"checks",
-       [](RunRecord& r, const std::string& v) {
-         if (r.ipc != "none" && r.ipc != "serial-first")  // a flag was looked at
-           r.measurements.push_back({"checks", static_cast<double>(to_u64(v))});
-       }},
-      {"check_ns",
-       [](RunRecord& r, const std::string& v) {
-         if (r.ipc != "none" && r.ipc != "serial-first")  // a flag was looked at
-           r.measurements.push_back({"check_ns", to_double(v)});
-       }},
+      flag_measurement("checks"),
+      flag_measurement("check_ns"),
       {"stop_latency_s",
        [](RunRecord& r, const std::string& v) {
          if (!v.empty()) r.measurements.push_back({"stop_latency_s", to_double(v)});
@@ -212,7 +201,7 @@ const std::vector<Column>& columns() {
       {"worker_busy_s", S::kRepetition, T::kNumberList,
        [](const RunRecord& r, const RunContext&) { return join_busy(r); },
        [](RunRecord& r, const std::string& v) {
-         const auto parts = split_on(v, ';');
+         const auto parts = split_list(v, ';');
          r.worker_reports.resize(parts.size());
          for (std::size_t i = 0; i < parts.size(); ++i)
            r.worker_reports[i].busy_s = to_double(parts[i]);
@@ -220,7 +209,7 @@ const std::vector<Column>& columns() {
       {"worker_items", S::kRepetition, T::kNumberList,
        [](const RunRecord& r, const RunContext&) { return join_items(r); },
        [](RunRecord& r, const std::string& v) {
-         const auto parts = split_on(v, ';');
+         const auto parts = split_list(v, ';');
          r.worker_reports.resize(parts.size());
          for (std::size_t i = 0; i < parts.size(); ++i)
            r.worker_reports[i].items = to_u64(parts[i]);
@@ -240,6 +229,16 @@ const std::vector<Column>& columns() {
 }
 
 }  // namespace
+
+std::vector<std::string> split_list(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  if (text.empty()) return parts;
+  std::size_t start = 0;
+  for (std::size_t at; (at = text.find(sep, start)) != std::string::npos; start = at + 1)
+    parts.push_back(text.substr(start, at - start));
+  parts.push_back(text.substr(start));
+  return parts;
+}
 
 std::string csv_escape(std::string_view field) {
   std::string clean(field);

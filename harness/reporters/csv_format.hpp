@@ -37,6 +37,8 @@ std::string csv_header();
 // One line, newline included. Fields never contain line breaks: each row is exactly one line.
 std::string csv_row(const RunRecord& record, const RunContext& context);
 std::string csv_escape(std::string_view field);
+// "a;b;c" -> {a, b, c}; "" -> {}: the lists inside a field (worker_busy_s, measurements).
+std::vector<std::string> split_list(const std::string& text, char sep);
 std::vector<std::string> csv_split(std::string_view line);
 
 // A row read back: the repetition, and the host it ran on (the machine columns are not part of a

@@ -35,15 +35,6 @@ void optional_value(JsonWriter& json, const std::optional<double>& v) {
   }
 }
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (std::size_t at; (at = text.find(sep, start)) != std::string::npos; start = at + 1)
-    parts.push_back(text.substr(start, at - start));
-  if (!text.empty()) parts.push_back(text.substr(start));
-  return parts;
-}
-
 // A CSV field as a typed JSON value: the CSV's column table decides what the JSON holds.
 void write_field(JsonWriter& json, const CsvField& field) {
   const std::string& t = field.text;
@@ -70,12 +61,12 @@ void write_field(JsonWriter& json, const CsvField& field) {
       return;
     case ColumnType::kNumberList:
       json.begin_array();
-      for (const auto& part : split(t, ';')) json.value(std::strtod(part.c_str(), nullptr));
+      for (const auto& part : split_list(t, ';')) json.value(std::strtod(part.c_str(), nullptr));
       json.end_array();
       return;
     case ColumnType::kMeasurements:
       json.begin_object();
-      for (const auto& part : split(t, ';')) {
+      for (const auto& part : split_list(t, ';')) {
         const auto eq = part.find('=');
         json.key(part.substr(0, eq)).value(std::strtod(part.c_str() + eq + 1, nullptr));
       }
