@@ -42,6 +42,11 @@ class Backend {
   // Nodes and hosts taking part; one node named by the fingerprint unless a backend spans several.
   virtual int nodes() const { return 1; }
   virtual std::string worker_hosts() const { return {}; }
+  // The CPUs each worker may run on (RunRecord::worker_cpus); empty where not recorded.
+  virtual std::string worker_cpus() const { return {}; }
+  // Threads inside each worker, for backends whose workers are multi-threaded ranks (mpi+threads);
+  // called before start(). Others have one thread per worker and ignore it.
+  virtual void set_threads_per_rank(int /*threads*/) {}
   // Only one MPI rank reports; every other backend always does.
   virtual bool reports() const { return true; }
 };

@@ -26,6 +26,13 @@ inline int launch_rank() {
   return rank == nullptr ? 0 : std::atoi(rank);
 }
 
+// The number of ranks the launcher started on this host, 0 when it does not say.
+inline int launch_local_size() {
+  const char* size =
+      first_env({"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"});
+  return size == nullptr ? 0 : std::atoi(size);
+}
+
 // The number of ranks the launcher started, 0 when it does not say.
 inline int launch_size() {
   const char* size =

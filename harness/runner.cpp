@@ -54,15 +54,17 @@ class Progress {
   static inline double last_line_s_ = monotonic_s();
 };
 
-RunRecord describe(const Workload& work, const backends::BackendEntry& entry, int workers,
-                   const Schedule& schedule) {
+RunRecord describe(const Configuration& config) {
+  const Workload& work = *config.work;
+  const Schedule& schedule = config.schedule;
   RunRecord r;
   r.kernel = work.kernel();
-  r.backend = entry.name;
+  r.backend = config.entry->name;
   r.ipc = work.mechanism() != nullptr ? work.mechanism()->name() : "none";
   r.schedule = schedule.name();
   r.chunk = schedule.chunk;
-  r.workers = workers;
+  r.workers = config.workers;
+  r.threads_per_rank = config.threads_per_rank;
   r.size = work.size();
   r.params = work.params();
   return r;
@@ -103,13 +105,16 @@ std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry)
   return list;
 }
 
-std::vector<RunRecord> Runner::measure(const Workload& work, const backends::BackendEntry& entry,
-                                       int workers, const Schedule& schedule, bool& reports) {
-  const RunRecord base = describe(work, entry, workers, schedule);
+std::vector<RunRecord> Runner::measure(const Configuration& config, bool& reports) {
+  const Workload& work = *config.work;
+  const backends::BackendEntry& entry = *config.entry;
+  const Schedule& schedule = config.schedule;
+  const int workers = config.workers;
+  const RunRecord base = describe(config);
   if (entry.relaunch) {
     try {
-      if (auto records =
-              entry.relaunch({entry.name, work, workers, schedule, plan_.warmup, plan_.repeat}))
+      if (auto records = entry.relaunch({entry.name, work, workers, config.threads_per_rank,
+                                         schedule, plan_.warmup, plan_.repeat, plan_.launch}))
         return *records;
     } catch (const std::exception& e) {
       RunRecord failed = base;
@@ -121,7 +126,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
   Progress progress(plan_.quiet);
   const std::string label =
       fmt::format("[{}/{}] {} {} {} workers={}", progress_index_, configurations_.size(),
-                  work.kernel(), entry.name, schedule.name(), workers);
+                  work.kernel(), entry.name, schedule.name(), workers_text(base));
   std::vector<RunRecord> records;
   const std::unique_ptr<Backend> backend = entry.make();
   // The mechanism's life (harness/mechanism.hpp): made around the backend's start, reset before
@@ -139,6 +144,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
         bound.mechanism = mechanism;
         mechanism->make();  // before the workers start, so that forked ones inherit it
       }
+      backend->set_threads_per_rank(config.threads_per_rank);
       const double t0 = monotonic_s();
       backend->start(work, workers, schedule);
       setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
@@ -190,6 +196,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
         r.result = done.out.result;
         r.nodes = backend->nodes();
         r.worker_hosts = backend->worker_hosts();
+        r.worker_cpus = backend->worker_cpus();
         r.worker_reports = std::move(done.out.workers);
         r.measurements = std::move(done.measurements);
         // A warm-up that computed something else is as much a bug as a wrong repetition, where
@@ -200,6 +207,11 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
         }
         records.push_back(std::move(r));
       }
+    } catch (const ipc::Unreachable& e) {
+      // Refused, not failed: one line, once, from the process that reports; no row.
+      if (reports && refused_.insert(e.what()).second)
+        fmt::print(stderr, "parbench: refused: {}\n", e.what());
+      records.clear();
     } catch (const std::exception& e) {
       // A dead worker, a server gone: the row says so and the run goes on; a bug says it is one.
       failed.rep = timed_rep;
@@ -208,6 +220,7 @@ std::vector<RunRecord> Runner::measure(const Workload& work, const backends::Bac
       if (setup_s > 0.0) {  // the backend started: where its workers were
         failed.nodes = backend->nodes();
         failed.worker_hosts = backend->worker_hosts();
+        failed.worker_cpus = backend->worker_cpus();
       }
       records.push_back(failed);
     }
@@ -255,7 +268,7 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
     if (!baseline && one_worker_.contains(key)) baseline = one_worker_.at(key);
     if (baseline) {
       result.speedup = baseline->median_s / result.wall.median;
-      result.efficiency = *result.speedup / first.workers;
+      result.efficiency = *result.speedup / total_threads(first);
       result.speedup_with_setup =
           (baseline->median_s + baseline->setup_s) / (result.wall.median + first.setup_s);
     }
@@ -290,11 +303,10 @@ void Runner::run_configuration(const Configuration& config,
                                const std::vector<Reporter*>& reporters) {
   const Workload& work = *config.work;
   const backends::BackendEntry& entry = *config.entry;
-  const Schedule& schedule = config.schedule;
   const int workers = config.workers;
   bool reports = true;
-  std::vector<RunRecord> records = measure(work, entry, workers, schedule, reports);
-  if (!reports) return;
+  std::vector<RunRecord> records = measure(config, reports);
+  if (!reports || records.empty()) return;  // another rank reports; or refused
   ConfigResult result = aggregate(work, std::move(records));
   if (!result.valid) ++failures_;
   if (result.valid) warn_about_idle_workers(result);
@@ -302,7 +314,7 @@ void Runner::run_configuration(const Configuration& config,
     serial_result_ = result.first().result;
     serial_ = Baseline{result.wall.median, result.first().setup_s};
   }
-  if (result.valid && workers == 1) {
+  if (result.valid && total_threads(result.first()) == 1) {
     one_worker_[baseline_key(result.first())] =
         Baseline{result.wall.median, result.first().setup_s};
   }
@@ -336,16 +348,27 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
       // The reference has one worker whatever the list says.
       const std::vector<int> counts =
           backends::is_reference(*entry) ? std::vector<int>{1} : plan_.workers;
+      // Threads inside the ranks only for the hybrids; one thread per worker elsewhere.
+      const std::vector<int> inner = entry->model.workers == ipc::Workers::kRanksOfThreads
+                                         ? plan_.threads_per_rank
+                                         : std::vector<int>{1};
       for (const Schedule& schedule : schedules[b]) {
         for (const int workers : counts) {
-          if (plan_.hardware_threads > 0 && workers > plan_.hardware_threads &&
-              warned_oversubscribed.insert({entry->name, workers}).second) {
-            notes_.push_back(fmt::format(
-                "{} workers outnumber the {} hardware threads: {} at {} workers measures "
-                "oversubscription",
-                workers, plan_.hardware_threads, entry->name, workers));
+          for (const int asked : inner) {
+            const int on_host = plan_.local_ranks > 0 ? plan_.local_ranks : workers;
+            const int threads = asked > 0 ? asked : std::max(1, plan_.usable_cpus / on_host);
+            const int total = workers * threads;
+            if (plan_.hardware_threads > 0 && total > plan_.hardware_threads &&
+                warned_oversubscribed.insert({entry->name, total}).second) {
+              notes_.push_back(fmt::format(
+                  "{} threads outnumber the {} hardware threads: {} at {} measures "
+                  "oversubscription",
+                  total, plan_.hardware_threads, entry->name,
+                  threads == 1 ? fmt::format("{} workers", workers)
+                               : fmt::format("{} ranks x {} threads", workers, threads)));
+            }
+            configurations_.push_back({work.get(), entry, schedule, workers, threads});
           }
-          configurations_.push_back({work.get(), entry, schedule, workers});
         }
       }
     }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ struct RunPlan {
   std::vector<std::shared_ptr<const Workload>> workloads;
   std::vector<const backends::BackendEntry*> backends;  // serial first when present
   std::vector<int> workers;
+  // Threads inside each rank, for the hybrid backends (ipc::Workers::kRanksOfThreads) only; 0 is
+  // auto: the usable CPUs divided among the ranks on this host (local_ranks, or all the workers
+  // when 0).
+  std::vector<int> threads_per_rank{0};
+  int usable_cpus = 1;
+  int local_ranks = 0;
+  backends::LaunchOptions launch;  // passed to mpirun when parbench starts it
   std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;
@@ -34,6 +42,7 @@ struct Configuration {
   const backends::BackendEntry* entry;
   Schedule schedule;
   int workers;
+  int threads_per_rank = 1;
 };
 
 class Runner {
@@ -50,8 +59,7 @@ class Runner {
   int run(const RunContext& context, const std::vector<Reporter*>& reporters);
 
  private:
-  std::vector<RunRecord> measure(const Workload& work, const backends::BackendEntry& entry,
-                                 int workers, const Schedule& schedule, bool& reports);
+  std::vector<RunRecord> measure(const Configuration& config, bool& reports);
   // The schedules (with chunk sizes) that `entry` runs: serial once, chunkless kinds once, kinds
   // the backend cannot do not at all.
   std::vector<Schedule> schedules_for(const backends::BackendEntry& entry);
@@ -63,6 +71,7 @@ class Runner {
 
   RunPlan plan_;
   std::vector<Configuration> configurations_;
+  std::set<std::string> refused_;  // mechanisms' refusals already printed (ipc::Unreachable)
   std::vector<std::string> notes_;
   // Per workload: the serial result and times, the reference for validity and speed-up.
   std::optional<std::uint64_t> serial_result_;

@@ -73,11 +73,14 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  int output = -1;
-  if (!options.output_file.empty()) {
-    output = open(options.output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (output < 0) throw std::system_error(errno, std::generic_category(), options.output_file);
-  }
+  auto open_output = [](const std::string& path) {
+    if (path.empty()) return -1;
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), path);
+    return fd;
+  };
+  const int output = open_output(options.output_file);
+  const int output_stdout = open_output(options.stdout_file);
   const int input = options.own_process_group ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
   std::vector<std::string> env_storage = options.extra_env;
   std::vector<char*> env;
@@ -96,11 +99,13 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
       dup2(output, STDOUT_FILENO);
       dup2(output, STDERR_FILENO);
     }
+    if (output_stdout >= 0) dup2(output_stdout, STDOUT_FILENO);
     execvpe(args[0], args.data(), env.data());
     _exit(127);
   }
   if (input >= 0) close(input);
   if (output >= 0) close(output);
+  if (output_stdout >= 0) close(output_stdout);
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   return ChildProcess(pid, options.graceful_stop);
 }

@@ -26,6 +26,7 @@ class ChildProcess {
     // alone, which stops the child once and in order, instead of every process of the job at once.
     bool own_process_group = false;
     std::string output_file;  // stdout and stderr go here when set
+    std::string stdout_file;  // stdout alone goes here when set (output_file then takes stderr)
   };
   // fork()s and execs argv[0] (searched on PATH).
   static ChildProcess spawn(const std::vector<std::string>& argv, const SpawnOptions& options);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "ipc/mpi_check.hpp"
+#include "ipc/reach.hpp"
 #include "ipc/stop_flag.hpp"
 
 namespace parbench::ipc::mpi_flag {
@@ -26,6 +27,21 @@ inline MPI_Comm duplicate_world(const char* flag) {
   // rank that threw there would leave the others waiting in a collective.
   mpi_check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler", flag);
   return comm;
+}
+
+// For a call that the MPI library may refuse between these ranks: every rank learns whether any
+// refused, and all throw ipc::Unreachable together (none is left waiting in a collective).
+inline void made_everywhere(MPI_Comm& comm, int rc, const char* call, const char* flag,
+                            const char* why) {
+  int here = rc == MPI_SUCCESS ? 1 : 0;
+  int everywhere = 0;
+  mpi_check(MPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce", flag);
+  if (everywhere == 1) return;
+  char text[MPI_MAX_ERROR_STRING] = "refused in another rank";
+  int length = 0;
+  if (rc != MPI_SUCCESS) MPI_Error_string(rc, text, &length);
+  MPI_Comm_free(&comm);
+  throw Unreachable(fmt::format("{}: {} ({} failed: {})", flag, why, call, text));
 }
 
 inline void made_now(MPI_Comm comm, const char* flag) {

@@ -34,9 +34,12 @@ class MpiRmaFlag final : public StopFlag {
     mpi_check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank", kName);
     mpi_check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size", kName);
     const MPI_Aint bytes = sizeof(std::uint64_t);
-    mpi_check(
+    mpi_flag::made_everywhere(
+        comm_,
         MPI_Win_allocate(bytes, sizeof(std::uint64_t), MPI_INFO_NULL, comm_, &word_, &window_),
-        "MPI_Win_allocate", kName);
+        "MPI_Win_allocate", kName,
+        "this MPI library cannot open a one-sided window between these ranks (Open MPI 4.1 "
+        "over TCP, across nodes); mpi-msg reaches them");
     *word_ = kLowered;
     int* model = nullptr;
     int found = 0;

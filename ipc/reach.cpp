@@ -13,6 +13,10 @@ bool reaches(Need need, const WorkerModel& model) {
       return need == Need::kMadeBeforeStart || need == Need::kSeparateMemory;
     case Workers::kRanks:  // each rank runs the plan with mechanisms of its own
       return need == Need::kMpiJob;
+    case Workers::kRanksOfThreads:
+      // The threads would have to call MPI at once (MPI_THREAD_MULTIPLE, which few transports
+      // make fast), and memory of one rank does not reach the others.
+      return false;
   }
   return false;
 }
@@ -26,9 +30,9 @@ std::string describe(Need need) {
 }
 
 std::string describe(Workers workers) {
-  static constexpr const char* kText[] = {"the caller itself", "threads of one process",
-                                          "processes forked on this host",
-                                          "MPI ranks, on one host or several"};
+  static constexpr const char* kText[] = {
+      "the caller itself", "threads of one process", "processes forked on this host",
+      "MPI ranks, on one host or several", "MPI ranks with threads inside each"};
   return kText[static_cast<int>(workers)];
 }
 

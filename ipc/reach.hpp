@@ -4,6 +4,7 @@
 // never touches the other.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 namespace parbench::ipc {
@@ -14,7 +15,13 @@ enum class Workers {
   kThreads,          // threads or tasks of the owner: one address space
   kForkedProcesses,  // processes forked by the owner on its host, after it made its mechanisms
   kRanks,            // processes an MPI launcher started, on one host or several
+  kRanksOfThreads,   // MPI ranks with a pool of threads each (hybrids: mpi+threads, mpi+tbb)
 };
+
+// Workers that are the ranks an MPI launcher started (with or without threads inside).
+inline bool launched_ranks(Workers workers) {
+  return workers == Workers::kRanks || workers == Workers::kRanksOfThreads;
+}
 
 struct WorkerModel {
   Workers workers = Workers::kThreads;
@@ -32,6 +39,13 @@ enum class Need {
 };
 
 bool reaches(Need need, const WorkerModel& model);
+// Thrown by a mechanism that finds, while being made, that it cannot reach these workers after all,
+// which only the running workers can tell (a one-sided MPI window between nodes over TCP). The
+// configuration is refused with this one line, like a pair that reaches() rules out beforehand.
+class Unreachable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 // Where a mechanism is made: in the owner before the workers start, so that forked workers inherit
 // it, or, for objects of an MPI job, in every rank together once the backend has started. Decided
 // here, for every kind of mechanism.

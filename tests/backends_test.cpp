@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/backends/registry.hpp"
+#include "harness/backends/threads_in_rank.hpp"
 #include "harness/errors.hpp"
 #include "test_workloads.hpp"
 
@@ -85,5 +86,30 @@ TEST_P(EveryBackend, AWorkerThatThrowsIsReportedAsAFailure) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, EveryBackend, ::testing::ValuesIn(parallel_backends()),
                          [](const auto& param_info) { return param_info.param; });
+
+// A hybrid's second level: the slices a rank takes, each run by its pool, add up to the serial
+// count, and every thread's load adds up over the slices.
+TEST(ThreadsInRank, SlicesRunOnThePoolAddUpToTheWhole) {
+  const test_workloads::PiCount work(100003);
+  const std::uint64_t whole = work.run_slice(0, work.size());
+  for (const auto kind : {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic}) {
+    backends::ThreadsInRank rank(work, backends::threads_backend().make(), 3, Schedule{kind, 997});
+    rank.clear_loads();
+    std::uint64_t total = 0;
+    std::uint64_t done_all = 0;
+    for (const auto& [begin, end] :
+         {std::pair<std::uint64_t, std::uint64_t>{0, 40000}, {40000, 40001}, {40001, 100003}}) {
+      std::uint64_t done = 0;
+      total += rank.run_slice_counted(begin, end, done);
+      EXPECT_EQ(done, end - begin);
+      done_all += done;
+    }
+    EXPECT_EQ(total, whole) << schedule_name(kind);
+    ASSERT_EQ(rank.loads().size(), 3u);
+    std::uint64_t items = 0;
+    for (const auto& load : rank.loads()) items += load.items;
+    EXPECT_EQ(items, done_all);
+  }
+}
 
 }  // namespace

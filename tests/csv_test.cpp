@@ -60,7 +60,8 @@ TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
       header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,usable_cpus,kernel,"
                    "backend,ipc,"
                    "schedule,chunk,"
-                   "workers,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,value,valid,error",
+                   "workers,threads_per_rank,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,"
+                   "value,valid,error",
                    0),
       0u);
   for (const char* col : {"compiler", "cxx_flags", "build_type", "tbb_version", "mpi_version"}) {

@@ -51,11 +51,12 @@ else
   kill -9 "$pid"
   wait "$pid" 2>/dev/null
 fi
-for _ in $(seq 50); do  # mpirun gets a few seconds to stop its ranks
-  [[ -z $(pgrep -f -- "$TMPDIR" || true) ]] && break
+# mpirun gets a few seconds to stop its ranks (they have TMPDIR in their environment).
+for _ in $(seq 50); do
+  [[ -z $(procs_mentioning "$TMPDIR") ]] && break
   sleep 0.1
 done
-stray=$(pgrep -f -- "$TMPDIR" || true)
+stray=$(procs_mentioning "$TMPDIR")
 [[ -z $stray ]] || fail "processes left: $(ps -o pid,args -p "$(tr '\n' ',' <<<"$stray" | sed 's/,$//')")"
 # Run alone (RUN_SERIAL): any new Open MPI segment is this job's.
 new_shm=$(comm -13 <(echo "$shm_before") <(ls /dev/shm | sort) | grep -E "^(vader|parbench-$pid-)" || true)

@@ -6,3 +6,15 @@ exits_within() {  # exits_within SECONDS PID: true once PID has exited, false if
     sleep 0.1
   done
 }
+procs_mentioning() {  # procs_mentioning TEXT: pids whose command line or environment holds TEXT
+  local proc parent self
+  self=$(tr '\0' ' ' <"/proc/$$/cmdline")
+  for proc in /proc/[0-9]*; do
+    # Not this script or its subshells (same command line), nor the children of this subshell.
+    parent=$(cut -d' ' -f4 "$proc/stat" 2>/dev/null)
+    [[ $parent == "$BASHPID" ]] && continue
+    [[ $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) == "$self" ]] && continue
+    grep -qaF -- "$1" "$proc/cmdline" "$proc/environ" 2>/dev/null && echo "${proc#/proc/}"
+  done
+  return 0
+}

@@ -127,7 +127,7 @@ TEST(Runner, PlansEveryRunnableScheduleAndWorkerCount) {
   // static once per worker count, dynamic once per chunk size and worker count; 3 oversubscribes.
   EXPECT_EQ(runner.configurations().size(), 3u + 6u);
   ASSERT_EQ(runner.notes().size(), 1u);
-  EXPECT_NE(runner.notes()[0].find("3 workers outnumber the 2 hardware threads"),
+  EXPECT_NE(runner.notes()[0].find("3 threads outnumber the 2 hardware threads"),
             std::string::npos);
 }
 
@@ -220,6 +220,69 @@ TEST(Runner, SkipsAPairWhoseMechanismCannotReachTheWorkers) {
                                    "separate memory"),
             std::string::npos)
       << runner.notes()[0];
+}
+
+// Threads inside ranks multiply only the hybrids' configurations; auto divides the CPUs among the
+// ranks on the host; efficiency counts every thread.
+TEST(Runner, ThreadsPerRankShapeOnlyTheHybrids) {
+  const auto plain = fake_entry({ScheduleKind::kStatic}, ipc::Workers::kRanks);
+  const auto hybrid = fake_entry({ScheduleKind::kStatic}, ipc::Workers::kRanksOfThreads);
+  RunPlan plan = plan_for(plain, {ScheduleKind::kStatic});
+  plan.backends = {&plain, &hybrid};
+  plan.workers = {1, 2};
+  plan.threads_per_rank = {0, 3};  // auto, 3
+  plan.usable_cpus = 8;
+  const Runner runner(std::move(plan));
+  std::vector<std::pair<int, int>> hybrid_shapes;
+  int plain_configurations = 0;
+  for (const auto& c : runner.configurations()) {
+    if (c.entry == &plain) {
+      ++plain_configurations;
+      EXPECT_EQ(c.threads_per_rank, 1);
+    } else {
+      hybrid_shapes.emplace_back(c.workers, c.threads_per_rank);
+    }
+  }
+  EXPECT_EQ(plain_configurations, 2);
+  EXPECT_EQ(hybrid_shapes, (std::vector<std::pair<int, int>>{{1, 8}, {1, 3}, {2, 4}, {2, 3}}));
+  // 1 x 8, 1 x 3 (noted once per total), 2 x 4 and 2 x 3 outnumber the 2 hardware threads.
+  EXPECT_NE(runner.notes()[0].find("at 1 ranks x 8 threads measures oversubscription"),
+            std::string::npos)
+      << runner.notes()[0];
+}
+
+// A mechanism that finds, once the workers run, that it cannot reach them: refused with one line,
+// once, and no row; the run does not count it as a failure.
+class UnreachableOnceMade final : public Mechanism {
+ public:
+  std::string name() const override { return "far"; }
+  ipc::Need need() const override { return ipc::Need::kMadeBeforeStart; }
+  void make() override { throw ipc::Unreachable("far: cannot reach these workers"); }
+  void reset() override {}
+  std::uint64_t finish(std::uint64_t result, Measurements& /*m*/) override { return result; }
+  void release() noexcept override {}
+};
+class PiWithUnreachable final : public test_workloads::PiCount {
+ public:
+  PiWithUnreachable() : PiCount(1000) {}
+  Mechanism* mechanism() const override { return &mechanism_; }
+
+ private:
+  mutable UnreachableOnceMade mechanism_;
+};
+
+TEST(Runner, AMechanismThatCannotReachRunningWorkersIsRefusedOnce) {
+  const auto entry = fake_entry({ScheduleKind::kStatic});
+  RunPlan plan = plan_for(entry, {ScheduleKind::kStatic});
+  plan.workloads = {std::make_shared<PiWithUnreachable>()};
+  plan.workers = {1, 2};
+  Runner runner(std::move(plan));
+  const Ran capture = run_captured(runner);
+  EXPECT_EQ(capture.failures, 0);
+  EXPECT_TRUE(capture.results.empty());
+  const std::string line = "parbench: refused: far: cannot reach these workers\n";
+  EXPECT_EQ(capture.warnings.find(line), capture.warnings.rfind(line)) << capture.warnings;
+  EXPECT_NE(capture.warnings.find(line), std::string::npos) << capture.warnings;
 }
 
 // When no worker is needed (the pre-check decided), none is woken.

@@ -1,7 +1,10 @@
-// mpi: every rank takes its static share, MPI_Reduce combines the partial results on rank 0, and
-// the time of a repetition is the maximum over ranks between a start barrier and the reduction
-// (OSU's convention). Only rank 0 reports. Started by a user's mpirun/srun, or by mpi_launcher.cpp.
+// mpi: every rank takes its share by the schedule, MPI_Reduce combines the partial results on
+// rank 0, and the time of a repetition is the maximum over ranks between a start barrier and the
+// reduction (OSU's convention). Only rank 0 reports. Started by a user's mpirun/srun, or by
+// mpi_launcher.cpp. The hybrids (mpi_hybrid_backends.cpp) are this backend with a pool of threads
+// in every rank (threads_in_rank.hpp).
 #include <mpi.h>
+#include <sched.h>
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -11,6 +14,7 @@
 
 #include "harness/backends/mpi_support.hpp"
 #include "harness/backends/registry.hpp"
+#include "harness/backends/threads_in_rank.hpp"
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/launch_env.hpp"
@@ -31,12 +35,14 @@ void min_nonzero_op(void* in, void* inout, int* len, MPI_Datatype* /*type*/) {
   for (int i = 0; i < *len; ++i) b[i] = fold(Reduction::kMinNonzero, a[i], b[i]);
 }
 
-// MPI_Init once per process, MPI_Finalize at normal exit.
+// MPI_Init once per process, MPI_Finalize at normal exit. Funneled: the hybrids' threads compute
+// while only the rank's own thread calls MPI.
 void ensure_initialised() {
   int initialised = 0;
   MPI_Initialized(&initialised);
   if (initialised != 0) return;
-  mpi_check(MPI_Init(nullptr, nullptr), "MPI_Init");
+  int provided = 0;
+  mpi_check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   std::atexit([] {
     int finalised = 0;
     MPI_Finalized(&finalised);
@@ -44,11 +50,39 @@ void ensure_initialised() {
   });
 }
 
+// The CPUs this process may run on, as a list of ranges: "0-3,8".
+std::string allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return "?";
+  std::string text;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (!CPU_ISSET(cpu, &set)) continue;
+    int last = cpu;
+    while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set)) ++last;
+    if (!text.empty()) text += ',';
+    text += last == cpu ? std::to_string(cpu) : fmt::format("{}-{}", cpu, last);
+    cpu = last;
+  }
+  return text;
+}
+
 class MpiBackend final : public Backend {
  public:
+  explicit MpiBackend(std::function<std::unique_ptr<Backend>()> make_pool)
+      : make_pool_(std::move(make_pool)) {}
+
+  void set_threads_per_rank(int threads) override { threads_ = make_pool_ ? threads : 1; }
+
   void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
     schedule_ = schedule;
+    if (make_pool_) {
+      // Each rank-level chunk holds one chunk of the schedule per thread of the rank's pool.
+      pooled_ = std::make_unique<ThreadsInRank>(work, make_pool_(), threads_, schedule);
+      work_ = pooled_.get();
+      schedule_.chunk = schedule.chunk * static_cast<std::uint64_t>(threads_);
+    }
     first_start_ = !started_before_;
     started_before_ = true;
     ensure_initialised();
@@ -65,6 +99,7 @@ class MpiBackend final : public Backend {
   }
 
   RunOutput run() override {
+    if (pooled_) pooled_->clear_loads();
     mpi_check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
     const double cpu0 = process_cpu_s();
     const double t0 = MPI_Wtime();
@@ -74,7 +109,6 @@ class MpiBackend final : public Backend {
                                               static_cast<std::uint64_t>(size_),
                                               [] { return std::optional<std::uint64_t>(); });
     const std::uint64_t partial = share.value;
-    const double busy = share.report.busy_s;
     std::uint64_t result = 0;
     const MPI_Op op = work_->reduction() == Reduction::kSum ? MPI_SUM : min_nonzero_;
     mpi_check(MPI_Reduce(&partial, &result, 1, MPI_UINT64_T, op, 0, MPI_COMM_WORLD), "MPI_Reduce");
@@ -88,14 +122,24 @@ class MpiBackend final : public Backend {
               "MPI_Reduce");
     mpi_check(MPI_Reduce(&cpu, &other_cpu, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD),
               "MPI_Reduce");
-    std::vector<double> busy_all(static_cast<std::size_t>(size_));
-    std::vector<std::uint64_t> items_all(static_cast<std::size_t>(size_));
-    const std::uint64_t items = share.report.items;
-    mpi_check(MPI_Gather(&busy, 1, MPI_DOUBLE, busy_all.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD),
+    // Every thread's load: one per rank, or one per thread of each rank's pool.
+    const std::vector<WorkerReport> loads =
+        pooled_ ? pooled_->loads() : std::vector<WorkerReport>{share.report};
+    const int per_rank = static_cast<int>(loads.size());
+    std::vector<double> busy(loads.size());
+    std::vector<std::uint64_t> items(loads.size());
+    for (std::size_t t = 0; t < loads.size(); ++t) {
+      busy[t] = loads[t].busy_s;
+      items[t] = loads[t].items;
+    }
+    std::vector<double> busy_all(busy.size() * static_cast<std::size_t>(size_));
+    std::vector<std::uint64_t> items_all(busy_all.size());
+    mpi_check(MPI_Gather(busy.data(), per_rank, MPI_DOUBLE, busy_all.data(), per_rank, MPI_DOUBLE,
+                         0, MPI_COMM_WORLD),
               "MPI_Gather");
-    mpi_check(
-        MPI_Gather(&items, 1, MPI_UINT64_T, items_all.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD),
-        "MPI_Gather");
+    mpi_check(MPI_Gather(items.data(), per_rank, MPI_UINT64_T, items_all.data(), per_rank,
+                         MPI_UINT64_T, 0, MPI_COMM_WORLD),
+              "MPI_Gather");
 
     RunOutput out;
     out.result = result;
@@ -106,7 +150,7 @@ class MpiBackend final : public Backend {
     return out;
   }
 
-  void stop() noexcept override {}
+  void stop() noexcept override { pooled_.reset(); }
 
   double setup_before_start_s() const override {
     const char* t0 = std::getenv("PARBENCH_LAUNCH_T0");
@@ -115,6 +159,7 @@ class MpiBackend final : public Backend {
   }
   int nodes() const override { return nodes_; }
   std::string worker_hosts() const override { return hosts_; }
+  std::string worker_cpus() const override { return cpus_; }
   bool reports() const override { return rank_ == 0; }
 
  private:
@@ -187,21 +232,33 @@ class MpiBackend final : public Backend {
     });
   }
 
-  // The host of every rank, in rank order, run-length encoded: "node1*32;node2*32".
+  // The host of every rank and the CPUs it may run on (its binding), in rank order, run-length
+  // encoded: "node1*32;node2*32", "0-63*64".
   void gather_hosts() {
     char name[MPI_MAX_PROCESSOR_NAME] = {};
     int length = 0;
     mpi_check(MPI_Get_processor_name(name, &length), "MPI_Get_processor_name");
-    std::vector<char> all(static_cast<std::size_t>(size_) * MPI_MAX_PROCESSOR_NAME);
-    mpi_check(MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME,
-                         MPI_CHAR, 0, MPI_COMM_WORLD),
-              "MPI_Gather");
+    const std::vector<std::string> names = gather_text(name);
+    const std::vector<std::string> cpus = gather_text(allowed_cpus());
     if (rank_ != 0) return;
-    std::vector<std::string> names;
-    for (int r = 0; r < size_; ++r)
-      names.emplace_back(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME]);
     nodes_ = static_cast<int>(std::set<std::string>(names.begin(), names.end()).size());
     hosts_ = run_length_hosts(names);
+    cpus_ = run_length_hosts(cpus);
+  }
+
+  // One short text from every rank, at rank 0 (others get nothing).
+  std::vector<std::string> gather_text(const std::string& mine) const {
+    constexpr int kWidth = MPI_MAX_PROCESSOR_NAME;
+    std::vector<char> buffer(kWidth, '\0');
+    mine.copy(buffer.data(), kWidth - 1);
+    std::vector<char> all(static_cast<std::size_t>(size_) * kWidth);
+    mpi_check(MPI_Gather(buffer.data(), kWidth, MPI_CHAR, all.data(), kWidth, MPI_CHAR, 0,
+                         MPI_COMM_WORLD),
+              "MPI_Gather");
+    std::vector<std::string> texts;
+    if (rank_ != 0) return texts;
+    for (int r = 0; r < size_; ++r) texts.emplace_back(&all[static_cast<std::size_t>(r) * kWidth]);
+    return texts;
   }
 
   static inline bool started_before_ = false;
@@ -212,6 +269,10 @@ class MpiBackend final : public Backend {
   int size_ = 1;
   int nodes_ = 1;
   std::string hosts_;
+  std::string cpus_;
+  std::function<std::unique_ptr<Backend>()> make_pool_;  // empty for plain mpi
+  int threads_ = 1;
+  std::unique_ptr<ThreadsInRank> pooled_;
   MPI_Op min_nonzero_ = MPI_OP_NULL;
 };
 
@@ -253,10 +314,14 @@ Availability mpi_availability() {
   return {true, mpi_library_version() + ", mpirun found"};
 }
 
+std::unique_ptr<Backend> make_mpi_backend(std::function<std::unique_ptr<Backend>()> make_pool) {
+  return std::make_unique<MpiBackend>(std::move(make_pool));
+}
+
 BackendEntry mpi_backend() {
   return {.name = "mpi",
-          .summary = "MPI ranks with static blocks and MPI_Reduce to rank 0",
-          .make = [] { return std::unique_ptr<Backend>(new MpiBackend); },
+          .summary = "MPI ranks, results combined by MPI_Reduce to rank 0",
+          .make = [] { return make_mpi_backend(nullptr); },
           .availability = mpi_availability,
           .model = {ipc::Workers::kRanks},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic},

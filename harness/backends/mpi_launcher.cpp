@@ -1,8 +1,10 @@
-// Puts MPI in the same matrix as the other backends on a workstation: when parbench was not started
-// by mpirun, it starts `mpirun -np <workers> parbench run ... --backend mpi` for each
-// configuration, and rank 0 of that job writes its rows into a private file that this process reads
-// back. Launching is timed from here to the moment the ranks are loaded (PARBENCH_LAUNCH_T0), and
-// MPI_Init by the backend; both form the setup cost.
+// Puts MPI in the same matrix as the other backends on a workstation, or in a cluster allocation:
+// when parbench was not started by mpirun, it starts `mpirun -np <workers> parbench run ...
+// --backend mpi` for each configuration (inside a Slurm or PBS allocation mpirun places the ranks
+// on the allocation's nodes). Rank 0 of that job, which may run on another node whose /tmp this one
+// cannot see, writes its rows as CSV to its stdout; mpirun forwards that stream, and nothing else,
+// into a private file that this process reads back. Launching is timed from here to the moment the
+// ranks are loaded (PARBENCH_LAUNCH_T0), and MPI_Init by the backend; both form the setup cost.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -79,9 +81,17 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   ipc::TempDir dir;
   const std::string records_path = dir.file("records.csv");
   std::vector<std::string> argv{mpirun, "-np", std::to_string(request.workers)};
-  // More ranks than cores would otherwise be refused; bound ranks would then fight over cores.
-  if (request.workers > static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN))) {
-    argv.insert(argv.end(), {"--oversubscribe", "--bind-to", "none"});
+  // More ranks than cores would otherwise be refused; bound ranks would then fight over cores. Open
+  // MPI binds each rank to one core by default, which would put a hybrid's threads on one core.
+  const bool oversubscribed = request.workers > static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) &&
+                              std::getenv("SLURM_JOB_ID") == nullptr &&
+                              std::getenv("PBS_JOBID") == nullptr;
+  if (oversubscribed) argv.emplace_back("--oversubscribe");
+  if (!request.launch.map_by.empty()) argv.insert(argv.end(), {"--map-by", request.launch.map_by});
+  if (!request.launch.bind_to.empty()) {
+    argv.insert(argv.end(), {"--bind-to", request.launch.bind_to});
+  } else if (oversubscribed || request.threads_per_rank > 1) {
+    argv.insert(argv.end(), {"--bind-to", "none"});
   }
   argv.insert(argv.end(), {self_executable(), "run", "--kernel", request.work.kernel()});
   for (const auto& arg : request.work.cli_args()) argv.push_back(arg);
@@ -89,8 +99,9 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
                            std::to_string(std::max<std::uint64_t>(1, request.schedule.chunk))});
   argv.insert(argv.end(),
               {"--backend", request.backend, "--workers", std::to_string(request.workers),
-               "--warmup", std::to_string(request.warmup), "--repeat",
-               std::to_string(request.repeat), "--records-out", records_path});
+               "--threads-per-rank", std::to_string(request.threads_per_rank), "--warmup",
+               std::to_string(request.warmup), "--repeat", std::to_string(request.repeat),
+               "--records-out", "-"});
 
   ipc::ChildProcess::SpawnOptions options;
   if (geteuid() == 0) {  // Open MPI refuses root unless told twice
@@ -103,6 +114,7 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   options.graceful_stop = true;
   options.own_process_group = true;
   options.output_file = dir.file("mpirun.log");
+  options.stdout_file = records_path;
   int status = 0;
   {
     ipc::ChildProcess job = ipc::ChildProcess::spawn(argv, options);
@@ -114,13 +126,16 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
 
   std::vector<RunRecord> records;
   try {
-    std::error_code missing;  // rank 0 removes its file when it dies before its first row
+    std::error_code missing;
     const auto size = std::filesystem::file_size(records_path, missing);
     if (!missing && size > 0) records = read_csv_records(records_path);
   } catch (const std::exception& e) {
     throw WorkerFailure(
         fmt::format("reading the rows of mpirun -np {}: {}", request.workers, e.what()));
   }
+  // Refused by rank 0 (ipc::Unreachable), which said why in the log: no row, and no failure.
+  if (records.empty() && status == 0 && log.find("parbench: refused: ") != std::string::npos)
+    return records;
   if (records.empty() || status != 0) {
     // A job that died after rank 0 wrote its rows still failed: say how, and keep nothing of it.
     throw WorkerFailure(job_failure(log, status, request.workers));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +11,9 @@
 namespace parbench::backends {
 
 std::string run_length_hosts(const std::vector<std::string>& hosts);
+// The mpi backend; with `make_pool`, a hybrid whose ranks run their slices on that pool.
+std::unique_ptr<Backend> make_mpi_backend(std::function<std::unique_ptr<Backend>()> make_pool);
+Availability mpi_availability();
 std::string mpi_library_version();
 // The mpirun on PATH (or $PARBENCH_MPIRUN), empty when there is none.
 std::string find_mpirun();

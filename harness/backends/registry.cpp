@@ -30,9 +30,14 @@ const std::vector<BackendEntry>& all_backends() {
         not_compiled("tbb", "oneTBB"),
 #endif
 #if PARBENCH_HAVE_MPI
-        mpi_backend(),
+        mpi_backend(), mpi_threads_backend(),
 #else
-        not_compiled("mpi", "MPI"),
+        not_compiled("mpi", "MPI"), not_compiled("mpi+threads", "MPI"),
+#endif
+#if PARBENCH_HAVE_MPI && PARBENCH_HAVE_TBB
+        mpi_tbb_backend(),
+#else
+        not_compiled("mpi+tbb", "MPI or oneTBB"),
 #endif
   };
   return entries;

@@ -20,6 +20,22 @@ namespace {
 constexpr std::uint64_t kPoisonPill = std::numeric_limits<std::uint64_t>::max();
 constexpr std::size_t kQueueCapacity = 1024;
 
+// Waits until `word` no longer holds `old`: polls for a few microseconds first, then sleeps on the
+// futex. A sleeping thread took milliseconds to wake on this VM (its vCPU halts), which a hybrid,
+// whose rank wakes its pool for every chunk, paid per chunk; OpenMP runtimes and oneTBB spin first
+// for the same reason.
+template <typename T>
+void wait_while(const std::atomic<T>& word, T old) {
+  constexpr int kPolls = 4000;
+  for (int i = 0; i < kPolls; ++i) {
+    if (word.load(std::memory_order_acquire) != old) return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  while (word.load() == old) word.wait(old);
+}
+
 class ThreadsBackend final : public Backend {
  public:
   ~ThreadsBackend() override { stop(); }
@@ -30,7 +46,7 @@ class ThreadsBackend final : public Backend {
     shares_.assign(static_cast<std::size_t>(workers), {});
     // Each worker starts from the generation read here; reading it inside the thread could miss the
     // first run() and sleep through it.
-    const std::uint64_t first = generation_.load();
+    const std::uint32_t first = generation_.load();
     for (int i = 0; i < workers; ++i) {
       threads_.emplace_back(
           [this, i, first](const std::stop_token& stop) { worker_loop(stop, i, first); });
@@ -44,6 +60,7 @@ class ThreadsBackend final : public Backend {
     generation_.fetch_add(1);
     generation_.notify_all();
     if (schedule_.kind == ScheduleKind::kQueue) feed_queue(static_cast<std::uint64_t>(n));
+    // Asleep, not polling: the workers may need this thread's core (a rank bound to one core).
     for (int left = remaining_.load(); left != 0; left = remaining_.load()) remaining_.wait(left);
     if (failure_) {
       rethrow_as_worker_failure(std::exchange(failure_, nullptr),
@@ -87,10 +104,10 @@ class ThreadsBackend final : public Backend {
     return c < chunk_count(work_->size(), schedule_.chunk) ? std::optional(c) : std::nullopt;
   }
 
-  void worker_loop(const std::stop_token& stop, int index, std::uint64_t seen) {
+  void worker_loop(const std::stop_token& stop, int index, std::uint32_t seen) {
     const auto workers = static_cast<std::uint64_t>(shares_.size());
     for (;;) {
-      generation_.wait(seen);
+      wait_while(generation_, seen);
       seen = generation_.load();
       if (stop.stop_requested()) return;
       try {
@@ -116,7 +133,9 @@ class ThreadsBackend final : public Backend {
   Schedule schedule_;
   std::vector<PaddedShare> shares_;
   std::vector<std::jthread> threads_;
-  std::atomic<std::uint64_t> generation_{0};
+  // 32 bits: a futex word, which libstdc++ waits on directly; a 64-bit atomic waits through a
+  // proxy that took milliseconds to wake a worker here (a hybrid wakes its pool once per chunk).
+  std::atomic<std::uint32_t> generation_{0};
   std::atomic<int> remaining_{0};
   std::atomic<std::uint64_t> next_chunk_{0};
   ipc::BoundedQueue<std::uint64_t> queue_{kQueueCapacity};

@@ -31,7 +31,12 @@ namespace {
 
 std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o) {
   const auto spans_ranks = [](const backends::BackendEntry& e) {
-    return e.model.workers == ipc::Workers::kRanks;
+    return ipc::launched_ranks(e.model.workers);
+  };
+  // The hybrids answer a cluster's question (ranks, or ranks of threads?) and only run when named:
+  // on one host they add a launch to what threads already measure.
+  const auto in_default_matrix = [](const backends::BackendEntry& e) {
+    return e.model.workers != ipc::Workers::kRanksOfThreads;
   };
   std::vector<const backends::BackendEntry*> list;
   for (const auto& name : o.backends) {
@@ -58,7 +63,8 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   }
   if (o.backends.empty()) {
     for (const auto& entry : backends::all_backends()) {
-      if (entry.availability().runnable && (!inside_mpi_launch() || spans_ranks(entry)))
+      if (entry.availability().runnable && in_default_matrix(entry) &&
+          (!inside_mpi_launch() || spans_ranks(entry)))
         list.push_back(&entry);
     }
   }
@@ -233,6 +239,14 @@ int run_matrix(const RunOptions& o) {
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
   plan.workers = parse_workers(o.workers, machine.usable_cpus);
+  plan.threads_per_rank.clear();
+  for (const auto& t : o.threads_per_rank) {
+    plan.threads_per_rank.push_back(
+        t == "auto" ? 0 : parse_small_int(t, "--threads-per-rank", 1, 4096));
+  }
+  plan.usable_cpus = machine.usable_cpus;
+  plan.local_ranks = launch_local_size();
+  plan.launch = {o.map_by, o.bind_to};
   plan.schedules.clear();
   for (const auto& name : o.schedules) plan.schedules.push_back(*schedule_from_name(name));
   plan.chunks.clear();
@@ -300,6 +314,17 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
                  "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
       ->delimiter(',')
       ->capture_default_str();
+  cmd.add_option("--threads-per-rank", o.threads_per_rank,
+                 "Threads inside each rank for mpi+threads and mpi+tbb, a list of N or auto (the "
+                 "CPUs this process may use, divided among the ranks on its host)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd.add_option("--map-by", o.map_by,
+                 "Passed to the mpirun that parbench starts: where ranks go (slot, node, socket, "
+                 "core...)");
+  cmd.add_option("--bind-to", o.bind_to,
+                 "Passed to the mpirun that parbench starts: what each rank is bound to (none, "
+                 "core, socket...)");
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
       ->transform(CLI::IsMember(schedule_names()))

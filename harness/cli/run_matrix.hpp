@@ -19,6 +19,9 @@ struct RunOptions {
   std::vector<std::string> kernels{"pi"};
   std::vector<std::string> backends;  // empty: every backend that can run here
   std::vector<std::string> workers{"1:auto:*2", "auto"};
+  std::vector<std::string> threads_per_rank{"auto"};
+  std::string map_by;
+  std::string bind_to;
   std::vector<std::string> schedules{"static"};
   std::vector<std::string> chunks{"1000"};
   std::string warmup = "1";

@@ -7,7 +7,7 @@ namespace parbench {
 namespace {
 
 constexpr const char* kRowFormat =
-    "{:<8} {:<10} {:<6} {:<13} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>8} "
+    "{:<8} {:<11} {:<6} {:<13} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>8} "
     "{:>6}  "
     "{}\n";
 
@@ -44,7 +44,7 @@ void ConsoleReporter::report(const ConfigResult& result) {
   const bool timed = result.wall.count > 0;
   const std::string schedule =
       r.chunk == 0 ? r.schedule : fmt::format("{}/{}", r.schedule, r.chunk);
-  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, schedule, r.workers,
+  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, schedule, workers_text(r),
              timed ? fmt::format("{:.4f}", result.wall.median) : "-",
              // one repetition has no spread
              result.wall.count > 1 ? fmt::format("{:.1f}%", result.wall.mdape_pct) : "-",
@@ -61,7 +61,8 @@ void ConsoleReporter::end() {
   if (configurations_ == 0) return;
   fmt::print(out_,
              "# {} configuration(s), {} invalid or failed. spread = median absolute deviation "
-             "/ median; eff = speedup / workers; su+setup = speedup with each side's "
+             "/ median; eff = speedup / threads (workers x threads per rank); su+setup = speedup "
+             "with each side's "
              "setup time added; imbal = slowest / mean worker busy time\n",
              configurations_, failures_);
 }

@@ -144,6 +144,10 @@ Column seconds(const char* name, double RunRecord::*field, ColumnScope scope) {
           [field](const RunRecord& r, const RunContext&) { return num(r.*field); },
           [field](RunRecord& r, const std::string& v) { r.*field = to_double(v); }};
 }
+Column with_since(Column column, int version) {
+  column.since = version;
+  return column;
+}
 // Derived from other columns: written, never read back.
 Column derived(const char* name, ColumnType type, std::string (*get)(const RunRecord&)) {
   return {name, ColumnScope::kRepetition, type,
@@ -170,6 +174,7 @@ const std::vector<Column>& columns() {
       text("schedule", &RunRecord::schedule, S::kConfiguration),
       whole("chunk", &RunRecord::chunk, S::kConfiguration),
       whole("workers", &RunRecord::workers, S::kConfiguration),
+      with_since(whole("threads_per_rank", &RunRecord::threads_per_rank, S::kConfiguration), 5),
       whole("nodes", &RunRecord::nodes, S::kConfiguration),
       whole("size", &RunRecord::size, S::kConfiguration),
       text("params", &RunRecord::params, S::kConfiguration),
@@ -198,6 +203,7 @@ const std::vector<Column>& columns() {
        [](RunRecord& r, const std::string& v) { r.measurements = split_measurements(v); }, 4},
       derived("imbalance", T::kNumber, imbalance_text),
       text("worker_hosts", &RunRecord::worker_hosts, S::kConfiguration),
+      with_since(text("worker_cpus", &RunRecord::worker_cpus, S::kConfiguration), 5),
       {"worker_busy_s", S::kRepetition, T::kNumberList,
        [](const RunRecord& r, const RunContext&) { return join_busy(r); },
        [](RunRecord& r, const std::string& v) {

@@ -1,0 +1,31 @@
+// mpi+threads and mpi+tbb: --workers ranks, each running its share of the kernel on a pool of
+// --threads-per-rank threads (a threads or tbb backend inside the rank), split by the same
+// schedule. The question "64 ranks, or 2 ranks of 32 threads?" in one run.
+#include "harness/backends/mpi_support.hpp"
+
+namespace parbench::backends {
+namespace {
+
+BackendEntry hybrid(const BackendEntry& pool, std::string summary) {
+  BackendEntry entry = mpi_backend();
+  entry.name = "mpi+" + pool.name;
+  entry.summary = std::move(summary);
+  entry.make = [make_pool = pool.make] { return make_mpi_backend(make_pool); };
+  entry.model = {ipc::Workers::kRanksOfThreads};
+  entry.schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic};
+  return entry;
+}
+
+}  // namespace
+
+BackendEntry mpi_threads_backend() {
+  return hybrid(threads_backend(), "MPI ranks, each with a pool of std::jthread workers");
+}
+
+#if PARBENCH_HAVE_TBB
+BackendEntry mpi_tbb_backend() {
+  return hybrid(tbb_backend(), "MPI ranks, each with a oneTBB arena");
+}
+#endif
+
+}  // namespace parbench::backends
