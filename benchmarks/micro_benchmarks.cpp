@@ -142,7 +142,7 @@ const bool registered = [] {
   }
   for (const auto& entry : backends::all_backends()) {
     // mpi's ranks need mpirun around them; a backend this build lacks has no factory.
-    if (!entry.make || entry.model.workers == ipc::Workers::kRanks) continue;
+    if (!entry.make || ipc::launched_ranks(entry.model.workers)) continue;
     benchmark::RegisterBenchmark(("BM_EmptyDispatch/" + entry.name).c_str(), BM_EmptyDispatch,
                                  entry.name)
         ->Arg(1)
