@@ -283,7 +283,8 @@ void Runner::warn(const std::string& message) const {
 
 void Runner::warn_about_idle_workers(const ConfigResult& result) const {
   const RunRecord& first = result.first();
-  if (first.size < static_cast<std::uint64_t>(first.workers)) return;
+  const int threads = total_threads(first);  // one load per thread, also inside ranks
+  if (first.size < static_cast<std::uint64_t>(threads)) return;
   std::size_t most_idle = 0;
   for (const auto& r : result.reps) {
     const auto idle =
@@ -293,17 +294,17 @@ void Runner::warn_about_idle_workers(const ConfigResult& result) const {
   }
   if (most_idle == 0) return;
   warn(
-      fmt::format("{} {} workers={}: up to {} of the {} workers did no work in a repetition "
+      fmt::format("{} {} workers={}: up to {} of the {} {} did no work in a repetition "
                   "(worker_items in the "
                   "CSV); speed-up and efficiency count every worker asked for",
-                  first.kernel, first.backend, first.workers, most_idle, first.workers));
+                  first.kernel, first.backend, workers_text(first), most_idle, threads,
+                  first.threads_per_rank == 1 ? "workers" : "threads"));
 }
 
 void Runner::run_configuration(const Configuration& config,
                                const std::vector<Reporter*>& reporters) {
   const Workload& work = *config.work;
   const backends::BackendEntry& entry = *config.entry;
-  const int workers = config.workers;
   bool reports = true;
   std::vector<RunRecord> records = measure(config, reports);
   if (!reports || records.empty()) return;  // another rank reports; or refused
@@ -319,10 +320,10 @@ void Runner::run_configuration(const Configuration& config,
         Baseline{result.wall.median, result.first().setup_s};
   }
   if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
-    warn(
-        fmt::format("{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
-                    "are too short (raise the size or --repeat)",
-                    work.kernel(), entry.name, workers, result.wall.mdape_pct));
+    warn(fmt::format(
+        "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
+        "are too short (raise the size or --repeat)",
+        work.kernel(), entry.name, workers_text(result.first()), result.wall.mdape_pct));
   }
   for (auto* r : reporters) r->report(result);
 }
