@@ -47,7 +47,12 @@ for r in rows:
         if "exact_smallest" not in params:
             stops.setdefault((r["backend"], r["ipc"]), []).append("stop_latency_s" in measured)
     if "stop_latency_s" in measured:
-        assert 0 <= float(measured["stop_latency_s"]) <= float(r["wall_s"]), ("stop latency", r)
+        latency = float(measured["stop_latency_s"])
+        assert latency >= 0, ("stop latency", r)
+        # An MPI repetition's wall time is the slowest rank's own, each from its own start after the
+        # barrier; a rank that starts late (descheduled: ASan, a busy machine) may see a raise made
+        # before it began, and its stop then comes later than the wall time allows for.
+        assert r["backend"].startswith("mpi") or latency <= float(r["wall_s"]), ("stop latency", r)
     if n in expensive and many and r["ipc"] == "mmap-private":  # the negative control never stops early
         assert tested > int(r["size"]) // 2, ("mmap-private stopped early", n, r["workers"], tested)
 for pair, seen in stops.items():
