@@ -1,0 +1,37 @@
+// shm: a word in a Boost.Interprocess shared-memory segment, read and then written with no lock:
+// the book's Value without a lock, a negative control. Two workers that read the same value both
+// write value + k, and one add is lost. The load and the store are separate atomic operations, so
+// the race is the program's and not undefined behaviour, and no compiler merges the loop's adds.
+#include <atomic>
+
+#include "ipc/shared_counter.hpp"
+#include "ipc/shared_segment.hpp"
+
+namespace parbench::ipc {
+namespace {
+
+class ShmCounter final : public SharedCounter {
+ public:
+  ShmCounter() : segment_(4096), word_(segment_.construct_array<std::uint64_t>("counter", 1)) {
+    segment_.unlink();  // mapped here and, through fork, in every worker; nothing in /dev/shm
+  }
+  void add(std::uint64_t k) override {
+    std::atomic_ref<std::uint64_t> word(*word_);
+    word.store(word.load(std::memory_order_relaxed) + k, std::memory_order_relaxed);
+  }
+  std::uint64_t value() override { return std::atomic_ref<std::uint64_t>(*word_).load(); }
+  void reset() override { std::atomic_ref<std::uint64_t>(*word_).store(0); }
+
+ private:
+  SharedSegment segment_;
+  std::uint64_t* word_;
+};
+
+}  // namespace
+
+CounterVariant shm_counter_variant() {
+  return {"shm", "a word in shared memory, read then written with no lock (negative control)",
+          Need::kMadeBeforeStart, false, make_counter<ShmCounter>};
+}
+
+}  // namespace parbench::ipc

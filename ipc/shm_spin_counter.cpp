@@ -1,0 +1,62 @@
+// shm-spin: a word in shared memory under a test-and-test-and-set spin lock in the same cache
+// line: waiters read the lock word until it looks free and only then try to take it, so they spin
+// in their own cache instead of bouncing the line with failed exchanges.
+#include <atomic>
+
+#include "ipc/shared_counter.hpp"
+#include "ipc/shared_segment.hpp"
+
+namespace parbench::ipc {
+namespace {
+
+struct alignas(64) SpinLocked {
+  std::atomic<std::uint32_t> locked{0};
+  std::uint64_t value = 0;
+};
+
+class ShmSpinCounter final : public SharedCounter {
+ public:
+  ShmSpinCounter() : segment_(4096), count_(segment_.construct_array<SpinLocked>("counter", 1)) {
+    segment_.unlink();
+  }
+  void add(std::uint64_t k) override {
+    lock();
+    count_->value += k;
+    count_->locked.store(0, std::memory_order_release);
+  }
+  std::uint64_t value() override {
+    lock();
+    const std::uint64_t v = count_->value;
+    count_->locked.store(0, std::memory_order_release);
+    return v;
+  }
+  void reset() override {
+    lock();
+    count_->value = 0;
+    count_->locked.store(0, std::memory_order_release);
+  }
+
+ private:
+  void lock() {
+    for (;;) {
+      if (count_->locked.exchange(1, std::memory_order_acquire) == 0) return;
+      while (count_->locked.load(std::memory_order_relaxed) != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+      }
+    }
+  }
+
+  SharedSegment segment_;
+  SpinLocked* count_;
+};
+
+}  // namespace
+
+CounterVariant shm_spin_counter_variant() {
+  return {"shm-spin", "a word in shared memory under a test-and-test-and-set spin lock",
+          Need::kMadeBeforeStart, true, make_counter<ShmSpinCounter>};
+}
+
+}  // namespace parbench::ipc

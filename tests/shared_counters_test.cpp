@@ -1,0 +1,104 @@
+// Every registered shared counter, one parametrised test, restated from the book's experiment:
+// W workers each add N times; a safe counter ends at exactly W x N, a negative control (no lock)
+// at most that, never more. Threads wherever the counter claims to reach them, forked processes
+// likewise (ipc/reach.hpp); reset brings it back to 0.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+#include <vector>
+
+#include "ipc/shared_counter.hpp"
+
+namespace parbench::ipc {
+void PrintTo(const CounterVariant& variant, std::ostream* out) { *out << variant.name; }
+}  // namespace parbench::ipc
+
+namespace {
+
+using parbench::ipc::CounterVariant;
+using parbench::ipc::SharedCounter;
+using parbench::ipc::Workers;
+
+constexpr int kWorkers = 4;
+
+class EveryCounter : public testing::TestWithParam<CounterVariant> {
+ protected:
+  bool reaches(Workers workers) const {
+    return parbench::ipc::reaches(GetParam().need, {.workers = workers});
+  }
+  // Fewer adds for the file variants: each is an open, a read and a rewrite.
+  std::uint64_t adds() const { return GetParam().name.rfind("file", 0) == 0 ? 300 : 20000; }
+  void expect_count(std::uint64_t count, std::uint64_t expected) const {
+    if (GetParam().safe) {
+      EXPECT_EQ(count, expected);
+    } else {
+      EXPECT_LE(count, expected) << "a counter without a lock can lose adds, never invent them";
+      EXPECT_GT(count, 0u);
+    }
+  }
+};
+
+TEST_P(EveryCounter, AddsAndResets) {
+  const auto counter = GetParam().create();
+  EXPECT_EQ(counter->value(), 0u);
+  counter->add(3);
+  counter->add(4);
+  EXPECT_EQ(counter->value(), 7u);
+  counter->reset();
+  EXPECT_EQ(counter->value(), 0u);
+  counter->add(1);
+  EXPECT_EQ(counter->value(), 1u);
+}
+
+TEST_P(EveryCounter, ThreadsAddUpWhereItReachesThem) {
+  if (!reaches(Workers::kThreads)) GTEST_SKIP() << "does not claim to reach threads";
+  const auto counter = GetParam().create();
+  const std::uint64_t n = adds();
+  {
+    std::vector<std::jthread> threads;
+    for (int w = 0; w < kWorkers; ++w) {
+      threads.emplace_back([&] {
+        for (std::uint64_t i = 0; i < n; ++i) counter->add(1);
+      });
+    }
+  }
+  expect_count(counter->value(), kWorkers * n);
+}
+
+TEST_P(EveryCounter, ForkedProcessesAddUpWhereItReachesThem) {
+  if (!reaches(Workers::kForkedProcesses)) GTEST_SKIP() << "does not claim to reach processes";
+  const auto counter = GetParam().create();
+  counter->add(5);
+  counter->reset();  // what a repetition does before the workers add
+  const std::uint64_t n = adds();
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWorkers; ++w) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      for (std::uint64_t i = 0; i < n; ++i) counter->add(1);
+      _exit(0);
+    }
+    children.push_back(child);
+  }
+  for (const pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  }
+  expect_count(counter->value(), kWorkers * n);
+}
+
+INSTANTIATE_TEST_SUITE_P(Registered, EveryCounter,
+                         testing::ValuesIn(parbench::ipc::counter_variants()),
+                         [](const testing::TestParamInfo<CounterVariant>& param) {
+                           std::string name = param.param.name;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
