@@ -1,6 +1,6 @@
-// shm-spin: a word in shared memory under a test-and-test-and-set spin lock in the same cache
-// line: waiters read the lock word until it looks free and only then try to take it, so they spin
-// in their own cache instead of bouncing the line with failed exchanges.
+// shm-spin: a word in shared memory under a test-and-test-and-set spin lock beside it: waiters
+// read the lock word until it looks free and only then try to take it, so they spin in their own
+// cache instead of bouncing the line with failed exchanges.
 #include <atomic>
 
 #include "ipc/shared_counter.hpp"
@@ -9,7 +9,10 @@
 namespace parbench::ipc {
 namespace {
 
-struct alignas(64) SpinLocked {
+// The lock and the count share a line on purpose: whoever holds the lock writes the count next.
+// (No alignas(64): the segment's allocator gives 16-byte alignment, and the segment holds nothing
+// else to share a line with.)
+struct SpinLocked {
   std::atomic<std::uint32_t> locked{0};
   std::uint64_t value = 0;
 };
