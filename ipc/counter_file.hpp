@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ipc/shared_counter.hpp"
 #include "ipc/shared_segment.hpp"
 #include "ipc/temp_dir.hpp"
 
@@ -30,6 +31,22 @@ class CounterFile {
   std::string path_;
   SharedSegment segment_;
   std::atomic<std::uint64_t>* unparsable_;
+};
+
+// The counter over such a file, with or without the lock: `file` and `file-flock` differ only here.
+class FileCounter final : public SharedCounter {
+ public:
+  explicit FileCounter(bool locked) : locked_(locked) {}
+  void add(std::uint64_t k) override { file_.add(k, locked_); }
+  std::uint64_t value() override { return file_.read(); }
+  void reset() override {
+    file_.write(0);
+    file_.clear_unparsable();
+  }
+
+ private:
+  bool locked_;
+  CounterFile file_;
 };
 
 }  // namespace parbench::ipc

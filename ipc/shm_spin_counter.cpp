@@ -23,32 +23,30 @@ class ShmSpinCounter final : public SharedCounter {
     segment_.unlink();
   }
   void add(std::uint64_t k) override {
-    lock();
-    count_->value += k;
-    count_->locked.store(0, std::memory_order_release);
+    locked([&](std::uint64_t& v) { v += k; });
   }
   std::uint64_t value() override {
-    lock();
-    const std::uint64_t v = count_->value;
-    count_->locked.store(0, std::memory_order_release);
-    return v;
+    std::uint64_t seen = 0;
+    locked([&](std::uint64_t& v) { seen = v; });
+    return seen;
   }
   void reset() override {
-    lock();
-    count_->value = 0;
-    count_->locked.store(0, std::memory_order_release);
+    locked([](std::uint64_t& v) { v = 0; });
   }
 
  private:
-  void lock() {
-    for (;;) {
-      if (count_->locked.exchange(1, std::memory_order_acquire) == 0) return;
+  // Runs `use` on the count while holding the lock.
+  template <typename Use>
+  void locked(Use&& use) {
+    while (count_->locked.exchange(1, std::memory_order_acquire) != 0) {
       while (count_->locked.load(std::memory_order_relaxed) != 0) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
       }
     }
+    use(count_->value);
+    count_->locked.store(0, std::memory_order_release);
   }
 
   SharedSegment segment_;

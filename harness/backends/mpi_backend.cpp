@@ -242,8 +242,8 @@ class MpiBackend final : public Backend {
     const std::vector<std::string> cpus = gather_text(allowed_cpus());
     if (rank_ != 0) return;
     nodes_ = static_cast<int>(std::set<std::string>(names.begin(), names.end()).size());
-    hosts_ = run_length_hosts(names);
-    cpus_ = run_length_hosts(cpus);
+    hosts_ = run_length(names);
+    cpus_ = run_length(cpus);
   }
 
   // One short text from every rank, at rank 0 (others get nothing).
@@ -278,13 +278,13 @@ class MpiBackend final : public Backend {
 
 }  // namespace
 
-std::string run_length_hosts(const std::vector<std::string>& hosts) {
+std::string run_length(const std::vector<std::string>& texts) {
   std::string out;
-  for (std::size_t i = 0; i < hosts.size();) {
+  for (std::size_t i = 0; i < texts.size();) {
     std::size_t j = i;
-    while (j < hosts.size() && hosts[j] == hosts[i]) ++j;
+    while (j < texts.size() && texts[j] == texts[i]) ++j;
     if (!out.empty()) out += ';';
-    out += fmt::format("{}*{}", hosts[i], j - i);
+    out += fmt::format("{}*{}", texts[i], j - i);
     i = j;
   }
   return out;
