@@ -34,8 +34,9 @@ class EveryCounter : public testing::TestWithParam<CounterVariant> {
     if (GetParam().safe) {
       EXPECT_EQ(count, expected);
     } else {
+      // Only the upper bound holds: two unlocked rewrites of the file can interleave into text
+      // that parses as nothing ("99\n\n"), so even 0 is an honest final count.
       EXPECT_LE(count, expected) << "a counter without a lock can lose adds, never invent them";
-      EXPECT_GT(count, 0u);
     }
   }
 };
