@@ -4,25 +4,17 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <thread>
 
 namespace parbench::ipc {
 namespace {
-
-// The descriptor of one open, closed however the increment ends.
-struct OpenFile {
-  int fd;
-  explicit OpenFile(const std::string& path) : fd(::open(path.c_str(), O_RDWR | O_CLOEXEC)) {
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + path);
-  }
-  ~OpenFile() { ::close(fd); }
-  OpenFile(const OpenFile&) = delete;
-  OpenFile& operator=(const OpenFile&) = delete;
-};
 
 void check(bool ok, const char* what) {
   if (!ok) throw std::system_error(errno, std::generic_category(), what);
@@ -37,52 +29,87 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
   return value;
 }
 
-std::uint64_t read_count(int fd, std::atomic<std::uint64_t>& unparsable) {
-  char buffer[64];
-  const ssize_t n = ::pread(fd, buffer, sizeof(buffer), 0);
-  check(n >= 0, "read the counter file");
-  const auto value = parse_count({buffer, static_cast<std::size_t>(n)});
-  if (!value) unparsable.fetch_add(1);
-  return value.value_or(0);
+// A write lock over the whole file; false when `wait` is off and another process holds it.
+bool record_lock(int fd, bool wait) {
+  struct flock whole {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;  // l_start 0, l_len 0: from the start to any end
+  for (;;) {
+    if (::fcntl(fd, wait ? F_SETLKW : F_SETLK, &whole) == 0) return true;
+    if (errno == EINTR) continue;
+    if (!wait && (errno == EAGAIN || errno == EACCES)) return false;
+    check(false, "lock the counter file (fcntl)");
+  }
 }
 
-void write_count(int fd, std::uint64_t value) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value);
-  *end++ = '\n';
-  const auto size = static_cast<std::size_t>(end - buffer);
-  check(::ftruncate(fd, 0) == 0, "truncate the counter file");
-  check(::pwrite(fd, buffer, size, 0) == static_cast<ssize_t>(size), "write the counter file");
+void take(int fd, FileLock lock) {
+  switch (lock) {
+    case FileLock::kNone:
+      return;
+    case FileLock::kFlock:
+      while (::flock(fd, LOCK_EX) != 0) check(errno == EINTR, "flock the counter file");
+      return;
+    case FileLock::kFcntl:
+      record_lock(fd, true);
+      return;
+    case FileLock::kPoll:
+      // fasteners: sleep(min(attempts x 10 ms, 100 ms)) after each failed try.
+      for (int attempts = 1; !record_lock(fd, false); ++attempts) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempts * 10, 100)));
+      }
+      return;
+  }
 }
 
 }  // namespace
 
-CounterFile::CounterFile()
-    : path_(dir_.file("counter")),
+FileCounter::Held::Held(const std::string& path, FileLock lock)
+    : fd_(::open(path.c_str(), O_RDWR | O_CLOEXEC)) {
+  check(fd_ >= 0, "open the counter file");
+  try {
+    take(fd_, lock);
+  } catch (...) {
+    ::close(fd_);
+    throw;
+  }
+}
+
+FileCounter::Held::~Held() { ::close(fd_); }  // releases flock and fcntl locks alike
+
+FileCounter::FileCounter(FileLock lock)
+    : lock_(lock),
+      path_(dir_.file("counter")),
       segment_(4096),
       unparsable_(segment_.construct_array<std::atomic<std::uint64_t>>("unparsable", 1)) {
   segment_.unlink();
   const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   check(fd >= 0, "create the counter file");
   ::close(fd);
-  write(0);
+  reset();
 }
 
-void CounterFile::add(std::uint64_t k, bool locked) {
-  const OpenFile file(path_);
-  if (locked) check(::flock(file.fd, LOCK_EX) == 0, "flock the counter file");
-  write_count(file.fd, read_count(file.fd, *unparsable_) + k);
-  // Closing the descriptor releases the lock.
+std::uint64_t FileCounter::read(const Held& held) {
+  char buffer[64];
+  const ssize_t n = ::pread(held.fd(), buffer, sizeof(buffer), 0);
+  check(n >= 0, "read the counter file");
+  const auto value = parse_count({buffer, static_cast<std::size_t>(n)});
+  if (!value) unparsable_->fetch_add(1);
+  return value.value_or(0);
 }
 
-std::uint64_t CounterFile::read() {
-  const OpenFile file(path_);
-  return read_count(file.fd, *unparsable_);
+void FileCounter::write(const Held& held, std::uint64_t value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value);
+  *end++ = '\n';
+  const auto size = static_cast<std::size_t>(end - buffer);
+  check(::ftruncate(held.fd(), 0) == 0, "truncate the counter file");
+  check(::pwrite(held.fd(), buffer, size, 0) == static_cast<ssize_t>(size),
+        "write the counter file");
 }
 
-void CounterFile::write(std::uint64_t value) {
-  const OpenFile file(path_);
-  write_count(file.fd, value);
+void FileCounter::reset() {
+  ReadModifyWriteCounter::reset();
+  unparsable_->store(0);
 }
 
 }  // namespace parbench::ipc

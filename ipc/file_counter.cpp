@@ -1,12 +1,39 @@
-// file: the book's unlocked file counter (open, read, parse, rewrite): a negative control whose
-// lost updates and unparsable reads are the finding.
+// file, file-flock, file-fcntl and file-poll: the book's file counter (open, read, parse, rewrite)
+// without a lock (the negative control, whose lost updates and unparsable reads are the finding)
+// and under each of the three file locks (ipc/counter_file.hpp). Four variants, one file: they
+// differ only in the lock.
 #include "ipc/counter_file.hpp"
 
 namespace parbench::ipc {
+namespace {
+
+std::function<std::unique_ptr<SharedCounter>(const MechanismSettings&)> file_with(FileLock lock) {
+  return [lock](const MechanismSettings&) { return std::make_unique<FileCounter>(lock); };
+}
+
+}  // namespace
 
 CounterVariant file_counter_variant() {
   return {"file", "a number as text in a file, read and rewritten with no lock (negative control)",
-          Need::kMadeBeforeStart, false, [] { return std::make_unique<FileCounter>(false); }};
+          Need::kMadeBeforeStart, false, file_with(FileLock::kNone)};
+}
+
+CounterVariant file_flock_counter_variant() {
+  return {"file-flock", "the file counter, each increment under flock(2)", Need::kMadeBeforeStart,
+          true, file_with(FileLock::kFlock)};
+}
+
+CounterVariant file_fcntl_counter_variant() {
+  // A POSIX record lock belongs to the process: two threads of one would both hold it.
+  return {"file-fcntl", "the file counter under a POSIX record lock (fcntl F_SETLKW)",
+          Need::kProcessLock, true, file_with(FileLock::kFcntl)};
+}
+
+CounterVariant file_poll_counter_variant() {
+  return {"file-poll",
+          "the file counter under fcntl tried without blocking, sleeping attempts x 10 ms up to "
+          "100 ms between tries (the book's fasteners lock)",
+          Need::kProcessLock, true, file_with(FileLock::kPoll)};
 }
 
 }  // namespace parbench::ipc

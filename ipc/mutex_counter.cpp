@@ -6,20 +6,11 @@
 namespace parbench::ipc {
 namespace {
 
-class MutexCounter final : public SharedCounter {
+class MutexCounter final : public ReadModifyWriteCounter<MutexCounter> {
  public:
-  void add(std::uint64_t k) override {
-    std::lock_guard lock(mutex_);
-    count_ += k;
-  }
-  std::uint64_t value() override {
-    std::lock_guard lock(mutex_);
-    return count_;
-  }
-  void reset() override {
-    std::lock_guard lock(mutex_);
-    count_ = 0;
-  }
+  std::unique_lock<std::mutex> hold() { return std::unique_lock(mutex_); }
+  std::uint64_t read(const std::unique_lock<std::mutex>& /*held*/) const { return count_; }
+  void write(const std::unique_lock<std::mutex>& /*held*/, std::uint64_t v) { count_ = v; }
 
  private:
   std::mutex mutex_;

@@ -10,7 +10,8 @@ bool reaches(Need need, const WorkerModel& model) {
       return need == Need::kOneAddressSpace || need == Need::kMadeBeforeStart ||
              (need == Need::kTbbTaskGroup && model.tbb_tasks);
     case Workers::kForkedProcesses:
-      return need == Need::kMadeBeforeStart || need == Need::kSeparateMemory;
+      return need == Need::kMadeBeforeStart || need == Need::kSeparateMemory ||
+             need == Need::kProcessLock;
     case Workers::kRanks:  // each rank runs the plan with mechanisms of its own
       return need == Need::kMpiJob;
     case Workers::kRanksOfThreads:
@@ -25,7 +26,8 @@ bool reaches(Need need, const WorkerModel& model) {
 std::string describe(Need need) {
   static constexpr const char* kText[] = {
       "one address space", "a oneTBB task group", "made on this host before the workers start",
-      "workers with separate memory", "the ranks of one MPI job"};
+      "workers with separate memory", "the ranks of one MPI job",
+      "separate processes (a lock held per process) made on this host before the workers start"};
   return kText[static_cast<int>(need)];
 }
 

@@ -36,6 +36,9 @@ enum class Need {
                      // start: threads see it, forked processes inherit it
   kSeparateMemory,   // a negative control: workers that do not share memory
   kMpiJob,           // objects every rank of one MPI job makes together
+  kProcessLock,      // made before the start like kMadeBeforeStart, but a lock the kernel grants
+                     // to a process (POSIX record locks): it excludes forked processes from each
+                     // other, never two threads of one process
 };
 
 bool reaches(Need need, const WorkerModel& model);

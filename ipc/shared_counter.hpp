@@ -2,28 +2,76 @@
 // resets it before each repetition. The second kind of mechanism beside the stop flags (the book's
 // "Synchronizing file and variable access"): one file per variant, one registration line in
 // shared_counters.cpp. Like a flag, it is made by the owner before the workers start (forked ones
-// inherit it) and carries any name it needs (a file) inside the object.
+// inherit it) and carries any name it needs (a file, a key) inside the object.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "ipc/mechanism_settings.hpp"
 #include "ipc/reach.hpp"
 
 namespace parbench::ipc {
+
+// What a worker does before each add (--think-ns): arithmetic that keeps it away from the counter.
+using Think = std::function<void()>;
 
 class SharedCounter {
  public:
   virtual ~SharedCounter() = default;
   // Adds k, from any worker, concurrently.
   virtual void add(std::uint64_t k) = 0;
+  // `times` adds of k, `think` (when set) before each: --lock-scope all. A variant with a lock
+  // holds it once around them all (the book's decorator on a worker's whole loop, which serialises
+  // the workers); one without a lock adds as add() does.
+  virtual void add_many(std::uint64_t times, std::uint64_t k, const Think& think) {
+    for (std::uint64_t i = 0; i < times; ++i) {
+      if (think) think();
+      add(k);
+    }
+  }
   // The count; called by the owner when no worker runs.
   virtual std::uint64_t value() = 0;
   // Back to 0; called by the owner between repetitions, never while workers run.
   virtual void reset() = 0;
+  // Reads whose text was not one number (two unlocked writers interleaved), counted by every
+  // worker since the last reset; only the file variants have text to misread.
+  virtual std::uint64_t unparsable_reads() { return 0; }
+};
+
+// A counter whose add is a read-modify-write inside `hold()`: an RAII object that holds the
+// variant's lock (or, for a negative control, only what the access needs, such as an open file).
+// The variant supplies hold(), read(held) and write(held, value); this gives both lock scopes and
+// the owner's value and reset, each inside a hold.
+template <typename Variant>
+class ReadModifyWriteCounter : public SharedCounter {
+ public:
+  void add(std::uint64_t k) final {
+    auto held = self().hold();
+    self().write(held, self().read(held) + k);
+  }
+  void add_many(std::uint64_t times, std::uint64_t k, const Think& think) final {
+    auto held = self().hold();
+    for (std::uint64_t i = 0; i < times; ++i) {
+      if (think) think();
+      self().write(held, self().read(held) + k);
+    }
+  }
+  std::uint64_t value() final {
+    auto held = self().hold();
+    return self().read(held);
+  }
+  void reset() override {
+    auto held = self().hold();
+    self().write(held, 0);
+  }
+
+ private:
+  Variant& self() { return static_cast<Variant&>(*this); }
 };
 
 struct CounterVariant {
@@ -33,12 +81,20 @@ struct CounterVariant {
   // False for the negative controls (no lock around a read-modify-write): their count may fall
   // short, never exceed, and the lost updates are the finding.
   bool safe = true;
-  std::function<std::unique_ptr<SharedCounter>()> create;
+  std::function<std::unique_ptr<SharedCounter>(const MechanismSettings&)> create;
+  std::function<Availability(const MechanismSettings&)> availability =
+      [](const MechanismSettings&) { return Availability{}; };
 };
 
+// The factory of a CounterVariant: a Counter made from the settings when it takes them, else from
+// nothing.
 template <typename Counter>
-std::unique_ptr<SharedCounter> make_counter() {
-  return std::make_unique<Counter>();
+std::unique_ptr<SharedCounter> make_counter(const MechanismSettings& settings) {
+  if constexpr (std::is_constructible_v<Counter, const MechanismSettings&>) {
+    return std::make_unique<Counter>(settings);
+  } else {
+    return std::make_unique<Counter>();
+  }
 }
 
 const std::vector<CounterVariant>& counter_variants();
@@ -46,11 +102,17 @@ const CounterVariant* find_counter(const std::string& name);
 
 CounterVariant atomic_counter_variant();
 CounterVariant mutex_counter_variant();
+CounterVariant tbb_spin_mutex_counter_variant();     // only in builds with TBB
+CounterVariant tbb_queuing_mutex_counter_variant();  // only in builds with TBB
 CounterVariant shm_counter_variant();
 CounterVariant shm_atomic_counter_variant();
 CounterVariant shm_mutex_counter_variant();
+CounterVariant shm_sem_counter_variant();
 CounterVariant shm_spin_counter_variant();
 CounterVariant file_counter_variant();
 CounterVariant file_flock_counter_variant();
+CounterVariant file_fcntl_counter_variant();
+CounterVariant file_poll_counter_variant();
+CounterVariant redis_counter_variant();  // only in builds with hiredis
 
 }  // namespace parbench::ipc

@@ -10,17 +10,19 @@
 namespace parbench::ipc {
 namespace {
 
-class ShmCounter final : public SharedCounter {
+class ShmCounter final : public ReadModifyWriteCounter<ShmCounter> {
  public:
   ShmCounter() : segment_(4096), word_(segment_.construct_array<std::uint64_t>("counter", 1)) {
     segment_.unlink();  // mapped here and, through fork, in every worker; nothing in /dev/shm
   }
-  void add(std::uint64_t k) override {
-    std::atomic_ref<std::uint64_t> word(*word_);
-    word.store(word.load(std::memory_order_relaxed) + k, std::memory_order_relaxed);
+  struct Unlocked {};  // what an add holds: nothing
+  Unlocked hold() { return {}; }
+  std::uint64_t read(Unlocked /*held*/) {
+    return std::atomic_ref<std::uint64_t>(*word_).load(std::memory_order_relaxed);
   }
-  std::uint64_t value() override { return std::atomic_ref<std::uint64_t>(*word_).load(); }
-  void reset() override { std::atomic_ref<std::uint64_t>(*word_).store(0); }
+  void write(Unlocked /*held*/, std::uint64_t v) {
+    std::atomic_ref<std::uint64_t>(*word_).store(v, std::memory_order_relaxed);
+  }
 
  private:
   SharedSegment segment_;

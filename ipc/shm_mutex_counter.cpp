@@ -16,23 +16,15 @@ struct LockedCount {
   std::uint64_t value = 0;
 };
 
-class ShmMutexCounter final : public SharedCounter {
+class ShmMutexCounter final : public ReadModifyWriteCounter<ShmMutexCounter> {
  public:
   ShmMutexCounter() : segment_(4096), count_(segment_.construct_array<LockedCount>("counter", 1)) {
     segment_.unlink();
   }
-  void add(std::uint64_t k) override {
-    bip::scoped_lock lock(count_->mutex);
-    count_->value += k;
-  }
-  std::uint64_t value() override {
-    bip::scoped_lock lock(count_->mutex);
-    return count_->value;
-  }
-  void reset() override {
-    bip::scoped_lock lock(count_->mutex);
-    count_->value = 0;
-  }
+  using Held = bip::scoped_lock<bip::interprocess_mutex>;
+  Held hold() { return Held(count_->mutex); }
+  std::uint64_t read(const Held& /*held*/) const { return count_->value; }
+  void write(const Held& /*held*/, std::uint64_t v) { count_->value = v; }
 
  private:
   SharedSegment segment_;

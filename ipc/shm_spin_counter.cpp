@@ -17,38 +17,36 @@ struct SpinLocked {
   std::uint64_t value = 0;
 };
 
-class ShmSpinCounter final : public SharedCounter {
+class ShmSpinCounter final : public ReadModifyWriteCounter<ShmSpinCounter> {
  public:
   ShmSpinCounter() : segment_(4096), count_(segment_.construct_array<SpinLocked>("counter", 1)) {
     segment_.unlink();
   }
-  void add(std::uint64_t k) override {
-    locked([&](std::uint64_t& v) { v += k; });
-  }
-  std::uint64_t value() override {
-    std::uint64_t seen = 0;
-    locked([&](std::uint64_t& v) { seen = v; });
-    return seen;
-  }
-  void reset() override {
-    locked([](std::uint64_t& v) { v = 0; });
-  }
 
- private:
-  // Runs `use` on the count while holding the lock.
-  template <typename Use>
-  void locked(Use&& use) {
-    while (count_->locked.exchange(1, std::memory_order_acquire) != 0) {
-      while (count_->locked.load(std::memory_order_relaxed) != 0) {
+  // The lock, taken for as long as the object lives.
+  class Held {
+   public:
+    explicit Held(std::atomic<std::uint32_t>& lock) : lock_(lock) {
+      while (lock_.exchange(1, std::memory_order_acquire) != 0) {
+        while (lock_.load(std::memory_order_relaxed) != 0) {
 #if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
+          __builtin_ia32_pause();
 #endif
+        }
       }
     }
-    use(count_->value);
-    count_->locked.store(0, std::memory_order_release);
-  }
+    ~Held() { lock_.store(0, std::memory_order_release); }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
 
+   private:
+    std::atomic<std::uint32_t>& lock_;
+  };
+  Held hold() { return Held(count_->locked); }
+  std::uint64_t read(const Held& /*held*/) const { return count_->value; }
+  void write(const Held& /*held*/, std::uint64_t v) { count_->value = v; }
+
+ private:
   SharedSegment segment_;
   SpinLocked* count_;
 };

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ipc/mechanism_settings.hpp"
 #include "ipc/reach.hpp"
 
 namespace parbench::ipc {
@@ -30,33 +31,21 @@ class StopFlag {
   virtual std::uint64_t across_owners(std::uint64_t mine, Across /*how*/) { return mine; }
 };
 
-// What a mechanism may need from the command line. A variant reads its own field and ignores the
-// rest.
-struct StopFlagSettings {
-  std::string redis_url;  // empty: start a private redis-server
-};
-
-// Whether a mechanism can run here, and the detail `parbench list` shows.
-struct FlagAvailability {
-  bool runnable = true;
-  std::string detail;
-};
-
 struct StopFlagVariant {
   std::string name;
   std::string summary;
   // What the workers must share for the flag to reach them (ipc/reach.hpp).
   Need need;
-  std::function<std::unique_ptr<StopFlag>(const StopFlagSettings&)> create;
-  std::function<FlagAvailability(const StopFlagSettings&)> availability =
-      [](const StopFlagSettings&) { return FlagAvailability{}; };
+  std::function<std::unique_ptr<StopFlag>(const MechanismSettings&)> create;
+  std::function<Availability(const MechanismSettings&)> availability =
+      [](const MechanismSettings&) { return Availability{}; };
 };
 
 // The factory of a StopFlagVariant: a Flag made from the settings when it takes them, else from
 // nothing.
 template <typename Flag>
-std::unique_ptr<StopFlag> make_flag(const StopFlagSettings& settings) {
-  if constexpr (std::is_constructible_v<Flag, const StopFlagSettings&>) {
+std::unique_ptr<StopFlag> make_flag(const MechanismSettings& settings) {
+  if constexpr (std::is_constructible_v<Flag, const MechanismSettings&>) {
     return std::make_unique<Flag>(settings);
   } else {
     return std::make_unique<Flag>();

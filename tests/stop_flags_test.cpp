@@ -18,19 +18,19 @@ namespace {
 
 using parbench::ipc::Need;
 using parbench::ipc::StopFlag;
-using parbench::ipc::StopFlagSettings;
+using parbench::ipc::MechanismSettings;
 using parbench::ipc::StopFlagVariant;
 using parbench::ipc::Workers;
 
 class EveryStopFlag : public testing::TestWithParam<StopFlagVariant> {
  protected:
   // Flags that cannot be made here are skipped in SetUp, with the reason.
-  std::unique_ptr<StopFlag> make() { return GetParam().create(StopFlagSettings{}); }
+  std::unique_ptr<StopFlag> make() { return GetParam().create(MechanismSettings{}); }
   void SetUp() override {
     const auto& v = GetParam();
     if (parbench::ipc::made_after_start(v.need))
       GTEST_SKIP() << v.name << " is made by the ranks of an MPI job (tested under mpirun)";
-    const auto a = v.availability(StopFlagSettings{});
+    const auto a = v.availability(MechanismSettings{});
     if (!a.runnable) GTEST_SKIP() << v.name << " cannot run here: " << a.detail;
   }
   bool reaches(Workers workers) const {

@@ -1,0 +1,42 @@
+// redis: the book's Redis counter (ex3), INCRBY on a key of a Redis server: the server applies each
+// add atomically, one request and reply per add. Private server or --redis URL, as for the flag.
+#include <charconv>
+
+#include "ipc/redis_key.hpp"
+#include "ipc/shared_counter.hpp"
+
+namespace parbench::ipc {
+namespace {
+
+class RedisCounter final : public SharedCounter {
+ public:
+  explicit RedisCounter(const MechanismSettings& settings) : key_(settings, "counter") {
+    reset();  // reaches the server now: an unreachable one fails before anything runs
+  }
+  void add(std::uint64_t k) override {
+    key_.connection().command("INCRBY %s %llu", key_.name(), static_cast<unsigned long long>(k));
+  }
+  std::uint64_t value() override {
+    const std::string text = key_.connection().command("GET %s", key_.name());
+    std::uint64_t v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+  }
+  void reset() override { key_.connection().command("SET %s 0", key_.name()); }
+
+ private:
+  RedisKey key_;
+};
+
+}  // namespace
+
+CounterVariant redis_counter_variant() {
+  return {.name = "redis",
+          .summary = "INCRBY of a key on a Redis server per add, hiredis (the book's ex3)",
+          .need = Need::kMadeBeforeStart,
+          .safe = true,
+          .create = make_counter<RedisCounter>,
+          .availability = redis_availability};
+}
+
+}  // namespace parbench::ipc
