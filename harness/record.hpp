@@ -33,6 +33,8 @@ struct RunRecord {
   double value = 0.0;
   bool valid = false;
   std::string error;
+  // Adds a shared counter lost (count): what the workers added minus what it reached.
+  std::optional<std::uint64_t> lost_updates;
   std::string worker_hosts;
   // The CPUs each worker was allowed to run on, in worker order, run-length encoded like the hosts
   // ("0*1;1*1": worker 0 on CPU 0, worker 1 on CPU 1); empty where the backend does not say.

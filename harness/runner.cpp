@@ -242,6 +242,7 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       r.value = v.value;
       r.valid = v.valid;
       r.error = v.error;
+      r.lost_updates = v.lost_updates;
       if (r.valid && serial_result_ && work.must_match_serial() && r.result != *serial_result_) {
         r.valid = false;
         r.error =
@@ -368,7 +369,14 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
                   threads == 1 ? fmt::format("{} workers", workers)
                                : fmt::format("{} ranks x {} threads", workers, threads)));
             }
-            configurations_.push_back({work.get(), entry, schedule, workers, threads});
+            // The reference runs one thread whatever the plan's counts say.
+            const int sized_for = backends::is_reference(*entry) ? 1 : total;
+            const Workload* run = work.get();
+            if (auto sized = work->for_threads(sized_for)) {
+              run = sized.get();
+              sized_.push_back(std::move(sized));
+            }
+            configurations_.push_back({run, entry, schedule, workers, threads});
           }
         }
       }

@@ -71,6 +71,8 @@ class Runner {
 
   RunPlan plan_;
   std::vector<Configuration> configurations_;
+  // Workloads sized for their configuration's threads (Workload::for_threads), owned here.
+  std::vector<std::shared_ptr<const Workload>> sized_;
   std::set<std::string> refused_;  // mechanisms' refusals already printed (ipc::Unreachable)
   std::vector<std::string> notes_;
   // Per workload: the serial result and times, the reference for validity and speed-up.

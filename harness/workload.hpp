@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct Verdict {
   double value = 0.0;  // the derived quantity, e.g. the pi estimate
   bool valid = false;
   std::string error;  // why it is not valid
+  // Adds a shared counter lost (count): what was added minus what it reached; unset elsewhere.
+  std::optional<std::uint64_t> lost_updates;
 };
 
 class Workload {
@@ -61,6 +64,10 @@ class Workload {
   // The IPC mechanism the kernel uses, which the runner drives (harness/mechanism.hpp); null for a
   // kernel that uses none (the CSV's ipc column then says none).
   virtual Mechanism* mechanism() const { return nullptr; }
+  // For a kernel whose work grows with the workers (count: each worker adds N times), the same
+  // workload sized for `threads` threads of work in all; null where the size does not depend on
+  // them. The runner asks for every configuration.
+  virtual std::shared_ptr<const Workload> for_threads(int /*threads*/) const { return nullptr; }
   // Settles the result in the owner, before any worker is woken, where a cheap serial check can
   // (the book's pre-check of small divisors); nullopt: the workers must run.
   virtual std::optional<std::uint64_t> settle_before_split() const { return std::nullopt; }

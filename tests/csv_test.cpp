@@ -61,7 +61,7 @@ TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
                    "backend,ipc,"
                    "schedule,chunk,"
                    "workers,threads_per_rank,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,"
-                   "value,valid,error",
+                   "value,valid,error,lost_updates",
                    0),
       0u);
   for (const char* col : {"compiler", "cxx_flags", "build_type", "tbb_version", "mpi_version"}) {

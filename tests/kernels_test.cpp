@@ -5,6 +5,7 @@
 #include <random>
 
 #include "kernels/monte_carlo_pi.hpp"
+#include "kernels/think.hpp"
 
 namespace {
 
@@ -80,5 +81,35 @@ TEST(PiKernel, EstimateIsWithinSixSigma) {
 }
 
 TEST(PiKernel, EmptyRangeHasNoHits) { EXPECT_EQ(pi_count_hits(1, 5, 5), 0u); }
+
+}  // namespace
+
+namespace {
+
+// think restated as the LCG's jump ahead (F. Brown, "Random number generation with arbitrary
+// strides", 1994): n steps of x -> a x + c compose into x -> A x + C, found by squaring in log n.
+std::uint64_t jump_ahead(std::uint64_t x, std::uint64_t n) {
+  std::uint64_t a = 6364136223846793005ULL, c = 1442695040888963407ULL;
+  std::uint64_t big_a = 1, big_c = 0;
+  for (; n != 0; n >>= 1) {
+    if ((n & 1) != 0) {
+      big_a *= a;
+      big_c = big_c * a + c;
+    }
+    c *= a + 1;
+    a *= a;
+  }
+  return big_a * x + big_c;
+}
+
+TEST(ThinkKernel, IsTheLinearCongruentialChainOfItsLength) {
+  std::mt19937_64 rng(7);
+  EXPECT_EQ(parbench::kernels::think(12345, 0), 12345u);
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::uint64_t x = rng();
+    const std::uint64_t n = rng() % 100000;
+    EXPECT_EQ(parbench::kernels::think(x, n), jump_ahead(x, n)) << "x=" << x << " n=" << n;
+  }
+}
 
 }  // namespace

@@ -7,12 +7,15 @@ for b in serial threads processes tbb mpi; do
   grep -Eq "^  $b +(yes|no)" <<<"$out" || { echo "list does not show backend $b"; echo "$out"; exit 1; }
 done
 grep -q "^  pi " <<<"$out" || { echo "list does not show kernel pi"; exit 1; }
-# Each backend with the schedules it really has; every stop flag says whether it can run here.
+# Each backend with the schedules it really has; every stop flag and counter says whether it can
+# run here.
 grep -Eq "^  serial +yes.*\[static\]$" <<<"$out" || { echo "serial's schedules"; echo "$out"; exit 1; }
 grep -Eq "^  threads +yes.*\[static, cyclic, dynamic, queue\]$" <<<"$out" ||
   { echo "threads' schedules"; echo "$out"; exit 1; }
-flags=$(sed -n '/^ipc variants/,$p' <<<"$out" | tail -n +2)
+flags=$(sed -n '/^stop flags/,$p' <<<"$out" | grep '^  ')
 [[ -n $flags ]] || { echo "no ipc variants listed"; exit 1; }
+grep -q '^shared counters' <<<"$out" || { echo "no shared counters listed"; exit 1; }
+grep -Eq '^  file-fcntl +serial, processes ' <<<"$out" || { echo "file-fcntl should reach processes only"; exit 1; }
 bad=$(grep -Ev '\[(yes|no)(: .*)?\]$' <<<"$flags" || true)
 [[ -z $bad ]] || { echo "flags without yes/no: $bad"; exit 1; }
 json=$("$parbench" info --json)

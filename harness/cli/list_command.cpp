@@ -4,6 +4,7 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/kernels/kernel_spec.hpp"
+#include "ipc/shared_counter.hpp"
 #include "ipc/stop_flag.hpp"
 
 namespace parbench::cli {
@@ -16,6 +17,17 @@ std::string reached_by(ipc::Need need) {
     if (entry.make && ipc::reaches(need, entry.model)) names.push_back(entry.name);
   }
   return names.empty() ? "no backend of this build" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+// One line per mechanism: name, reach, need, summary, and whether it can run here.
+template <typename Variant>
+void print_variant(const Variant& v) {
+  const ipc::Availability a = v.availability(ipc::MechanismSettings{});
+  const std::string here = a.runnable ? "yes" : "no";
+  const std::string runnable =
+      a.detail.empty() ? fmt::format(" [{}]", here) : fmt::format(" [{}: {}]", here, a.detail);
+  fmt::print("  {:<18} {} (needs {}): {}{}\n", v.name, reached_by(v.need), ipc::describe(v.need),
+             v.summary, runnable);
 }
 
 void print_list() {
@@ -39,20 +51,17 @@ void print_list() {
   }
 
   fmt::print(
-      "ipc variants (the verify kernel's stop flags; other kernels use none), what each needs and "
-      "the backends that reach it:\n");
+      "stop flags (verify --ipc; other kernels use none), what each needs and the backends that "
+      "reach it:\n");
   fmt::print(
-      "  {:<13} every backend: every range runs to its end (with --serial-cutoff, the "
+      "  {:<18} every backend: every range runs to its end (with --serial-cutoff, the "
       "default, the book's less naive pool) [yes]\n",
       "none");
-  for (const auto& v : ipc::stop_flag_variants()) {
-    const ipc::FlagAvailability a = v.availability(ipc::StopFlagSettings{});
-    const std::string here = a.runnable ? "yes" : "no";
-    const std::string runnable =
-        a.detail.empty() ? fmt::format(" [{}]", here) : fmt::format(" [{}: {}]", here, a.detail);
-    fmt::print("  {:<13} {} (needs {}): {}{}\n", v.name, reached_by(v.need), ipc::describe(v.need),
-               v.summary, runnable);
-  }
+  for (const auto& v : ipc::stop_flag_variants()) print_variant(v);
+  fmt::print(
+      "shared counters (count --ipc; default all), what each needs and the backends that reach "
+      "it:\n");
+  for (const auto& v : ipc::counter_variants()) print_variant(v);
 }
 
 }  // namespace

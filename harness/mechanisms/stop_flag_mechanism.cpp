@@ -16,7 +16,7 @@ std::uint64_t now_ns() { return static_cast<std::uint64_t>(monotonic_s() * 1e9);
 }  // namespace
 
 StopFlagMechanism::StopFlagMechanism(const ipc::StopFlagVariant& variant,
-                                     ipc::StopFlagSettings settings, bool chosen_as_group,
+                                     ipc::MechanismSettings settings, bool chosen_as_group,
                                      std::function<double()> item_ns)
     : variant_(variant),
       settings_(std::move(settings)),

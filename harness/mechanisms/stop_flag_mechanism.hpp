@@ -20,7 +20,7 @@ class StopFlagMechanism final : public Mechanism {
  public:
   // `item_ns` measures what one work item costs, for choosing how often to look (--check-every
   // auto): the kernel knows, the flag does not.
-  StopFlagMechanism(const ipc::StopFlagVariant& variant, ipc::StopFlagSettings settings,
+  StopFlagMechanism(const ipc::StopFlagVariant& variant, ipc::MechanismSettings settings,
                     bool chosen_as_group, std::function<double()> item_ns);
 
   std::string name() const override { return variant_.name; }
@@ -53,7 +53,7 @@ class StopFlagMechanism final : public Mechanism {
   };
 
   const ipc::StopFlagVariant& variant_;
-  ipc::StopFlagSettings settings_;
+  ipc::MechanismSettings settings_;
   bool chosen_as_group_;
   std::function<double()> measure_item_ns_;
   boost::interprocess::mapped_region page_;

@@ -196,6 +196,14 @@ const std::vector<Column>& columns() {
          r.valid = v == "true";
        }},
       text("error", &RunRecord::error, S::kRepetition),
+      {"lost_updates", S::kRepetition, T::kInteger,
+       [](const RunRecord& r, const RunContext&) {
+         return r.lost_updates ? std::to_string(*r.lost_updates) : std::string();
+       },
+       [](RunRecord& r, const std::string& v) {
+         if (!v.empty()) r.lost_updates = to_u64(v);
+       },
+       6},
       derived("items_per_s", T::kNumber, throughput),
       derived("tested_fraction", T::kNumber, tested_fraction),
       {"measurements", S::kRepetition, T::kMeasurements,

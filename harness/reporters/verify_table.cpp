@@ -9,21 +9,10 @@
 #include <tuple>
 
 #include "harness/backends/registry.hpp"
+#include "harness/reporters/params.hpp"
 
 namespace parbench {
 namespace {
-
-// The value of `key` in "k=v;k=v", empty when absent.
-std::string param(const std::string& params, const std::string& key) {
-  const std::string prefix = key + "=";
-  for (std::size_t start = 0; start <= params.size();) {
-    const std::size_t end = std::min(params.find(';', start), params.size());
-    if (params.compare(start, prefix.size(), prefix) == 0)
-      return params.substr(start + prefix.size(), end - start - prefix.size());
-    start = end + 1;
-  }
-  return "";
-}
 
 // "K=1000", "auto" (--check-every auto, whatever interval it chose), or nothing where no flag is
 // looked at.

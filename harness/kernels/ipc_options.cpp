@@ -1,0 +1,36 @@
+#include "harness/kernels/ipc_options.hpp"
+
+#if PARBENCH_HAVE_REDIS
+#include "ipc/redis_server.hpp"
+#endif
+
+namespace parbench {
+
+void IpcOptions::add_to(CLI::App& run) {
+  if (run.get_option_no_throw("--ipc") != nullptr) return;  // another kernel registered them
+  auto* group =
+      run.add_option_group("ipc", "The mechanism under test, for the kernels that use one");
+  group
+      ->add_option("--ipc", names,
+                   "Mechanisms, a list: stop flags for verify (default none), shared counters for "
+                   "count (default all) (see `parbench list`); all: every one that can run here")
+      ->delimiter(',');
+  group->add_option("--redis", redis_url,
+                    "The redis variants' server, redis://host[:port] or unix:///path; default: a "
+                    "private redis-server");
+}
+
+ipc::MechanismSettings IpcOptions::settings() const {
+#if PARBENCH_HAVE_REDIS
+  if (!redis_url.empty()) {
+    try {
+      ipc::parse_redis_url(redis_url);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--redis: {}", e.what()));
+    }
+  }
+#endif
+  return {redis_url};
+}
+
+}  // namespace parbench

@@ -1,0 +1,98 @@
+// --ipc and --redis: one pair of options for every kernel that uses a mechanism, each kernel
+// reading the names as its own kind (verify: stop flags; count: shared counters). Registered once,
+// by the first kernel that asks; choose() turns the names into variants the same way for every
+// kind.
+#pragma once
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <CLI/App.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/errors.hpp"
+#include "ipc/mechanism_settings.hpp"
+#include "ipc/reach.hpp"
+
+namespace parbench {
+
+struct IpcOptions {
+  std::vector<std::string> names;  // as given; empty: each kernel's own default
+  std::string redis_url;
+
+  void add_to(CLI::App& run);
+  // The settings every variant is made with; a malformed --redis URL is a UsageError.
+  ipc::MechanismSettings settings() const;
+};
+
+template <typename Variant>
+struct ChosenVariant {
+  const Variant* variant;  // null for none
+  bool from_all;           // chosen by "all", not by name: skipped quietly where it cannot run
+};
+
+// `names` in the order given, "all" expanded where it stands to none (where the kernel has it) and
+// every variant of the kind; duplicates dropped. A variant named outright that cannot run here is
+// refused, and so is one that cannot be made (no server answers), before anything runs; one from
+// "all" is skipped with a warning. `kind` names the kind in messages ("stop-flag", "counter").
+template <typename Variant>
+std::vector<ChosenVariant<Variant>> choose(const std::vector<std::string>& names,
+                                           const std::vector<Variant>& variants, bool has_none,
+                                           const ipc::MechanismSettings& settings,
+                                           const std::string& kind, const std::string& hint = "") {
+  const auto named = [&](const std::string& v) {
+    return std::find(names.begin(), names.end(), v) != names.end();
+  };
+  std::vector<std::string> expanded;
+  for (const auto& v : names) {
+    if (v != "all") {
+      expanded.push_back(v);
+      continue;
+    }
+    if (has_none) expanded.emplace_back("none");
+    for (const auto& variant : variants) expanded.push_back(variant.name);
+  }
+  std::vector<ChosenVariant<Variant>> chosen;
+  std::vector<std::string> seen;
+  for (const auto& v : expanded) {
+    if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+    seen.push_back(v);
+    if (has_none && v == "none") {
+      chosen.push_back({nullptr, !named(v)});
+      continue;
+    }
+    const auto it = std::find_if(variants.begin(), variants.end(),
+                                 [&](const Variant& candidate) { return candidate.name == v; });
+    if (it == variants.end()) {
+      std::vector<std::string> known;
+      if (has_none) known.emplace_back("none");
+      known.emplace_back("all");
+      for (const auto& variant : variants) known.push_back(variant.name);
+      throw UsageError(fmt::format("unknown {} variant '{}' (known: {}){}", kind, v,
+                                   fmt::join(known, ", "), hint));
+    }
+    ipc::Availability a = it->availability(settings);
+    if (a.runnable && !ipc::made_after_start(it->need)) {
+      try {  // made once and dropped: a server that does not answer is found now
+        it->create(settings);
+      } catch (const std::runtime_error& e) {
+        a = {false, e.what()};
+      }
+    }
+    if (!a.runnable && named(v))
+      throw UsageError(fmt::format("ipc {} cannot run here: {}", v, a.detail));
+    if (!a.runnable) {
+      fmt::print(stderr, "parbench: warning: skipping ipc {}: {}\n", v, a.detail);
+      continue;
+    }
+    chosen.push_back({&*it, !named(v)});
+  }
+  return chosen;
+}
+
+}  // namespace parbench

@@ -1,0 +1,41 @@
+// A shared counter (ipc/shared_counter.hpp) as the runner drives it: made for each configuration,
+// reset before every repetition, read after it, released after the configuration. The result of
+// a repetition is what the counter reached, not what the backend's reduction says: for the count
+// kernel that is the experiment, for a kernel that publishes through it the counter is the only
+// way its result arrives. A file variant's unparsable reads go to the row as a measurement.
+#pragma once
+
+#include <memory>
+
+#include "harness/mechanism.hpp"
+#include "ipc/shared_counter.hpp"
+
+namespace parbench {
+
+class CounterMechanism final : public Mechanism {
+ public:
+  CounterMechanism(const ipc::CounterVariant& variant, ipc::MechanismSettings settings,
+                   bool chosen_as_group)
+      : variant_(variant), settings_(std::move(settings)), chosen_as_group_(chosen_as_group) {}
+
+  std::string name() const override { return variant_.name; }
+  ipc::Need need() const override { return variant_.need; }
+  bool chosen_as_group() const override { return chosen_as_group_; }
+  void make() override { counter_ = variant_.create(settings_); }
+  void reset() override { counter_->reset(); }
+  std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
+  void release() noexcept override { counter_.reset(); }
+
+  // Whether the counter can lose updates (a negative control).
+  bool safe() const { return variant_.safe; }
+  // For the kernel's workers, between make() and release().
+  ipc::SharedCounter& counter() const { return *counter_; }
+
+ private:
+  const ipc::CounterVariant& variant_;
+  ipc::MechanismSettings settings_;
+  bool chosen_as_group_;
+  std::unique_ptr<ipc::SharedCounter> counter_;
+};
+
+}  // namespace parbench

@@ -1,0 +1,92 @@
+#include "harness/reporters/count_table.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "harness/reporters/params.hpp"
+#include "harness/statistics.hpp"
+#include "ipc/shared_counter.hpp"
+
+namespace parbench {
+namespace {
+
+// "1000 per worker, a lock per add", with the batch and think time where they are not the defaults.
+std::string setting_text(const std::string& params) {
+  std::string text = param(params, "increments") + " increments per worker";
+  if (const std::string k = param(params, "batch"); !k.empty() && k != "1")
+    text += ", adds of " + k;
+  if (const std::string t = param(params, "think_ns"); !t.empty() && t != "0")
+    text += ", " + t + " ns of work before each";
+  text += param(params, "lock_scope") == "all"
+              ? "; one lock around each worker's whole loop (the book's decorator): the workers "
+                "take turns, one loop at a time"
+              : "; a lock per add";
+  return text;
+}
+
+}  // namespace
+
+CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host) {
+  const RunRecord& first = reps.front();
+  CountCell cell{.host = host,
+                 .backend = first.backend,
+                 .params = first.params,
+                 .variant = first.ipc,
+                 .workers = workers_text(first)};
+  std::vector<double> times;
+  std::vector<double> counts;
+  for (const auto& r : reps) {
+    if (r.valid) times.push_back(r.wall_s);
+    if (r.lost_updates) {  // a count was read: valid, or a safe counter that lost updates
+      counts.push_back(static_cast<double>(r.result));
+      cell.expected = r.result + *r.lost_updates;
+    }
+    if (!r.valid) {
+      cell.valid = false;
+      if (cell.error.empty()) cell.error = r.error;
+    }
+  }
+  cell.median_s = summarize(times).median;
+  cell.reached = static_cast<std::uint64_t>(summarize(counts).median);
+  return cell;
+}
+
+void CountTableReporter::report(const ConfigResult& result) {
+  if (result.first().kernel == "count") cells_.push_back(count_cell(result.reps, host_));
+}
+
+void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {
+  std::vector<std::tuple<std::string, std::string, std::string>> groups;  // host, backend, params
+  for (const auto& c : cells) {
+    const auto group = std::make_tuple(c.host, c.backend, c.params);
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+  }
+  for (const auto& [host, backend, params] : groups) {
+    fmt::print(out, "\n# count: {} on {}, {}\n", backend, host, setting_text(params));
+    fmt::print(out, "{:<20}{:>8}{:>26}{:>13}{:>14}\n", "variant", "workers", "reached / expected",
+               "median s", "ns/increment");
+    for (const auto& c : cells) {
+      if (c.host != host || c.backend != backend || c.params != params) continue;
+      const auto* variant = ipc::find_counter(c.variant);
+      const bool control = variant != nullptr && !variant->safe;
+      const std::string label = control ? c.variant + " (no lock)" : c.variant;
+      if (c.expected == 0) {  // failed before any count was read
+        fmt::print(out, "{:<20}{:>8}  FAILED: {}\n", label, c.workers, c.error);
+        continue;
+      }
+      const std::string reached = fmt::format("{} / {}", c.reached, c.expected);
+      const std::string time = c.median_s > 0 ? fmt::format("{:.6f}", c.median_s) : "-";
+      const std::string per =
+          c.median_s > 0 ? fmt::format("{:.1f}", c.median_s * 1e9 / static_cast<double>(c.expected))
+                         : "-";
+      fmt::print(out, "{:<20}{:>8}{:>26}{:>13}{:>14}{}\n", label, c.workers, reached, time, per,
+                 c.valid ? "" : "  INVALID: " + c.error);
+    }
+  }
+  out.flush();
+}
+
+}  // namespace parbench
