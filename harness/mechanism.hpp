@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "harness/measurement.hpp"
@@ -34,6 +35,9 @@ class Mechanism {
   virtual void make() = 0;
   virtual void reset() = 0;
   virtual std::uint64_t finish(std::uint64_t result, Measurements& measurements) = 0;
+  // What the last finish() found missing: a shared counter's adds that the workers made and the
+  // counter lost. nullopt for a mechanism through which nothing is counted.
+  virtual std::optional<std::uint64_t> lost_updates() const { return std::nullopt; }
   virtual void release() noexcept = 0;
 };
 

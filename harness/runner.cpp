@@ -161,6 +161,7 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         double wall_s;
         double cpu_s;
         Measurements measurements;
+        std::optional<std::uint64_t> lost_updates;
       };
       const auto repeat_once = [&] {
         if (mechanism != nullptr) mechanism->reset();
@@ -174,7 +175,10 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         }
         r.wall_s = r.out.wall_s.value_or(monotonic_s() - t0_rep);
         r.cpu_s = process_cpu_s() - cpu0 + r.out.outside_cpu_s;
-        if (mechanism != nullptr) r.out.result = mechanism->finish(r.out.result, r.measurements);
+        if (mechanism != nullptr) {
+          r.out.result = mechanism->finish(r.out.result, r.measurements);
+          r.lost_updates = mechanism->lost_updates();
+        }
         return r;
       };
 
@@ -199,6 +203,7 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         r.worker_cpus = backend->worker_cpus();
         r.worker_reports = std::move(done.out.workers);
         r.measurements = std::move(done.measurements);
+        r.lost_updates = done.lost_updates;
         // A warm-up that computed something else is as much a bug as a wrong repetition, where
         // the result is one exact value (not where an early stop may find another real factor).
         for (const std::uint64_t w : warmup_results) {
@@ -242,7 +247,12 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       r.value = v.value;
       r.valid = v.valid;
       r.error = v.error;
-      r.lost_updates = v.lost_updates;
+      if (r.lost_updates.value_or(0) != 0 && !work.judges_lost_updates()) {
+        r.valid = false;  // the lost ones first: they are why the rest is wrong
+        r.error = fmt::format("the {} counter lost {} of the {} published", r.ipc, *r.lost_updates,
+                              r.result + *r.lost_updates) +
+                  (v.error.empty() ? "" : "; " + v.error);
+      }
       if (r.valid && serial_result_ && work.must_match_serial() && r.result != *serial_result_) {
         r.valid = false;
         r.error =

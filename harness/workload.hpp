@@ -28,8 +28,6 @@ struct Verdict {
   double value = 0.0;  // the derived quantity, e.g. the pi estimate
   bool valid = false;
   std::string error;  // why it is not valid
-  // Adds a shared counter lost (count): what was added minus what it reached; unset elsewhere.
-  std::optional<std::uint64_t> lost_updates;
 };
 
 class Workload {
@@ -57,6 +55,9 @@ class Workload {
 
   // Checks a combined result against what is known independently of any backend.
   virtual Verdict judge(std::uint64_t result) const = 0;
+  // Whether judge() itself weighs what a shared counter lost (count, whose negative controls lose
+  // updates by design); elsewhere any lost update makes the result wrong.
+  virtual bool judges_lost_updates() const { return false; }
   // Whether every backend must compute exactly the serial result. Not so where workers stop early
   // and any real factor is a right answer.
   virtual bool must_match_serial() const { return true; }

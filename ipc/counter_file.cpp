@@ -97,14 +97,19 @@ std::uint64_t FileCounter::read(const Held& held) {
   return value.value_or(0);
 }
 
+// The new text over the old, then the file cut to its length. Never truncated to 0 first, as the
+// book's open(name, "w") does: on ext4 a file truncated to 0 and rewritten starts its writeback at
+// close (auto_da_alloc), about 0.2 ms per increment on this machine, which would bury the cost of
+// the lock under the disk's. Two unlocked writers still interleave ("99\n" over "100\n" leaves
+// "99\n\n"), so the negative control's garbled reads remain.
 void FileCounter::write(const Held& held, std::uint64_t value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value);
   *end++ = '\n';
   const auto size = static_cast<std::size_t>(end - buffer);
-  check(::ftruncate(held.fd(), 0) == 0, "truncate the counter file");
   check(::pwrite(held.fd(), buffer, size, 0) == static_cast<ssize_t>(size),
         "write the counter file");
+  check(::ftruncate(held.fd(), static_cast<off_t>(size)) == 0, "cut the counter file");
 }
 
 void FileCounter::reset() {

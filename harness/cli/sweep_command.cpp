@@ -91,7 +91,7 @@ void setup_sweep_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   options->kernels = {"primes"};
   options->specs.clear();
-  options->specs.push_back(make_primes_spec({"B"}, {"in", "shuffled"}));
+  options->specs.push_back(make_primes_spec({"B"}, {"in", "shuffled"}, nullptr));
   options->schedules = {"dynamic"};
   options->workers = {"auto"};
   options->repeat = "3";

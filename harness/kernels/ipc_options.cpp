@@ -13,8 +13,14 @@ void IpcOptions::add_to(CLI::App& run) {
   group
       ->add_option("--ipc", names,
                    "Mechanisms, a list: stop flags for verify (default none), shared counters for "
-                   "count (default all) (see `parbench list`); all: every one that can run here")
+                   "count (default all) and for pi and primes to publish their results through "
+                   "(default none) (see `parbench list`); all: every one that can run here")
       ->delimiter(',');
+  group
+      ->add_option("--publish-every", publish_every,
+                   "pi and primes with a counter: items between two adds of a worker's partial "
+                   "result; slice: once per slice")
+      ->capture_default_str();
   group->add_option("--redis", redis_url,
                     "The redis variants' server, redis://host[:port] or unix:///path; default: a "
                     "private redis-server");

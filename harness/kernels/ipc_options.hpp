@@ -1,5 +1,6 @@
 // --ipc and --redis: one pair of options for every kernel that uses a mechanism, each kernel
-// reading the names as its own kind (verify: stop flags; count: shared counters). Registered once,
+// reading the names as its own kind (verify: stop flags; count, pi, primes: shared counters), and
+// --publish-every for the kernels that publish through a counter. Registered once,
 // by the first kernel that asks; choose() turns the names into variants the same way for every
 // kind.
 #pragma once
@@ -24,6 +25,7 @@ namespace parbench {
 struct IpcOptions {
   std::vector<std::string> names;  // as given; empty: each kernel's own default
   std::string redis_url;
+  std::string publish_every = "slice";  // pi and primes with a counter: items between two adds
 
   void add_to(CLI::App& run);
   // The settings every variant is made with; a malformed --redis URL is a UsageError.

@@ -31,11 +31,13 @@ std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();
 
 struct IpcOptions;  // --ipc and --redis, shared by the kernels that use a mechanism
 
-std::unique_ptr<KernelSpec> make_pi_spec();
+std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc);
 std::unique_ptr<KernelSpec> make_verify_spec(std::shared_ptr<IpcOptions> ipc);
 std::unique_ptr<KernelSpec> make_count_spec(std::shared_ptr<IpcOptions> ipc);
-// Defaults differ between `run` (range C, in order) and `sweep` (range B, both orders).
-std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges = {"C"},
-                                             std::vector<std::string> default_orders = {"in"});
+// Defaults differ between `run` (range C, in order) and `sweep` (range B, both orders, and no
+// --ipc: a null `ipc`).
+std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges,
+                                             std::vector<std::string> default_orders,
+                                             std::shared_ptr<IpcOptions> ipc);
 
 }  // namespace parbench

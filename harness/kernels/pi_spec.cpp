@@ -1,10 +1,12 @@
-// pi: Monte Carlo estimate of pi (kernels/monte_carlo_pi.hpp). One work item is one dart.
+// pi: Monte Carlo estimate of pi (kernels/monte_carlo_pi.hpp). One work item is one dart. With
+// --ipc <counter> the hits are published through a shared counter (harness/kernels/publishing.hpp).
 #include <fmt/format.h>
 
 #include <cmath>
 #include <numbers>
 
 #include "harness/kernels/kernel_spec.hpp"
+#include "harness/kernels/publishing.hpp"
 #include "harness/parse.hpp"
 #include "kernels/monte_carlo_pi.hpp"
 
@@ -16,16 +18,25 @@ constexpr double kSigmaBound = 6.0;
 
 class PiWorkload final : public Workload {
  public:
-  PiWorkload(std::uint64_t samples, std::uint64_t seed) : samples_(samples), seed_(seed) {}
+  PiWorkload(std::uint64_t samples, std::uint64_t seed, Publishing publishing)
+      : samples_(samples), seed_(seed), publishing_(std::move(publishing)) {}
 
   std::string kernel() const override { return "pi"; }
-  std::string params() const override { return fmt::format("seed={}", seed_); }
+  std::string params() const override {
+    return fmt::format("seed={}", seed_) + publishing_.params();
+  }
   std::vector<std::string> cli_args() const override {
-    return {"--samples", std::to_string(samples_), "--seed", std::to_string(seed_)};
+    std::vector<std::string> args{"--samples", std::to_string(samples_), "--seed",
+                                  std::to_string(seed_)};
+    for (auto& arg : publishing_.cli_args()) args.push_back(std::move(arg));
+    return args;
   }
   std::uint64_t size() const override { return samples_; }
+  Mechanism* mechanism() const override { return publishing_.mechanism(); }
   std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
-    return kernels::pi_count_hits(seed_, begin, end);
+    return publishing_.run(begin, end, [this](std::uint64_t b, std::uint64_t e) {
+      return kernels::pi_count_hits(seed_, b, e);
+    });
   }
 
   Verdict judge(std::uint64_t hits) const override {
@@ -44,14 +55,18 @@ class PiWorkload final : public Workload {
  private:
   std::uint64_t samples_;
   std::uint64_t seed_;
+  Publishing publishing_;
 };
 
 class PiSpec final : public KernelSpec {
  public:
+  explicit PiSpec(std::shared_ptr<IpcOptions> ipc) : ipc_(std::move(ipc)) {}
+
   std::string name() const override { return "pi"; }
   std::string summary() const override { return "Monte Carlo pi with a counter-based generator"; }
 
   void add_options(CLI::App& run) override {
+    ipc_->add_to(run);
     auto* group = run.add_option_group("pi", "Options of the pi kernel");
     group->add_option("--samples", samples_, "Darts per run, a list (1e9 or 1000000000)")
         ->delimiter(',')
@@ -63,22 +78,28 @@ class PiSpec final : public KernelSpec {
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     std::vector<std::shared_ptr<const Workload>> list;
+    const auto ways = publishings(*ipc_);
     for (const auto& samples : samples_) {
       for (const auto& seed : seeds_) {
-        list.push_back(std::make_shared<PiWorkload>(parse_count(samples, "--samples"),
-                                                    parse_u64(seed, "--seed")));
+        for (const auto& publishing : ways) {
+          list.push_back(std::make_shared<PiWorkload>(parse_count(samples, "--samples"),
+                                                      parse_u64(seed, "--seed"), publishing));
+        }
       }
     }
     return list;
   }
 
  private:
+  std::shared_ptr<IpcOptions> ipc_;
   std::vector<std::string> samples_{"1e9"};
   std::vector<std::string> seeds_{"1"};
 };
 
 }  // namespace
 
-std::unique_ptr<KernelSpec> make_pi_spec() { return std::make_unique<PiSpec>(); }
+std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc) {
+  return std::make_unique<PiSpec>(std::move(ipc));
+}
 
 }  // namespace parbench

@@ -1,6 +1,7 @@
 // primes: count the primes of a range by testing every number (the book's "Finding prime numbers"),
 // with trial division, Miller-Rabin or a segmented sieve. One work item is one number; `result` is
-// the exact count, checked against known values and across algorithms and backends.
+// the exact count, checked against known values and across algorithms and backends. With --ipc
+// <counter> the counts are published through a shared counter (harness/kernels/publishing.hpp).
 #include <fmt/format.h>
 
 #include <unistd.h>
@@ -17,6 +18,7 @@
 
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
+#include "harness/kernels/publishing.hpp"
 #include "harness/parse.hpp"
 #include "kernels/primes.hpp"
 
@@ -73,12 +75,13 @@ std::uint64_t memory_budget_bytes() {
 class PrimesWorkload final : public Workload {
  public:
   PrimesWorkload(Algo algo, std::string algo_name, std::uint64_t lo, std::uint64_t hi,
-                 std::optional<std::uint64_t> shuffle_seed)
+                 std::optional<std::uint64_t> shuffle_seed, Publishing publishing)
       : algo_(algo),
         algo_name_(std::move(algo_name)),
         lo_(lo),
         hi_(hi),
-        shuffle_seed_(shuffle_seed) {
+        shuffle_seed_(shuffle_seed),
+        publishing_(std::move(publishing)) {
     if (algo_ == Algo::kSieve) sieving_primes_ = kernels::sieving_primes(hi_);
     if (shuffle_seed_) {
       // The book's shuffled sweep: every number once, in a seeded random order.
@@ -92,17 +95,36 @@ class PrimesWorkload final : public Workload {
   std::string params() const override {
     std::string p = fmt::format("algo={};range={}:{}", algo_name_, lo_, hi_);
     if (shuffle_seed_) p += fmt::format(";shuffle={}", *shuffle_seed_);
-    return p;
+    return p + publishing_.params();
   }
   std::vector<std::string> cli_args() const override {
     std::vector<std::string> args{"--algo", algo_name_, "--range", fmt::format("{}:{}", lo_, hi_)};
     if (shuffle_seed_)
       args.insert(args.end(), {"--shuffle", "--shuffle-seed", std::to_string(*shuffle_seed_)});
+    for (auto& arg : publishing_.cli_args()) args.push_back(std::move(arg));
     return args;
   }
   std::uint64_t size() const override { return hi_ - lo_; }
+  Mechanism* mechanism() const override { return publishing_.mechanism(); }
 
   std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
+    return publishing_.run(begin, end,
+                           [this](std::uint64_t b, std::uint64_t e) { return count_primes(b, e); });
+  }
+
+  Verdict judge(std::uint64_t result) const override {
+    Verdict v{static_cast<double>(result), true, ""};
+    if (const auto known = known_count(lo_, hi_); known && *known != result) {
+      v.valid = false;
+      v.error =
+          fmt::format("counted {} primes in [{}, {}), known value {}", result, lo_, hi_, *known);
+    }
+    return v;  // unknown ranges are checked against the serial count by the runner
+  }
+
+ private:
+  // The primes among items [begin, end).
+  std::uint64_t count_primes(std::uint64_t begin, std::uint64_t end) const {
     if (shuffle_seed_) {
       std::uint64_t count = 0;
       for (std::uint64_t i = begin; i < end; ++i) count += test(lo_ + order_[i]) ? 1 : 0;
@@ -119,17 +141,6 @@ class PrimesWorkload final : public Workload {
     return 0;
   }
 
-  Verdict judge(std::uint64_t result) const override {
-    Verdict v{static_cast<double>(result), true, ""};
-    if (const auto known = known_count(lo_, hi_); known && *known != result) {
-      v.valid = false;
-      v.error =
-          fmt::format("counted {} primes in [{}, {}), known value {}", result, lo_, hi_, *known);
-    }
-    return v;  // unknown ranges are checked against the serial count by the runner
-  }
-
- private:
   bool test(std::uint64_t n) const {
     return algo_ == Algo::kTrial ? kernels::is_prime_trial(n) : kernels::is_prime_mr(n);
   }
@@ -139,14 +150,16 @@ class PrimesWorkload final : public Workload {
   std::uint64_t lo_;
   std::uint64_t hi_;
   std::optional<std::uint64_t> shuffle_seed_;
+  Publishing publishing_;
   std::vector<std::uint32_t> sieving_primes_;
   std::vector<std::uint32_t> order_;
 };
 
 class PrimesSpec final : public KernelSpec {
  public:
-  PrimesSpec(std::vector<std::string> ranges, std::vector<std::string> orders)
-      : ranges_(std::move(ranges)), orders_(std::move(orders)) {}
+  PrimesSpec(std::vector<std::string> ranges, std::vector<std::string> orders,
+             std::shared_ptr<IpcOptions> ipc)
+      : ranges_(std::move(ranges)), orders_(std::move(orders)), ipc_(std::move(ipc)) {}
 
   std::string name() const override { return "primes"; }
   std::string summary() const override {
@@ -154,6 +167,7 @@ class PrimesSpec final : public KernelSpec {
   }
 
   void add_options(CLI::App& run) override {
+    if (ipc_) ipc_->add_to(run);
     auto* group = run.add_option_group("primes", "Options of the primes kernel");
     group->add_option("--algo", algos_, "Algorithms, a list")
         ->delimiter(',')
@@ -183,6 +197,7 @@ class PrimesSpec final : public KernelSpec {
       shuffled.push_back(order == "shuffled");
     }
     bool skipped_shuffled_sieve = false;
+    const auto ways = ipc_ ? publishings(*ipc_) : std::vector<Publishing>{{}};
     for (const auto& range : ranges_) {
       const auto [lo, hi] = parse_range(range);
       for (const auto& algo_name : algos_) {
@@ -195,8 +210,10 @@ class PrimesSpec final : public KernelSpec {
             continue;
           }
           check_memory(algo, lo, hi, shuffle);
-          list.push_back(std::make_shared<PrimesWorkload>(
-              algo, algo_name, lo, hi, shuffle ? std::optional(seed) : std::nullopt));
+          for (const auto& publishing : ways) {
+            list.push_back(std::make_shared<PrimesWorkload>(
+                algo, algo_name, lo, hi, shuffle ? std::optional(seed) : std::nullopt, publishing));
+          }
         }
       }
     }
@@ -268,13 +285,16 @@ class PrimesSpec final : public KernelSpec {
   std::vector<std::string> orders_;
   bool shuffle_ = false;
   std::string shuffle_seed_ = "1";
+  std::shared_ptr<IpcOptions> ipc_;  // null in sweep, which has no --ipc
 };
 
 }  // namespace
 
 std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges,
-                                             std::vector<std::string> default_orders) {
-  return std::make_unique<PrimesSpec>(std::move(default_ranges), std::move(default_orders));
+                                             std::vector<std::string> default_orders,
+                                             std::shared_ptr<IpcOptions> ipc) {
+  return std::make_unique<PrimesSpec>(std::move(default_ranges), std::move(default_orders),
+                                      std::move(ipc));
 }
 
 }  // namespace parbench

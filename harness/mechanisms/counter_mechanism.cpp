@@ -1,12 +1,23 @@
 #include "harness/mechanisms/counter_mechanism.hpp"
 
+#include <fmt/format.h>
+
+#include <stdexcept>
+
 namespace parbench {
 
-std::uint64_t CounterMechanism::finish(std::uint64_t /*result*/, Measurements& measurements) {
+std::uint64_t CounterMechanism::finish(std::uint64_t result, Measurements& measurements) {
   const std::uint64_t reached = counter_->value();
   // Read after value(): the owner's own read of a garbled file counts too.
   if (const std::uint64_t unparsable = counter_->unparsable_reads(); unparsable != 0)
     measurements.push_back({"unparsable_reads", static_cast<double>(unparsable)});
+  if (reached > result) {  // no lock, or none, can invent adds
+    lost_.reset();
+    throw std::logic_error(
+        fmt::format("the {} counter reached {}, more than the {} the workers added", variant_.name,
+                    reached, result));
+  }
+  lost_ = result - reached;
   return reached;
 }
 

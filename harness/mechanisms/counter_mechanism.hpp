@@ -2,7 +2,8 @@
 // reset before every repetition, read after it, released after the configuration. The result of
 // a repetition is what the counter reached, not what the backend's reduction says: for the count
 // kernel that is the experiment, for a kernel that publishes through it the counter is the only
-// way its result arrives. A file variant's unparsable reads go to the row as a measurement.
+// way its result arrives. What the workers added (the backend's reduction of their returns) minus
+// what arrived is the row's lost_updates; a file variant's unparsable reads are a measurement.
 #pragma once
 
 #include <memory>
@@ -23,7 +24,9 @@ class CounterMechanism final : public Mechanism {
   bool chosen_as_group() const override { return chosen_as_group_; }
   void make() override { counter_ = variant_.create(settings_); }
   void reset() override { counter_->reset(); }
+  // `result` is what the backend combined from the workers' returns: all they added.
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
+  std::optional<std::uint64_t> lost_updates() const override { return lost_; }
   void release() noexcept override { counter_.reset(); }
 
   // Whether the counter can lose updates (a negative control).
@@ -36,6 +39,7 @@ class CounterMechanism final : public Mechanism {
   ipc::MechanismSettings settings_;
   bool chosen_as_group_;
   std::unique_ptr<ipc::SharedCounter> counter_;
+  std::optional<std::uint64_t> lost_;
 };
 
 }  // namespace parbench

@@ -1,0 +1,36 @@
+#include "harness/kernels/publishing.hpp"
+
+#include <fmt/format.h>
+
+#include "harness/parse.hpp"
+
+namespace parbench {
+
+std::string Publishing::params() const {
+  if (!counter) return "";
+  return every == 0 ? ";publish_every=slice" : fmt::format(";publish_every={}", every);
+}
+
+std::vector<std::string> Publishing::cli_args() const {
+  if (!counter) return {};
+  return {"--ipc", counter->name(), "--publish-every",
+          every == 0 ? std::string("slice") : std::to_string(every)};
+}
+
+std::vector<Publishing> publishings(const IpcOptions& ipc) {
+  const std::uint64_t every =
+      ipc.publish_every == "slice" ? 0 : parse_count(ipc.publish_every, "--publish-every");
+  const ipc::MechanismSettings settings = ipc.settings();
+  std::vector<Publishing> list;
+  for (const auto& v : choose(ipc.names.empty() ? std::vector<std::string>{"none"} : ipc.names,
+                              ipc::counter_variants(), true, settings, "counter")) {
+    if (v.variant == nullptr) {
+      list.push_back({});
+      continue;
+    }
+    list.push_back({std::make_shared<CounterMechanism>(*v.variant, settings, v.from_all), every});
+  }
+  return list;
+}
+
+}  // namespace parbench

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# pi and primes publishing through a shared counter (--ipc <counter>): with every safe counter on
+# every backend of the list it reaches, at 1 to 4 workers, the result is exactly the one without a
+# counter (ipc none), lost_updates 0. With the negative controls publishing often, a row that lost
+# updates is invalid and says how many in its error; none ever has more than was published.
+#   publish.sh PARBENCH BACKENDS
+set -euo pipefail
+parbench=$1 backends=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null; exit 1; }
+
+"$parbench" run --kernel pi,primes --samples 2e5 --range A --ipc none,all --publish-every 997 \
+  --backend "$backends" --workers 1:4 --warmup 0 --repeat 1 --csv "$dir/safe.csv" \
+  >/dev/null 2>"$dir/err" && safe_rc=0 || safe_rc=$?
+# The negative controls publishing every item: lost updates likely on 2 or more workers.
+"$parbench" run --kernel pi,primes --samples 2e4 --range A --ipc shm,file --publish-every 1 \
+  --backend "$backends" --workers 2 --warmup 0 --repeat 2 --csv "$dir/controls.csv" \
+  >/dev/null 2>>"$dir/err" || true
+python3 - "$dir/safe.csv" "$dir/controls.csv" <<'PY' || fail "wrong rows"
+import csv, sys
+controls = {"shm", "file"}
+safe = list(csv.DictReader(open(sys.argv[1])))
+plain = {r["kernel"]: r["result"] for r in safe if r["ipc"] == "none"}
+assert set(plain) == {"pi", "primes"}, plain
+variants = set()
+for r in safe:
+    if r["ipc"] in controls:
+        continue
+    where = f'{r["kernel"]} {r["backend"]} {r["ipc"]} workers={r["workers"]}'
+    assert r["valid"] == "true", where + ": " + r["error"]
+    assert r["result"] == plain[r["kernel"]], where + f': {r["result"]}, without a counter {plain[r["kernel"]]}'
+    if r["ipc"] != "none":
+        assert r["lost_updates"] == "0", where + ": lost_updates " + r["lost_updates"]
+        assert "publish_every=997" in r["params"], where + ": " + r["params"]
+        variants.add(r["ipc"])
+assert {"shm-atomic", "shm-mutex", "file-flock"} <= variants, variants
+lost_rows = 0
+for r in csv.DictReader(open(sys.argv[2])):
+    where = f'{r["kernel"]} {r["backend"]} {r["ipc"]} workers={r["workers"]}'
+    lost = int(r["lost_updates"])
+    if lost > 0:
+        lost_rows += 1
+        assert r["valid"] == "false" and f"lost {lost} of the" in r["error"], where + ": " + r["error"]
+    elif r["valid"] == "false":  # a control may also fail to read its own garbled file: never more
+        assert "more than" not in r["error"], where + ": " + r["error"]
+print(f"ok: {len(variants)} counters exact; {lost_rows} control rows lost updates")
+PY
+# 1 says some rows were invalid (only the controls', as checked above); anything else failed.
+[[ $safe_rc -le 1 ]] || fail "the run with the safe counters exited with $safe_rc"
