@@ -34,10 +34,15 @@ class SharedCounter {
       add(k);
     }
   }
-  // The count; called by the owner when no worker runs.
+  // The count; called by the owner when no worker runs (in an MPI job, by every rank together).
   virtual std::uint64_t value() = 0;
   // Back to 0; called by the owner between repetitions, never while workers run.
   virtual void reset() = 0;
+  // What the workers added in all, given `mine`, this process's view of the backend's combined
+  // result. The same number where one process owns the counter; the ranks of an MPI job, of whom
+  // only rank 0 receives the backend's reduction, all learn rank 0's. Called, like value(), by
+  // every owner after every repetition.
+  virtual std::uint64_t added_in_all(std::uint64_t mine) { return mine; }
   // Reads whose text was not one number (two unlocked writers interleaved), counted by every
   // worker since the last reset; only the file variants have text to misread.
   virtual std::uint64_t unparsable_reads() { return 0; }
@@ -113,6 +118,9 @@ CounterVariant file_counter_variant();
 CounterVariant file_flock_counter_variant();
 CounterVariant file_fcntl_counter_variant();
 CounterVariant file_poll_counter_variant();
-CounterVariant redis_counter_variant();  // only in builds with hiredis
+CounterVariant redis_counter_variant();         // only in builds with hiredis
+CounterVariant mpi_fetch_op_counter_variant();  // only in builds with MPI
+CounterVariant mpi_lock_counter_variant();      // only in builds with MPI
+CounterVariant mpi_nolock_counter_variant();    // only in builds with MPI
 
 }  // namespace parbench::ipc

@@ -3,10 +3,11 @@
 # quietly), at the worker counts given. A safe counter reaches exactly workers x N, lost_updates 0;
 # a negative control (no lock) never more, with lost_updates = expected - result, and its row is
 # still valid. Then the lock scope, batch and think time, and `parbench report count` over the CSV.
-#   count.sh PARBENCH BACKENDS WORKERS MUST_RUN
-# MUST_RUN: backend:variant pairs that must have rows (the reach the test relies on).
+#   count.sh PARBENCH BACKENDS WORKERS MUST_RUN [SCOPED]
+# MUST_RUN: backend:variant pairs that must have rows (the reach the test relies on). SCOPED: the
+# variants of the lock-scope run, which every backend of the list must reach.
 set -euo pipefail
-parbench=$1 backends=$2 workers=$3 must_run=$4
+parbench=$1 backends=$2 workers=$3 must_run=$4 scoped=${5:-shm-mutex,file-flock,shm}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null; exit 1; }
@@ -16,7 +17,7 @@ check_rows() {  # check_rows CSV: every row judged as above; prints the backend:
 import csv, subprocess, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert rows, "no rows"
-controls = {"shm", "file"}  # the variants without a lock
+controls = {"shm", "file", "mpi-nolock"}  # the variants without a lock
 seen = set()
 for r in rows:
     assert r["kernel"] == "count", r["kernel"]
@@ -46,7 +47,7 @@ done
 grep -q "^# count: " "$dir/out" || fail "no count table on the console"
 
 # One lock around each worker's loop, adds of 5, some work before each: still exact.
-"$parbench" run --kernel count --ipc shm-mutex,file-flock,shm --backend "$backends" --workers 2 \
+"$parbench" run --kernel count --ipc "$scoped" --backend "$backends" --workers 2 \
   --increments 50 --batch 5 --think-ns 200 --lock-scope each,all --warmup 0 --repeat 1 \
   --csv "$dir/scoped.csv" >"$dir/out" 2>"$dir/err" || fail "the scoped run failed"
 check_rows "$dir/scoped.csv" >/dev/null || fail "a scoped row is wrong"
@@ -54,7 +55,8 @@ grep -q "lock_scope=all" "$dir/scoped.csv" || fail "no lock_scope=all rows"
 grep -q "the workers take turns" "$dir/out" || fail "the table does not say that one lock per loop serialises"
 
 "$parbench" report count "$dir/all.csv" >"$dir/table" 2>"$dir/err" || fail "report count failed"
-grep -Eq "^shm-mutex +[0-9x]+ +[0-9]+ / [0-9]+ +[0-9.]+ +[0-9.]+$" "$dir/table" ||
-  fail "report count has no shm-mutex line: $(cat "$dir/table")"
-grep -Eq "^shm \(no lock\) " "$dir/table" || fail "the negative control is not marked"
+first=${scoped%%,*}
+grep -Eq "^$first +[0-9x]+ +[0-9]+ / [0-9]+ +[0-9.]+ +[0-9.]+$" "$dir/table" ||
+  fail "report count has no $first line: $(cat "$dir/table")"
+grep -Eq "^[a-z-]+ \(no lock\) " "$dir/table" || fail "the negative control is not marked"
 echo "ok: $(wc -l <"$dir/seen") backend:variant pairs"

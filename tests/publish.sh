@@ -3,9 +3,10 @@
 # every backend of the list it reaches, at 1 to 4 workers, the result is exactly the one without a
 # counter (ipc none), lost_updates 0. With the negative controls publishing often, a row that lost
 # updates is invalid and says how many in its error; none ever has more than was published.
-#   publish.sh PARBENCH BACKENDS
+#   publish.sh PARBENCH BACKENDS [MUST_RUN [CONTROLS]]
+# MUST_RUN: counters that must have published exactly; CONTROLS: the negative controls to try.
 set -euo pipefail
-parbench=$1 backends=$2
+parbench=$1 backends=$2 must_run=${3:-shm-atomic,shm-mutex,file-flock} controls=${4:-shm,file}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null; exit 1; }
@@ -14,12 +15,12 @@ fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null; exit 1; }
   --backend "$backends" --workers 1:4 --warmup 0 --repeat 1 --csv "$dir/safe.csv" \
   >/dev/null 2>"$dir/err" && safe_rc=0 || safe_rc=$?
 # The negative controls publishing every item: lost updates likely on 2 or more workers.
-"$parbench" run --kernel pi,primes --samples 2e4 --range A --ipc shm,file --publish-every 1 \
+"$parbench" run --kernel pi,primes --samples 2e4 --range A --ipc "$controls" --publish-every 1 \
   --backend "$backends" --workers 2 --warmup 0 --repeat 2 --csv "$dir/controls.csv" \
   >/dev/null 2>>"$dir/err" || true
-python3 - "$dir/safe.csv" "$dir/controls.csv" <<'PY' || fail "wrong rows"
+python3 - "$dir/safe.csv" "$dir/controls.csv" "$must_run" <<'PY' || fail "wrong rows"
 import csv, sys
-controls = {"shm", "file"}
+controls = {"shm", "file", "mpi-nolock"}
 safe = list(csv.DictReader(open(sys.argv[1])))
 plain = {r["kernel"]: r["result"] for r in safe if r["ipc"] == "none"}
 assert set(plain) == {"pi", "primes"}, plain
@@ -34,7 +35,7 @@ for r in safe:
         assert r["lost_updates"] == "0", where + ": lost_updates " + r["lost_updates"]
         assert "publish_every=997" in r["params"], where + ": " + r["params"]
         variants.add(r["ipc"])
-assert {"shm-atomic", "shm-mutex", "file-flock"} <= variants, variants
+assert set(sys.argv[3].split(",")) <= variants, variants
 lost_rows = 0
 for r in csv.DictReader(open(sys.argv[2])):
     where = f'{r["kernel"]} {r["backend"]} {r["ipc"]} workers={r["workers"]}'

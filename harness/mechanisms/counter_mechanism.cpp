@@ -8,6 +8,7 @@ namespace parbench {
 
 std::uint64_t CounterMechanism::finish(std::uint64_t result, Measurements& measurements) {
   const std::uint64_t reached = counter_->value();
+  result = counter_->added_in_all(result);
   // Read after value(): the owner's own read of a garbled file counts too.
   if (const std::uint64_t unparsable = counter_->unparsable_reads(); unparsable != 0)
     measurements.push_back({"unparsable_reads", static_cast<double>(unparsable)});
