@@ -118,6 +118,7 @@ CounterVariant file_counter_variant();
 CounterVariant file_flock_counter_variant();
 CounterVariant file_fcntl_counter_variant();
 CounterVariant file_poll_counter_variant();
+CounterVariant broker_counter_variant();
 CounterVariant redis_counter_variant();         // only in builds with hiredis
 CounterVariant mpi_fetch_op_counter_variant();  // only in builds with MPI
 CounterVariant mpi_lock_counter_variant();      // only in builds with MPI

@@ -19,7 +19,8 @@ const std::vector<CounterVariant>& counter_variants() {
         file_counter_variant(),        //
         file_flock_counter_variant(),  //
         file_fcntl_counter_variant(),  //
-        file_poll_counter_variant(),
+        file_poll_counter_variant(),   //
+        broker_counter_variant(),
 #if PARBENCH_HAVE_REDIS
         redis_counter_variant(),
 #endif

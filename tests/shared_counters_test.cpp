@@ -33,7 +33,7 @@ class EveryCounter : public testing::TestWithParam<CounterVariant> {
   // request and a reply.
   std::uint64_t adds() const {
     const std::string& name = GetParam().name;
-    return name.starts_with("file") || name == "redis" ? 300 : 20000;
+    return name.starts_with("file") || name == "redis" || name == "broker" ? 300 : 20000;
   }
   // Worker w's n adds of 2: even workers lock each add, odd ones hold the lock around all of them
   // (--lock-scope all), with a little work before each; the two scopes must exclude each other.
