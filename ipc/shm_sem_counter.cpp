@@ -18,7 +18,8 @@ struct BinarySemaphore {
 class Held {
  public:
   explicit Held(BinarySemaphore& lock) : free_(lock.free) { free_.wait(); }
-  ~Held() { free_.post(); }
+  // sem_post fails only when the count would overflow, which a semaphore of one never reaches.
+  ~Held() { free_.post(); }  // NOLINT(bugprone-exception-escape)
   Held(const Held&) = delete;
   Held& operator=(const Held&) = delete;
 
