@@ -54,6 +54,15 @@ check_rows "$dir/scoped.csv" >/dev/null || fail "a scoped row is wrong"
 grep -q "lock_scope=all" "$dir/scoped.csv" || fail "no lock_scope=all rows"
 grep -q "the workers take turns" "$dir/out" || fail "the table does not say that one lock per loop serialises"
 
+# --increments book (the default) alone is the book's experiment: 4 workers unless told otherwise.
+"$parbench" run --kernel count --ipc "${scoped%%,*}" --backend "${backends##*,}" --warmup 0 --repeat 1 \
+  --csv "$dir/book.csv" >/dev/null 2>"$dir/err" || fail "the book's run failed"
+python3 - "$dir/book.csv" <<'PY' || fail "the book's run did not use 4 workers x 1000"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r["workers"] == "4" and "increments=1000;" in r["params"] for r in rows), rows
+PY
+
 "$parbench" report count "$dir/all.csv" >"$dir/table" 2>"$dir/err" || fail "report count failed"
 first=${scoped%%,*}
 grep -Eq "^$first +[0-9x]+ +[0-9]+ / [0-9]+ +[0-9.]+ +[0-9.]+$" "$dir/table" ||

@@ -90,6 +90,18 @@ std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions&
   return list;
 }
 
+// --workers as given; when it is not, and one kernel runs that has worker counts of its own (count
+// --increments book: the book's 4), those.
+std::vector<std::string> default_workers(const RunOptions& o) {
+  if ((o.workers_option != nullptr && o.workers_option->count() > 0) || o.kernels.size() != 1)
+    return o.workers;
+  for (const auto& spec : o.specs) {
+    if (spec->name() != o.kernels.front()) continue;
+    if (auto own = spec->default_workers(); !own.empty()) return own;
+  }
+  return o.workers;
+}
+
 std::string make_run_id() {
   std::random_device rd;
   return fmt::format("{:08x}", rd());
@@ -238,7 +250,7 @@ int run_matrix(const RunOptions& o) {
   plan.hardware_threads = inside_mpi_launch() ? 0 : machine.usable_cpus;
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
-  plan.workers = parse_workers(o.workers, machine.usable_cpus);
+  plan.workers = parse_workers(default_workers(o), machine.usable_cpus);
   plan.threads_per_rank.clear();
   for (const auto& t : o.threads_per_rank) {
     plan.threads_per_rank.push_back(
@@ -314,10 +326,11 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
                  fmt::format("Backends, a list of {} (default: all that can run here)",
                              fmt::join(backends::backend_names(), ", ")))
       ->delimiter(',');
-  cmd.add_option("--workers", o.workers,
-                 "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
-      ->delimiter(',')
-      ->capture_default_str();
+  o.workers_option =
+      cmd.add_option("--workers", o.workers,
+                     "Worker counts: a list of N, auto, or ranges lo:hi[:+k|:*k] (hi may be auto)")
+          ->delimiter(',')
+          ->capture_default_str();
   cmd.add_option("--threads-per-rank", o.threads_per_rank,
                  "Threads inside each rank for mpi+threads and mpi+tbb, a list of N or auto (the "
                  "CPUs this process may use, divided among the ranks on its host)")

@@ -38,6 +38,7 @@ struct RunOptions {
   // the command, whose kernel option groups tell which options were given.
   const CLI::Option* csv_option = nullptr;
   const CLI::Option* json_option = nullptr;
+  const CLI::Option* workers_option = nullptr;  // whether --workers was given
   const CLI::App* command = nullptr;
 };
 

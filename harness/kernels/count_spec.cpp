@@ -145,7 +145,8 @@ class CountSpec final : public KernelSpec {
     auto* group = run.add_option_group("count", "Options of the count kernel");
     group
         ->add_option("--increments", increments_,
-                     "Increments per worker, a list; book: the book's 1000 (with --workers 4)")
+                     "Increments per worker, a list; book: the book's 1000, at its 4 workers "
+                     "unless --workers says otherwise")
         ->delimiter(',')
         ->capture_default_str();
     group->add_option("--batch", batches_, "Added at a time, a list; must divide --increments")
@@ -167,6 +168,11 @@ class CountSpec final : public KernelSpec {
 
   std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
     return std::make_unique<CountTableReporter>(out);
+  }
+  // --increments book alone is the book's whole experiment: 4 workers x 1000.
+  std::vector<std::string> default_workers() const override {
+    return increments_ == std::vector<std::string>{"book"} ? std::vector<std::string>{"4"}
+                                                           : std::vector<std::string>{};
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
