@@ -1,0 +1,170 @@
+"""Comparing parbench CSVs: two sides (base and new), matched configuration by configuration.
+
+What is compared: the median wall time of each configuration on each side, their ratio new/base
+with a 95% bootstrap confidence interval, and the Mann-Whitney U test of the two sets of
+repetitions; a verdict says `faster` or `slower` only when the difference is both larger than the
+threshold and significant, `same` otherwise. Statistics come from scipy, not from here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+# The CSV schema versions this reads (results/README.md); older ones lack columns it matches on.
+KNOWN_SCHEMAS = {2, 3, 4, 5, 6}
+# What identifies a configuration across files and machines.
+CONFIG_KEYS = ["kernel", "backend", "ipc", "schedule", "chunk", "workers", "threads_per_rank",
+               "size", "params"]
+# What describes the machine and the build: printed where the two sides differ.
+FINGERPRINT = ["host", "cpu_model", "logical_cpus", "usable_cpus", "os", "os_kernel", "compiler",
+               "cxx_flags", "build_type", "boost_version", "tbb_version", "mpi_version",
+               "hiredis_version", "parbench_version"]
+REFERENCE_BACKEND = "serial"
+
+
+class InputError(Exception):
+    """Bad input: one line for the user, exit code 2."""
+
+
+def load(paths: list[str]) -> pd.DataFrame:
+    """Every row of the given parbench CSVs, of any schema version this knows."""
+    frames = []
+    for path in paths:
+        try:
+            frame = pd.read_csv(path, dtype={"params": str, "error": str}, keep_default_na=False,
+                                na_values={"wall_s": [""], "usable_cpus": [""]})
+        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+            raise InputError(f"{path}: not a CSV parbench can read ({e.__class__.__name__})") from e
+        if "schema_version" not in frame.columns or "wall_s" not in frame.columns:
+            raise InputError(f"{path}: not a parbench CSV (no schema_version or wall_s column)")
+        unknown = set(pd.to_numeric(frame["schema_version"], errors="coerce").fillna(-1).astype(int))
+        unknown -= KNOWN_SCHEMAS
+        if unknown:
+            raise InputError(f"{path}: schema version {sorted(unknown)[0]} is not one this reads "
+                             f"({min(KNOWN_SCHEMAS)} to {max(KNOWN_SCHEMAS)})")
+        frame["source"] = path
+        frames.append(frame)
+    if not frames:
+        raise InputError("no CSV files given")
+    df = pd.concat(frames, ignore_index=True)
+    # Columns that older schemas lack, at the value they implied.
+    defaults = {"threads_per_rank": 1, "schedule": "static", "chunk": 0, "usable_cpus": ""}
+    for column, value in defaults.items():
+        if column not in df.columns:
+            df[column] = value
+    df["threads_per_rank"] = pd.to_numeric(df["threads_per_rank"], errors="coerce").fillna(1)
+    for column in ["chunk", "workers", "threads_per_rank", "size"]:
+        df[column] = pd.to_numeric(df[column]).astype("int64")
+    df["valid"] = df["valid"].astype(str).str.lower() == "true"
+    df["wall_s"] = pd.to_numeric(df["wall_s"], errors="coerce")
+    return df
+
+
+def split(base: pd.DataFrame, new: pd.DataFrame | None, by: str | None):
+    """The two sides: as given, or one set of rows split in two by the values of a column."""
+    if by is None:
+        return base, new
+    if by not in base.columns:
+        raise InputError(f"--by {by}: no such column")
+    values = list(dict.fromkeys(base[by].astype(str)))
+    if len(values) != 2:
+        raise InputError(f"--by {by} needs exactly two values in the rows, found {len(values)}: "
+                         f"{', '.join(values[:5])}")
+    column = base[by].astype(str)
+    return base[column == values[0]], base[column == values[1]]
+
+
+def fingerprint_diff(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(field, base values, new values) for every fingerprint field on which the sides differ."""
+    differences = []
+    for field in FINGERPRINT:
+        if field not in base.columns and field not in new.columns:
+            continue
+        left = sorted({str(v) for v in base.get(field, pd.Series(["(absent)"]))})
+        right = sorted({str(v) for v in new.get(field, pd.Series(["(absent)"]))})
+        if left != right:
+            differences.append((field, "; ".join(left), "; ".join(right)))
+    return differences
+
+
+@dataclasses.dataclass
+class Settings:
+    threshold: float = 0.02  # a relative difference below this is `same`
+    alpha: float = 0.05  # significance level of the Mann-Whitney U test
+    seed: int = 1  # of the bootstrap, so that a comparison is reproducible
+
+
+def ratio_interval(base: np.ndarray, new: np.ndarray, seed: int) -> tuple[float, float]:
+    """95% bootstrap interval of median(new) / median(base); NaN where either side has one value."""
+    if len(base) < 2 or len(new) < 2:
+        return math.nan, math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate resamples of tiny samples
+        result = stats.bootstrap((base, new), lambda b, n, axis: np.median(n, axis=axis) /
+                                 np.median(b, axis=axis), vectorized=True, paired=False,
+                                 n_resamples=2000, method="percentile", confidence_level=0.95,
+                                 random_state=np.random.default_rng(seed))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def verdict(ratio: float, p_value: float, settings: Settings) -> str:
+    if math.isnan(p_value) or p_value >= settings.alpha or abs(ratio - 1) <= settings.threshold:
+        return "same"
+    return "slower" if ratio > 1 else "faster"
+
+
+def compare(base: pd.DataFrame, new: pd.DataFrame, settings: Settings) -> dict:
+    """The comparison: matched configurations, those only one side has, invalid rows left out."""
+    invalid = {"base": int((~base["valid"]).sum()), "new": int((~new["valid"]).sum())}
+    good_base = base[base["valid"] & base["wall_s"].notna()]
+    good_new = new[new["valid"] & new["wall_s"].notna()]
+    groups_base = {k: g for k, g in good_base.groupby(CONFIG_KEYS, sort=False)}
+    groups_new = {k: g for k, g in good_new.groupby(CONFIG_KEYS, sort=False)}
+    rows = []
+    for key, g_base in groups_base.items():
+        if key not in groups_new:
+            continue
+        b = g_base["wall_s"].to_numpy(dtype=float)
+        n = groups_new[key]["wall_s"].to_numpy(dtype=float)
+        ratio = float(np.median(n) / np.median(b))
+        p_value = math.nan
+        if len(b) >= 2 and len(n) >= 2:
+            p_value = float(stats.mannwhitneyu(b, n, alternative="two-sided").pvalue)
+        low, high = ratio_interval(b, n, settings.seed)
+        rows.append({**dict(zip(CONFIG_KEYS, key)), "base_median_s": float(np.median(b)),
+                     "new_median_s": float(np.median(n)), "base_reps": len(b), "new_reps": len(n),
+                     "ratio": ratio, "ratio_low": low, "ratio_high": high, "p_value": p_value,
+                     "verdict": verdict(ratio, p_value, settings)})
+    if not rows:
+        raise InputError("no configuration is on both sides (matched by "
+                         + ", ".join(CONFIG_KEYS) + ")")
+    matched = pd.DataFrame(rows)
+    add_speedups(matched, "base", good_base)
+    add_speedups(matched, "new", good_new)
+    only = {"base": [k for k in groups_base if k not in groups_new],
+            "new": [k for k in groups_new if k not in groups_base]}
+    return {"matched": matched, "only": only, "invalid": invalid}
+
+
+def add_speedups(matched: pd.DataFrame, side: str, rows: pd.DataFrame) -> None:
+    """Speed-up against the side's own serial rows of the same kernel, size and params."""
+    serial = (rows[rows["backend"] == REFERENCE_BACKEND]
+              .groupby(["kernel", "size", "params"])["wall_s"].median())
+    speedups = []
+    for _, r in matched.iterrows():
+        key = (r["kernel"], r["size"], r["params"])
+        speedups.append(serial[key] / r[f"{side}_median_s"] if key in serial.index else math.nan)
+    matched[f"{side}_speedup"] = speedups
+    matched[f"{side}_efficiency"] = matched[f"{side}_speedup"] / (
+        matched["workers"] * matched["threads_per_rank"])
+
+
+def slower_than(matched: pd.DataFrame, percent: float) -> pd.DataFrame:
+    """The configurations that are `slower` by more than `percent`."""
+    return matched[(matched["verdict"] == "slower") & (matched["ratio"] > 1 + percent / 100)]
