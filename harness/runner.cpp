@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <set>
 
+#include "harness/aggregate.hpp"
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/mechanism.hpp"
@@ -68,11 +69,6 @@ RunRecord describe(const Configuration& config) {
   r.size = work.size();
   r.params = work.params();
   return r;
-}
-
-// Speed-up without serial is against the same backend and schedule at one worker.
-std::string baseline_key(const RunRecord& r) {
-  return fmt::format("{}/{}/{}", r.backend, r.schedule, r.chunk);
 }
 
 // Releases the mechanism when the configuration ends, however it ends.
@@ -236,10 +232,6 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
 }
 
 ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> records) const {
-  ConfigResult result;
-  std::vector<double> times;
-  std::vector<double> imbalances;
-  result.valid = true;
   for (auto& r : records) {
     // Judged here, in the process that reports, also for rows that come back from mpirun.
     if (r.error.empty()) {
@@ -261,31 +253,11 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
     } else {
       r.valid = false;
     }
-    if (!r.valid) {
-      result.valid = false;
-      if (result.error.empty()) result.error = r.error;
-      continue;
-    }
-    times.push_back(r.wall_s);
-    if (const auto i = imbalance(r.worker_reports)) imbalances.push_back(*i);
   }
-  result.wall = summarize(times);
-  if (!imbalances.empty()) result.imbalance = summarize(imbalances).median;
-  if (result.wall.count > 0) {
-    result.throughput = static_cast<double>(work.size()) / result.wall.median;
-    const RunRecord& first = records.front();
-    std::optional<Baseline> baseline = serial_;
-    const std::string key = baseline_key(first);
-    if (!baseline && one_worker_.contains(key)) baseline = one_worker_.at(key);
-    if (baseline) {
-      result.speedup = baseline->median_s / result.wall.median;
-      result.efficiency = *result.speedup / total_threads(first);
-      result.speedup_with_setup =
-          (baseline->median_s + baseline->setup_s) / (result.wall.median + first.setup_s);
-    }
-  }
-  result.reps = std::move(records);
-  return result;
+  std::optional<Baseline> baseline = serial_;
+  if (!baseline && !records.empty() && one_worker_.contains(baseline_key(records.front())))
+    baseline = one_worker_.at(baseline_key(records.front()));
+  return aggregate_rows(std::move(records), baseline);
 }
 
 void Runner::warn(const std::string& message) const {

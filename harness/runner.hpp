@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/aggregate.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/reporters/reporter.hpp"
 
@@ -77,11 +78,6 @@ class Runner {
   std::vector<std::string> notes_;
   // Per workload: the serial result and times, the reference for validity and speed-up.
   std::optional<std::uint64_t> serial_result_;
-  // Baseline times: median wall time and setup time.
-  struct Baseline {
-    double median_s;
-    double setup_s;
-  };
   std::optional<Baseline> serial_;
   std::map<std::string, Baseline> one_worker_;  // per backend and schedule
   int failures_ = 0;

@@ -1,13 +1,18 @@
-// parbench report verify|count FILE...: the book's tables from CSV files (of any machine), medians
-// of the rows of each configuration.
+// parbench report summary|verify|count FILE...: from CSV files (of any machine), the run's summary
+// table per host, and the book's tables; medians of the rows of each configuration.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
 
+#include "harness/aggregate.hpp"
+#include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/errors.hpp"
+#include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/count_table.hpp"
 #include "harness/reporters/csv_format.hpp"
 #include "harness/reporters/verify_table.hpp"
@@ -16,9 +21,9 @@
 namespace parbench::cli {
 namespace {
 
-// The rows of `kernel` in `files`, one list per configuration (host, backend, workers, variant,
-// schedule and params), in the order the rows were written: numbers and variants keep the order of
-// the run (the book's: composites before primes).
+// The rows of `kernel` (empty: of every kernel) in `files`, one list per configuration (host,
+// backend, workers, variant, schedule and params), in the order the rows were written: numbers and
+// variants keep the order of the run (the book's: composites before primes).
 std::vector<std::vector<CsvRow>> configurations(const std::vector<std::string>& files,
                                                 const std::string& kernel) {
   std::vector<std::string> order;
@@ -32,16 +37,19 @@ std::vector<std::vector<CsvRow>> configurations(const std::vector<std::string>& 
     }
     for (auto& row : rows) {
       const RunRecord& r = row.record;
-      if (r.kernel != kernel) continue;
-      const std::string key = fmt::format("{}|{}|{}|{}|{}|{}", row.host, r.backend, workers_text(r),
-                                          r.ipc, r.params, r.schedule);
+      if (!kernel.empty() && r.kernel != kernel) continue;
+      const std::string key =
+          fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", row.host, r.kernel, r.size, r.backend,
+                      workers_text(r), r.ipc, r.params, r.schedule, r.chunk);
       if (!configs.contains(key)) order.push_back(key);
       configs[key].push_back(std::move(row));
     }
   }
   std::vector<std::vector<CsvRow>> list;
   for (const auto& key : order) list.push_back(std::move(configs[key]));
-  if (list.empty()) throw UsageError(fmt::format("no {} rows in the given files", kernel));
+  if (list.empty())
+    throw UsageError(kernel.empty() ? std::string("no rows in the given files")
+                                    : fmt::format("no {} rows in the given files", kernel));
   return list;
 }
 
@@ -59,6 +67,78 @@ CountCell count_cell_of(const std::vector<CsvRow>& rows) {
   std::vector<RunRecord> reps;
   for (const auto& row : rows) reps.push_back(row.record);
   return count_cell(reps, rows.front().host);
+}
+
+// The workload a row measured, on its host: what a baseline belongs to.
+std::string workload_of(const CsvRow& row) {
+  const RunRecord& r = row.record;
+  return fmt::format("{}|{}|{}|{}|{}", row.host, r.kernel, r.size, r.params, r.ipc);
+}
+
+// The machine line of a host's table, from the columns its rows carry.
+RunContext context_of(const CsvRow& row) {
+  const auto text = [&](const char* name) {
+    const auto it = row.run.find(name);
+    return it != row.run.end() ? it->second : std::string("?");
+  };
+  RunContext context{text("run_id"), text("timestamp"), {}};
+  context.machine.host = row.host;
+  context.machine.cpu_model = text("cpu_model");
+  context.machine.logical_cpus = std::atoi(text("logical_cpus").c_str());
+  context.machine.os = text("os");
+  context.machine.build_type = text("build_type");
+  context.machine.compiler = text("compiler");
+  return context;
+}
+
+// parbench report summary: the table `run` prints, one per host, each configuration's speed-up
+// against the serial rows of its workload on that host, or else its backend at one worker.
+void print_summary(const std::vector<std::vector<CsvRow>>& configs) {
+  std::map<std::string, Baseline> serial;      // by workload
+  std::map<std::string, Baseline> one_worker;  // by workload and baseline_key
+  for (const auto& rows : configs) {
+    std::vector<RunRecord> reps;
+    for (const auto& row : rows) reps.push_back(row.record);
+    const ConfigResult alone = aggregate_rows(reps, std::nullopt);
+    if (alone.wall.count == 0) continue;
+    const Baseline b{alone.wall.median, alone.first().setup_s};
+    const auto* entry = backends::find_backend(alone.first().backend);
+    if (entry != nullptr && backends::is_reference(*entry)) serial.emplace(workload_of(rows[0]), b);
+    if (total_threads(alone.first()) == 1)
+      one_worker.emplace(workload_of(rows[0]) + "|" + baseline_key(alone.first()), b);
+  }
+  std::vector<std::string> hosts;
+  for (const auto& rows : configs) {
+    if (std::find(hosts.begin(), hosts.end(), rows[0].host) == hosts.end())
+      hosts.push_back(rows[0].host);
+  }
+  std::size_t ipc_width = 4;
+  for (const auto& rows : configs) ipc_width = std::max(ipc_width, rows[0].record.ipc.size());
+  for (const auto& host : hosts) {
+    ConsoleReporter console(std::cout, ipc_width);
+    bool begun = false;
+    for (const auto& rows : configs) {
+      if (rows[0].host != host) continue;
+      if (!begun) console.begin(context_of(rows[0]));
+      begun = true;
+      std::vector<RunRecord> reps;
+      for (const auto& row : rows) reps.push_back(row.record);
+      const std::string workload = workload_of(rows[0]);
+      // As the runner has them: the reference and a backend's own one-worker run have none.
+      const auto* entry = backends::find_backend(reps.front().backend);
+      const bool reference = entry != nullptr && backends::is_reference(*entry);
+      const std::string key = workload + "|" + baseline_key(reps.front());
+      std::optional<Baseline> baseline;
+      if (!reference && serial.contains(workload)) {
+        baseline = serial.at(workload);
+      } else if (!reference && total_threads(reps.front()) != 1 && one_worker.contains(key)) {
+        baseline = one_worker.at(key);
+      }
+      console.report(aggregate_rows(std::move(reps), baseline));
+    }
+    console.end();
+    std::cout << "\n";
+  }
 }
 
 // `report NAME FILE...`, printing `print(cells)` of the cells `cell_of` makes per configuration.
@@ -82,6 +162,16 @@ void add_table(CLI::App& report, const char* name, const char* help, CellOf cell
 
 void setup_report_command(CLI::App& app, int& exit_code) {
   auto* report = app.add_subcommand("report", "Tables from CSV files");
+  auto* summary = report->add_subcommand(
+      "summary", "The summary table `run` prints, one per host, from CSV files of any machine");
+  auto summary_files = std::make_shared<std::vector<std::string>>();
+  summary->add_option("files", *summary_files, "CSV files written by parbench")
+      ->required()
+      ->check(CLI::ExistingFile);
+  summary->callback([summary_files, &exit_code] {
+    print_summary(configurations(*summary_files, ""));
+    exit_code = 0;
+  });
   add_table(*report, "verify", "The book's verify table: variants x numbers, median seconds",
             verify_cell_of, print_verify_table, exit_code);
   add_table(*report, "count",

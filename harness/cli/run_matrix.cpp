@@ -288,7 +288,12 @@ int run_matrix(const RunOptions& o) {
     if (mpi_child) {
       owned.push_back(std::make_unique<CsvReporter>(o.records_out));
     } else {
-      owned.push_back(std::make_unique<ConsoleReporter>(human));
+      std::size_t ipc_width = 4;  // "none"
+      for (const auto& work : runner.plan().workloads) {
+        if (const Mechanism* m = work->mechanism())
+          ipc_width = std::max(ipc_width, m->name().size());
+      }
+      owned.push_back(std::make_unique<ConsoleReporter>(human, ipc_width));
       // The kernels' own tables after the rows (verify: the book's).
       for (const auto& spec : o.specs) {
         if (std::find(o.kernels.begin(), o.kernels.end(), spec->name()) == o.kernels.end())

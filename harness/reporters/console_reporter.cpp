@@ -6,8 +6,9 @@
 namespace parbench {
 namespace {
 
+// The ipc column's width is the second argument: as wide as the longest name the run has.
 constexpr const char* kRowFormat =
-    "{:<8} {:<11} {:<6} {:<13} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>8} "
+    "{:<8} {:<11} {:<{}} {:<13} {:>7} {:>10} {:>7} {:>10} {:>10} {:>9} {:>10} {:>8} {:>5} {:>8} "
     "{:>6}  "
     "{}\n";
 
@@ -31,9 +32,9 @@ void ConsoleReporter::begin(const RunContext& context) {
 
 void ConsoleReporter::report(const ConfigResult& result) {
   if (!header_done_) {
-    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", "schedule", "workers", "median_s",
-               "spread", "min_s", "max_s", "setup_s", "throughput", "speedup", "eff", "su+setup",
-               "imbal", "result");
+    fmt::print(out_, kRowFormat, "kernel", "backend", "ipc", ipc_width_, "schedule", "workers",
+               "median_s", "spread", "min_s", "max_s", "setup_s", "throughput", "speedup", "eff",
+               "su+setup", "imbal", "result");
     header_done_ = true;
   }
   ++configurations_;
@@ -44,7 +45,7 @@ void ConsoleReporter::report(const ConfigResult& result) {
   const bool timed = result.wall.count > 0;
   const std::string schedule =
       r.chunk == 0 ? r.schedule : fmt::format("{}/{}", r.schedule, r.chunk);
-  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, schedule, workers_text(r),
+  fmt::print(out_, kRowFormat, r.kernel, r.backend, r.ipc, ipc_width_, schedule, workers_text(r),
              timed ? fmt::format("{:.4f}", result.wall.median) : "-",
              // one repetition has no spread
              result.wall.count > 1 ? fmt::format("{:.1f}%", result.wall.mdape_pct) : "-",

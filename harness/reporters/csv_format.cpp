@@ -330,8 +330,14 @@ std::vector<CsvRow> read_csv_rows(const std::string& path) {
   std::vector<std::pair<const Column*, std::size_t>> wanted;
   std::vector<std::pair<const LegacyColumn*, std::size_t>> legacy;  // after the others
   std::optional<std::size_t> host_at;
+  std::vector<std::pair<std::string, std::size_t>> run_columns;  // the run's and machine's
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == "host") host_at = i;
+    for (const auto& col : columns()) {
+      if (names[i] == col.name &&
+          (col.scope == ColumnScope::kRun || col.scope == ColumnScope::kMachine))
+        run_columns.emplace_back(col.name, i);
+    }
     for (const auto& col : columns()) {
       if (col.set && names[i] == col.name) wanted.emplace_back(&col, i);
     }
@@ -377,6 +383,7 @@ std::vector<CsvRow> read_csv_rows(const std::string& path) {
       }
     }
     if (host_at) row.host = fields[*host_at];
+    for (const auto& [name, i] : run_columns) row.run[name] = fields[i];
     rows.push_back(std::move(row));
   }
   // Checked after the rows so that an old version is named as such rather than as a missing column.

@@ -2,6 +2,7 @@
 // read it back (the mpi launcher and the tests read rows back). Documented in results/README.md.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,11 +42,12 @@ std::string csv_escape(std::string_view field);
 std::vector<std::string> split_list(const std::string& text, char sep);
 std::vector<std::string> csv_split(std::string_view line);
 
-// A row read back: the repetition, and the host it ran on (the machine columns are not part of a
-// RunRecord).
+// A row read back: the repetition, the host it ran on, and the run's and machine's columns as text
+// by name (run_id, timestamp, cpu_model, compiler...: not part of a RunRecord).
 struct CsvRow {
   RunRecord record;
   std::string host;
+  std::map<std::string, std::string> run;
 };
 
 // Reads every row of a file written by the CSV reporter (this schema version or an older readable
