@@ -142,6 +142,8 @@ Fingerprint collect_fingerprint() {
   f.hiredis_version = "not built";
 #endif
   f.parbench_version = parbench_version();
+  const std::string sha = PARBENCH_GIT_SHA;
+  f.build_dirty = sha == "unknown" ? "unknown" : sha.ends_with("-dirty") ? "true" : "false";
   return f;
 }
 
@@ -170,7 +172,11 @@ std::vector<std::pair<std::string, std::string>> Fingerprint::fields() const {
           {"tbb_version", tbb_version},
           {"mpi_version", mpi_version},
           {"hiredis_version", hiredis_version},
-          {"parbench_version", parbench_version}};
+          {"parbench_version", parbench_version},
+          {"build_dirty", build_dirty},
+          {"calib_cpu_ns", fmt::format("{:.4g}", calib_cpu_ns)},
+          {"calib_copy_gbs", fmt::format("{:.4g}", calib_copy_gbs)},
+          {"calib_wake_us", fmt::format("{:.4g}", calib_wake_us)}};
 }
 
 }  // namespace parbench

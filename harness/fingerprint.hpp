@@ -30,6 +30,11 @@ struct Fingerprint {
   std::string mpi_version;
   std::string hiredis_version;
   std::string parbench_version;
+  std::string build_dirty;  // "true" when built from a tree with uncommitted changes
+  // The calibration (harness/calibration.hpp); 0 where none was measured.
+  double calib_cpu_ns = 0.0;    // one step of a dependent multiply-add chain
+  double calib_copy_gbs = 0.0;  // a 64 MiB memcpy
+  double calib_wake_us = 0.0;   // waking a thread that sleeps on a pipe
 
   // Name/value pairs in display order, for `parbench info` and the JSON reporter.
   std::vector<std::pair<std::string, std::string>> fields() const;

@@ -17,11 +17,11 @@ recipe=$(sed -n '/^```python$/,/^```$/p' "$root/results/README.md" | sed '1d;$d'
 cd "$dir"
 /usr/bin/python3 - <<PY
 $recipe
-assert set(df["schema_version"]) >= {6}, set(df["schema_version"])
+assert set(df["schema_version"]) >= {7}, set(df["schema_version"])
 assert len(set(df["schema_version"])) >= 2, "only one schema version loaded"
-new = df[(df.schema_version == 6) & (df.ipc == "shm")]
+new = df[(df.schema_version == 7) & (df.ipc == "shm")]
 assert len(new) == 2 and new["checks"].notna().all() and new["check_ns"].gt(0).all(), new
-assert df[(df.schema_version == 6) & (df.ipc == "none")]["checks"].isna().all()
+assert df[(df.schema_version == 7) & (df.ipc == "none")]["checks"].isna().all()
 # Before version 5 every worker had one thread.
 assert df[df.schema_version < 5]["threads_per_rank"].fillna(1).eq(1).all()
 old = df[(df.schema_version < 4) & (df.kernel == "verify") & (df.ipc != "none")]

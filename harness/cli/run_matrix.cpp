@@ -13,6 +13,7 @@
 #include <random>
 
 #include "harness/backends/registry.hpp"
+#include "harness/calibration.hpp"
 #include "harness/cli/run_matrix.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
@@ -227,7 +228,7 @@ int run_matrix(const RunOptions& o) {
   if (csv && json) refuse_same_output(*csv, *json);
   check_tmpdir();
 
-  const Fingerprint machine = collect_fingerprint();
+  Fingerprint machine = collect_fingerprint();
   RunPlan plan;
   plan.workloads = resolve_workloads(o);
   plan.backends = resolve_backends(o);
@@ -318,6 +319,9 @@ int run_matrix(const RunOptions& o) {
 
   std::vector<Reporter*> reporters;
   for (auto& r : owned) reporters.push_back(r.get());
+  // Measured once the plan is valid, before the matrix, by the process that writes the rows (not
+  // by every rank).
+  if (is_reporting_rank && !mpi_child) calibrate(machine);
   const RunContext context{make_run_id(), utc_now(), machine};
   const int invalid = runner.run(context, reporters);
   // A rank started by parbench's own launcher hands its rows back, invalid ones included; the

@@ -122,6 +122,14 @@ Column machine_count(const char* name, int Fingerprint::*field) {
       [field](const RunRecord&, const RunContext& c) { return std::to_string(c.machine.*field); },
       nullptr};
 }
+// A calibration figure: empty where none was measured.
+Column machine_number(const char* name, double Fingerprint::*field) {
+  return {name, ColumnScope::kMachine, ColumnType::kNumber,
+          [field](const RunRecord&, const RunContext& c) {
+            return c.machine.*field > 0.0 ? num(c.machine.*field) : std::string();
+          },
+          nullptr};
+}
 Column text(const char* name, std::string RunRecord::*field, ColumnScope scope) {
   return {name, scope, ColumnType::kText,
           [field](const RunRecord& r, const RunContext&) { return r.*field; },
@@ -238,6 +246,10 @@ const std::vector<Column>& columns() {
       machine("mpi_version", &Fingerprint::mpi_version),
       machine("hiredis_version", &Fingerprint::hiredis_version),
       machine("parbench_version", &Fingerprint::parbench_version),
+      machine("build_dirty", &Fingerprint::build_dirty),
+      machine_number("calib_cpu_ns", &Fingerprint::calib_cpu_ns),
+      machine_number("calib_copy_gbs", &Fingerprint::calib_copy_gbs),
+      machine_number("calib_wake_us", &Fingerprint::calib_wake_us),
   };
   return list;
 }

@@ -17,15 +17,20 @@ import pandas as pd
 from scipy import stats
 
 # The CSV schema versions this reads (results/README.md); older ones lack columns it matches on.
-KNOWN_SCHEMAS = {2, 3, 4, 5, 6}
+KNOWN_SCHEMAS = {2, 3, 4, 5, 6, 7}
 # What identifies a configuration across files and machines.
 CONFIG_KEYS = ["kernel", "backend", "ipc", "schedule", "chunk", "workers", "threads_per_rank",
                "size", "params"]
 # What describes the machine and the build: printed where the two sides differ.
 FINGERPRINT = ["host", "cpu_model", "logical_cpus", "usable_cpus", "os", "os_kernel", "compiler",
                "cxx_flags", "build_type", "boost_version", "tbb_version", "mpi_version",
-               "hiredis_version", "parbench_version"]
+               "hiredis_version", "parbench_version", "build_dirty"]
 REFERENCE_BACKEND = "serial"
+# The calibration every run of schema 7 on records (harness/calibration.hpp): column, what it
+# measures, and whether a larger value means a slower machine (a time) or a faster one (a rate).
+CALIBRATION = {"cpu": ("calib_cpu_ns", "ns per step of a single-core multiply-add chain", True),
+               "copy": ("calib_copy_gbs", "GB/s of a 64 MiB memcpy", False),
+               "wake": ("calib_wake_us", "us to wake a thread sleeping on a pipe", True)}
 
 
 class InputError(Exception):
@@ -61,6 +66,8 @@ def load(paths: list[str]) -> pd.DataFrame:
     df["threads_per_rank"] = pd.to_numeric(df["threads_per_rank"], errors="coerce").fillna(1)
     for column in ["chunk", "workers", "threads_per_rank", "size"]:
         df[column] = pd.to_numeric(df[column]).astype("int64")
+    for column, _, _ in CALIBRATION.values():
+        df[column] = pd.to_numeric(df.get(column, np.nan), errors="coerce")
     df["valid"] = df["valid"].astype(str).str.lower() == "true"
     df["wall_s"] = pd.to_numeric(df["wall_s"], errors="coerce")
     return df
@@ -91,6 +98,34 @@ def fingerprint_diff(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, s
         if left != right:
             differences.append((field, "; ".join(left), "; ".join(right)))
     return differences
+
+
+def calibration(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, float, float]]:
+    """(name, meaning, base median, new median) of each calibration both sides recorded."""
+    found = []
+    for name, (column, meaning, _) in CALIBRATION.items():
+        b, n = median_of(base[column]), median_of(new[column])
+        if not (math.isnan(b) or math.isnan(n)):
+            found.append((name, meaning, b, n))
+    return found
+
+
+def median_of(values: pd.Series) -> float:
+    """The median of the values present; NaN where none is (rows older than schema 7)."""
+    present = values.dropna()
+    return float(present.median()) if len(present) else math.nan
+
+
+def normalise(base: pd.DataFrame, new: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The new side's wall times as if its machine were the base side's by one calibration: a new
+    machine whose chain step takes 1.3x as long has its times divided by 1.3."""
+    column, _, is_time = CALIBRATION[what]
+    b, n = median_of(base[column]), median_of(new[column])
+    if math.isnan(b) or math.isnan(n) or b <= 0 or n <= 0:
+        raise InputError(f"--normalise {what} needs the {column} column (CSV schema 7) on both "
+                         "sides")
+    factor = b / n if is_time else n / b
+    return new.assign(wall_s=new["wall_s"] * factor)
 
 
 @dataclasses.dataclass

@@ -148,3 +148,15 @@ def compare_frame(frame):
         return compare.load([f.name])
     finally:
         os.unlink(f.name)
+
+
+def test_normalising_by_the_cpu_calibration_removes_a_machine_that_is_slower_throughout():
+    base = compare_frame(rows(seed=1).assign(calib_cpu_ns=1.0))
+    new = compare_frame(rows(seed=2, scale=1.3).assign(calib_cpu_ns=1.3))
+    found, _ = verdicts(base, new)
+    assert set(found.values()) == {"slower"}
+    found, _ = verdicts(base, compare.normalise(base, new, "cpu"))
+    assert set(found.values()) == {"same"}
+    assert compare.calibration(base, new)[0][:1] == ("cpu",)
+    with pytest.raises(compare.InputError, match="calib_copy_gbs"):
+        compare.normalise(base, new, "copy")
