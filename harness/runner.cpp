@@ -101,7 +101,8 @@ std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry)
   return list;
 }
 
-std::vector<RunRecord> Runner::measure(const Configuration& config, bool& reports) {
+std::vector<RunRecord> Runner::measure(const Configuration& config, bool& reports, int round) {
+  const int repetitions = round == 0 ? plan_.repeat : 1;
   const Workload& work = *config.work;
   const backends::BackendEntry& entry = *config.entry;
   const Schedule& schedule = config.schedule;
@@ -110,8 +111,12 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
   if (entry.relaunch) {
     try {
       if (auto records = entry.relaunch({entry.name, work, workers, config.threads_per_rank,
-                                         schedule, plan_.warmup, plan_.repeat, plan_.launch}))
+                                         schedule, plan_.warmup, repetitions, plan_.launch})) {
+        for (auto& r : *records) {
+          if (round != 0) r.rep = r.round = round;
+        }
         return *records;
+      }
     } catch (const std::exception& e) {
       RunRecord failed = base;
       failed.error = failure_text(e);
@@ -183,13 +188,15 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         progress.show(fmt::format("{}: warm-up {}/{}", label, i + 1, plan_.warmup));
         warmup_results.push_back(repeat_once().out.result);
       }
-      for (int rep = 1; rep <= plan_.repeat; ++rep) {
-        timed_rep = rep;
-        progress.show(fmt::format("{}: repetition {}/{}", label, rep, plan_.repeat));
+      for (int rep = 1; rep <= repetitions; ++rep) {
+        timed_rep = round == 0 ? rep : round;
+        progress.show(round == 0 ? fmt::format("{}: repetition {}/{}", label, rep, plan_.repeat)
+                                 : fmt::format("{}: round {}/{}", label, round, plan_.repeat));
         Repetition done = repeat_once();
         RunRecord r = base;
         r.params = params;
-        r.rep = rep;
+        r.rep = timed_rep;
+        r.round = round;
         r.setup_s = setup_s;
         r.wall_s = done.wall_s;
         r.cpu_s = done.cpu_s;
@@ -286,11 +293,16 @@ void Runner::warn_about_idle_workers(const ConfigResult& result) const {
 
 void Runner::run_configuration(const Configuration& config,
                                const std::vector<Reporter*>& reporters) {
-  const Workload& work = *config.work;
-  const backends::BackendEntry& entry = *config.entry;
   bool reports = true;
   std::vector<RunRecord> records = measure(config, reports);
   if (!reports || records.empty()) return;  // another rank reports; or refused
+  report_configuration(config, std::move(records), reporters);
+}
+
+void Runner::report_configuration(const Configuration& config, std::vector<RunRecord> records,
+                                  const std::vector<Reporter*>& reporters) {
+  const Workload& work = *config.work;
+  const backends::BackendEntry& entry = *config.entry;
   ConfigResult result = aggregate(work, std::move(records));
   if (!result.valid) ++failures_;
   if (result.valid) warn_about_idle_workers(result);
@@ -371,19 +383,55 @@ int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporte
   for (auto* r : reporters) r->begin(context);
   failures_ = 0;
   progress_index_ = 0;
+  if (plan_.interleave) {
+    run_interleaved(reporters);
+  } else {
+    const Workload* current = nullptr;
+    for (const Configuration& config : configurations_) {
+      if (config.work != current) {  // baselines belong to one workload
+        current = config.work;
+        serial_result_.reset();
+        serial_.reset();
+        one_worker_.clear();
+      }
+      ++progress_index_;
+      run_configuration(config, reporters);
+    }
+  }
+  for (auto* r : reporters) r->end();
+  return failures_;
+}
+
+void Runner::run_interleaved(const std::vector<Reporter*>& reporters) {
+  const std::size_t n = configurations_.size();
+  std::vector<std::vector<RunRecord>> records(n);
+  std::vector<bool> reports(n, true);
+  std::vector<bool> finished(n, false);  // failed or refused: not run again
+  for (int round = 1; round <= plan_.repeat; ++round) {
+    progress_index_ = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      ++progress_index_;
+      if (finished[i]) continue;
+      bool rank_reports = true;
+      std::vector<RunRecord> got = measure(configurations_[i], rank_reports, round);
+      reports[i] = rank_reports;
+      finished[i] = got.empty() || std::any_of(got.begin(), got.end(),
+                                               [](const RunRecord& r) { return !r.error.empty(); });
+      for (auto& r : got) records[i].push_back(std::move(r));
+    }
+  }
+  // Reported in the order of the plan once every round is done, the baselines as without rounds.
   const Workload* current = nullptr;
-  for (const Configuration& config : configurations_) {
-    if (config.work != current) {  // baselines belong to one workload
-      current = config.work;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (configurations_[i].work != current) {
+      current = configurations_[i].work;
       serial_result_.reset();
       serial_.reset();
       one_worker_.clear();
     }
-    ++progress_index_;
-    run_configuration(config, reporters);
+    if (reports[i] && !records[i].empty())
+      report_configuration(configurations_[i], std::move(records[i]), reporters);
   }
-  for (auto* r : reporters) r->end();
-  return failures_;
 }
 
 }  // namespace parbench

@@ -31,6 +31,10 @@ struct RunPlan {
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;
   int repeat = 5;
+  // Round-robin: the repetitions of all configurations in rounds (A B C A B C ...), so that a slow
+  // phase of the machine falls on every configuration alike. Each round starts every backend anew
+  // (its setup and warm-ups repeated) for one timed repetition.
+  bool interleave = false;
   // More workers than this draw a warning; 0: no warning (under a user's mpirun, where the
   // launcher places the ranks, possibly on several nodes).
   int hardware_threads = 1;
@@ -60,13 +64,19 @@ class Runner {
   int run(const RunContext& context, const std::vector<Reporter*>& reporters);
 
  private:
-  std::vector<RunRecord> measure(const Configuration& config, bool& reports);
+  // `round` 0 runs every repetition; round k of an interleaved run runs the k-th alone.
+  std::vector<RunRecord> measure(const Configuration& config, bool& reports, int round = 0);
   // The schedules (with chunk sizes) that `entry` runs: serial once, chunkless kinds once, kinds
   // the backend cannot do not at all.
   std::vector<Schedule> schedules_for(const backends::BackendEntry& entry);
   void warn(const std::string& message) const;
   // Measures, judges and reports one configuration; keeps the baselines for those that follow.
   void run_configuration(const Configuration& config, const std::vector<Reporter*>& reporters);
+  // Judges and reports one configuration's records; keeps the baselines for those that follow.
+  void report_configuration(const Configuration& config, std::vector<RunRecord> records,
+                            const std::vector<Reporter*>& reporters);
+  // --interleave: every configuration's repetitions in rounds, then each reported in order.
+  void run_interleaved(const std::vector<Reporter*>& reporters);
   ConfigResult aggregate(const Workload& work, std::vector<RunRecord> records) const;
   void warn_about_idle_workers(const ConfigResult& result) const;
 

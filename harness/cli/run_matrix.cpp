@@ -150,7 +150,9 @@ void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const F
   for (const auto kind : plan.schedules) schedules.push_back(schedule_name(kind));
   fmt::print(out, "  schedules  = {} (chunks: {})\n", fmt::join(schedules, ", "),
              fmt::join(plan.chunks, ", "));
-  fmt::print(out, "  warmup     = {}\n  repeat     = {}\n", plan.warmup, plan.repeat);
+  fmt::print(
+      out, "  warmup     = {}\n  repeat     = {}{}\n", plan.warmup, plan.repeat,
+      plan.interleave ? " (interleaved: one per round, backends started anew each round)" : "");
   fmt::print(out, "  csv        = {}\n  json       = {}\n", o.csv.empty() ? "(none)" : o.csv,
              o.json.empty() ? "(none)" : o.json);
   fmt::print(out, "  build      = {} {} [{}]\n", m.build_type, m.compiler, m.cxx_flags);
@@ -251,6 +253,7 @@ int run_matrix(const RunOptions& o) {
   plan.hardware_threads = inside_mpi_launch() ? 0 : machine.usable_cpus;
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
+  plan.interleave = o.interleave && !mpi_child;  // a launched job runs one round's repetition
   plan.workers = parse_workers(default_workers(o), machine.usable_cpus);
   plan.threads_per_rank.clear();
   for (const auto& t : o.threads_per_rank) {
@@ -361,6 +364,10 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
   cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
       ->capture_default_str();
+  cmd.add_flag("--interleave", o.interleave,
+               "Run the repetitions of all configurations in rounds (A B C A B C ...), so that a "
+               "slow phase of the machine falls on all alike; each round starts every backend "
+               "anew, with its warm-ups, for one timed repetition");
   o.csv_option =
       cmd.add_option("--csv", o.csv, "Append one row per repetition to FILE (- for stdout)");
   o.json_option =

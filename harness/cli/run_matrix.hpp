@@ -26,6 +26,7 @@ struct RunOptions {
   std::vector<std::string> chunks{"1000"};
   std::string warmup = "1";
   std::string repeat = "5";
+  bool interleave = false;
   std::string csv;
   std::string json;
   std::string records_out;  // internal: rank 0 of a job started by mpi_launcher writes here

@@ -187,6 +187,7 @@ const std::vector<Column>& columns() {
       whole("size", &RunRecord::size, S::kConfiguration),
       text("params", &RunRecord::params, S::kConfiguration),
       whole("rep", &RunRecord::rep, S::kRepetition),
+      with_since(whole("round", &RunRecord::round, S::kRepetition), 7),
       seconds("setup_s", &RunRecord::setup_s, S::kConfiguration),
       seconds("wall_s", &RunRecord::wall_s, S::kRepetition),
       seconds("cpu_s", &RunRecord::cpu_s, S::kRepetition),
