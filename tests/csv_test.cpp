@@ -56,15 +56,16 @@ TEST(CsvFormat, EscapeAndSplitRoundTrip) {
 
 TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
   const std::string header = csv_header();
-  EXPECT_EQ(
-      header.rfind("schema_version,run_id,timestamp,host,cpu_model,logical_cpus,usable_cpus,kernel,"
-                   "backend,ipc,"
-                   "schedule,chunk,"
-                   "workers,threads_per_rank,nodes,size,params,rep,setup_s,wall_s,cpu_s,result,"
-                   "value,valid,error,lost_updates",
-                   0),
-      0u);
-  for (const char* col : {"compiler", "cxx_flags", "build_type", "tbb_version", "mpi_version"}) {
+  EXPECT_EQ(header.rfind(
+                "schema_version,run_id,timestamp,host,cpu_model,logical_cpus,usable_cpus,kernel,"
+                "backend,ipc,"
+                "schedule,chunk,"
+                "workers,threads_per_rank,nodes,size,params,rep,round,setup_s,wall_s,cpu_s,result,"
+                "value,valid,error,lost_updates",
+                0),
+            0u);
+  for (const char* col : {"compiler", "cxx_flags", "build_type", "tbb_version", "mpi_version",
+                          "build_dirty", "calib_cpu_ns", "calib_copy_gbs", "calib_wake_us"}) {
     EXPECT_NE(header.find(col), std::string::npos) << col;
   }
 }

@@ -282,6 +282,9 @@ int run_matrix(const RunOptions& o) {
   }
 
   if (is_reporting_rank && !mpi_child) warn_about_foreign_options(o);  // the input is good
+  // Measured once the plan is valid and before any output is created, by the process that writes
+  // the rows (not by every rank).
+  if (is_reporting_rank && !mpi_child) calibrate(machine);
 
   // Reporters are created (and their files opened) before anything runs: a bad path costs nothing.
   std::vector<std::unique_ptr<Reporter>> owned;
@@ -322,9 +325,6 @@ int run_matrix(const RunOptions& o) {
 
   std::vector<Reporter*> reporters;
   for (auto& r : owned) reporters.push_back(r.get());
-  // Measured once the plan is valid, before the matrix, by the process that writes the rows (not
-  // by every rank).
-  if (is_reporting_rank && !mpi_child) calibrate(machine);
   const RunContext context{make_run_id(), utc_now(), machine};
   const int invalid = runner.run(context, reporters);
   // A rank started by parbench's own launcher hands its rows back, invalid ones included; the
