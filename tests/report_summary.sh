@@ -4,6 +4,7 @@
 # name; rows of two hosts give two tables; a file without rows is bad input.
 set -euo pipefail
 parbench=$1
+source "$(dirname "$0")/csv_checks.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -28,16 +29,7 @@ for file in "$dir/run-count" "$dir/summary-count"; do
 done
 
 # Two hosts in one file: a table each.
-python3 - "$dir/pi.csv" "$dir/two.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-with open(sys.argv[2], "w", newline="") as out:
-    w = csv.DictWriter(out, fieldnames=rows[0].keys())
-    w.writeheader()
-    for r in rows:
-        w.writerow(r)
-        w.writerow({**r, "host": "elsewhere"})
-PY
+csv_on_two_hosts "$dir/pi.csv" "$dir/two.csv"
 "$parbench" report summary "$dir/two.csv" >"$dir/summary-two"
 [[ $(grep -c '^# [0-9]* configuration' "$dir/summary-two") -eq 2 ]] || fail "not one table per host"
 grep -q '^# elsewhere |' "$dir/summary-two" || fail "no machine line for the second host"

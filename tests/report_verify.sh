@@ -21,16 +21,7 @@ grep -Eq "^serial +[0-9.]+ +[0-9.]+" "$dir/table" || fail "no serial row"
   fail "none's rows do not say check_every=none, or it ran once per K"
 
 # The same rows from another host: a table of their own, not merged into this host's.
-python3 - "$dir/v.csv" "$dir/two-hosts.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-with open(sys.argv[2], "w", newline="") as out:
-    w = csv.DictWriter(out, fieldnames=rows[0].keys())
-    w.writeheader()
-    for r in rows:
-        w.writerow(r)
-        w.writerow({**r, "host": "elsewhere"})
-PY
+csv_on_two_hosts "$dir/v.csv" "$dir/two-hosts.csv"
 "$parbench" report verify "$dir/two-hosts.csv" >"$dir/table"
 [[ $(grep -c "^# verify: median seconds, threads with 2 workers on" "$dir/table") -eq 2 ]] ||
   fail "not one table per host"
