@@ -47,5 +47,16 @@ for r in csv.DictReader(open(sys.argv[2])):
         assert "more than" not in r["error"], where + ": " + r["error"]
 print(f"ok: {len(variants)} counters exact; {lost_rows} control rows lost updates")
 PY
+# Several kernels share --ipc: each takes its own kind's names (mmap is a stop flag only, so pi
+# runs without a counter), and a name of both kinds applies to both.
+"$parbench" run --kernel pi,verify --samples 1e5 --n 1000003 --ipc mmap,shm-atomic,none \
+  --backend "${backends%%,*}" --warmup 0 --repeat 1 --csv "$dir/both.csv" >/dev/null 2>>"$dir/err" ||
+  fail "pi and verify with one --ipc list failed"
+python3 - "$dir/both.csv" <<'PY' || fail "the kernels did not take their own kinds' names"
+import csv, sys
+seen = {(r["kernel"], r["ipc"]) for r in csv.DictReader(open(sys.argv[1]))}
+assert {k for k, _ in seen if k == "pi"} and {i for k, i in seen if k == "pi"} <= {"none", "shm-atomic"}, seen
+assert {i for k, i in seen if k == "verify"} <= {"none", "mmap"}, seen
+PY
 # 1 says some rows were invalid (only the controls', as checked above); anything else failed.
 [[ $safe_rc -le 1 ]] || fail "the run with the safe counters exited with $safe_rc"

@@ -75,7 +75,33 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   return list;
 }
 
+// Every --ipc name must be known to a kernel of the run; each kernel then takes its own kind's.
+void check_ipc_names(const RunOptions& o) {
+  const CLI::Option* option =
+      o.command != nullptr ? o.command->get_option_no_throw("--ipc") : nullptr;
+  if (option == nullptr || option->count() == 0) return;
+  std::vector<std::string> known;
+  std::vector<std::string> users;
+  for (const auto& spec : o.specs) {
+    if (std::find(o.kernels.begin(), o.kernels.end(), spec->name()) == o.kernels.end()) continue;
+    const auto names = spec->ipc_names();
+    if (!names.empty()) users.push_back(spec->name());
+    for (const auto& n : names) {
+      if (std::find(known.begin(), known.end(), n) == known.end()) known.push_back(n);
+    }
+  }
+  if (users.empty()) return;  // a foreign option: warned about with the others
+  for (const auto& name : option->as<std::vector<std::string>>()) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw UsageError(
+          fmt::format("unknown ipc variant '{}' for {} (known: {}; see `parbench list`)", name,
+                      fmt::join(users, ", "), fmt::join(known, ", ")));
+    }
+  }
+}
+
 std::vector<std::shared_ptr<const Workload>> resolve_workloads(const RunOptions& o) {
+  check_ipc_names(o);
   std::vector<std::shared_ptr<const Workload>> list;
   for (const auto& name : o.kernels) {
     const auto it = std::find_if(o.specs.begin(), o.specs.end(),

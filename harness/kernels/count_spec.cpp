@@ -169,6 +169,9 @@ class CountSpec final : public KernelSpec {
   std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
     return std::make_unique<CountTableReporter>(out);
   }
+  std::vector<std::string> ipc_names() const override {
+    return ipc_names_of(ipc::counter_variants(), false);
+  }
   // --increments book alone is the book's whole experiment: 4 workers x 1000.
   std::vector<std::string> default_workers() const override {
     return increments_ == std::vector<std::string>{"book"} ? std::vector<std::string>{"4"}
@@ -177,8 +180,8 @@ class CountSpec final : public KernelSpec {
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     const ipc::MechanismSettings settings = ipc_->settings();
-    const auto chosen = choose(ipc_->names.empty() ? std::vector<std::string>{"all"} : ipc_->names,
-                               ipc::counter_variants(), false, settings, "counter");
+    const auto chosen = choose(ipc_->mine(ipc_names(), {"all"}), ipc::counter_variants(), false,
+                               settings, "counter");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& text : increments_) {
       const std::uint64_t n = text == "book" ? kBookIncrements : parse_count(text, "--increments");

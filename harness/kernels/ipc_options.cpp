@@ -26,6 +26,15 @@ void IpcOptions::add_to(CLI::App& run) {
                     "private redis-server");
 }
 
+std::vector<std::string> IpcOptions::mine(const std::vector<std::string>& known,
+                                          std::vector<std::string> fallback) const {
+  std::vector<std::string> own;
+  for (const auto& name : names) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) own.push_back(name);
+  }
+  return own.empty() ? fallback : own;
+}
+
 ipc::MechanismSettings IpcOptions::settings() const {
 #if PARBENCH_HAVE_REDIS
   if (!redis_url.empty()) {

@@ -28,9 +28,25 @@ struct IpcOptions {
   std::string publish_every = "slice";  // pi and primes with a counter: items between two adds
 
   void add_to(CLI::App& run);
+  // The names given that a kernel knows (`known`: its kind's variants, none, all), or `fallback`
+  // where none was given or none given is its own: in a run of several kernels each takes its
+  // kind's names from the one --ipc list (verify the flags, pi the counters), and a name of both
+  // kinds applies to both. run_matrix refuses a name that no kernel of the run knows.
+  std::vector<std::string> mine(const std::vector<std::string>& known,
+                                std::vector<std::string> fallback) const;
   // The settings every variant is made with; a malformed --redis URL is a UsageError.
   ipc::MechanismSettings settings() const;
 };
+
+// The names a kernel of `variants`' kind accepts in --ipc: each variant, "all", and "none" where
+// the kernel runs without a mechanism.
+template <typename Variant>
+std::vector<std::string> ipc_names_of(const std::vector<Variant>& variants, bool has_none) {
+  std::vector<std::string> names{"all"};
+  if (has_none) names.emplace_back("none");
+  for (const auto& v : variants) names.push_back(v.name);
+  return names;
+}
 
 template <typename Variant>
 struct ChosenVariant {

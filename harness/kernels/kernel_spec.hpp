@@ -22,6 +22,9 @@ class KernelSpec {
   virtual void add_options(CLI::App& run) = 0;
   // After parsing: one workload per combination of the kernel's own lists. Throws UsageError.
   virtual std::vector<std::shared_ptr<const Workload>> workloads() const = 0;
+  // The names the kernel accepts in --ipc (its kind's variants, none, all); empty for a kernel
+  // without a mechanism.
+  virtual std::vector<std::string> ipc_names() const { return {}; }
   // Worker counts of the kernel's own, used when it runs alone and --workers is not given (count
   // --increments book: the book's 4 workers); empty for the usual default.
   virtual std::vector<std::string> default_workers() const { return {}; }

@@ -76,6 +76,8 @@ class PiSpec final : public KernelSpec {
         ->capture_default_str();
   }
 
+  std::vector<std::string> ipc_names() const override { return publishing_ipc_names(); }
+
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     std::vector<std::shared_ptr<const Workload>> list;
     const auto ways = publishings(*ipc_);

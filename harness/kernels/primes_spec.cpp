@@ -189,6 +189,10 @@ class PrimesSpec final : public KernelSpec {
         ->capture_default_str();
   }
 
+  std::vector<std::string> ipc_names() const override {
+    return ipc_ ? publishing_ipc_names() : std::vector<std::string>{};
+  }
+
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     std::vector<std::shared_ptr<const Workload>> list;
     const std::uint64_t seed = parse_u64(shuffle_seed_, "--shuffle-seed");

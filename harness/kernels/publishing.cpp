@@ -17,13 +17,17 @@ std::vector<std::string> Publishing::cli_args() const {
           every == 0 ? std::string("slice") : std::to_string(every)};
 }
 
+std::vector<std::string> publishing_ipc_names() {
+  return ipc_names_of(ipc::counter_variants(), true);
+}
+
 std::vector<Publishing> publishings(const IpcOptions& ipc) {
   const std::uint64_t every =
       ipc.publish_every == "slice" ? 0 : parse_count(ipc.publish_every, "--publish-every");
   const ipc::MechanismSettings settings = ipc.settings();
   std::vector<Publishing> list;
-  for (const auto& v : choose(ipc.names.empty() ? std::vector<std::string>{"none"} : ipc.names,
-                              ipc::counter_variants(), true, settings, "counter")) {
+  for (const auto& v : choose(ipc.mine(publishing_ipc_names(), {"none"}), ipc::counter_variants(),
+                              true, settings, "counter")) {
     if (v.variant == nullptr) {
       list.push_back({});
       continue;

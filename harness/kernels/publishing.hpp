@@ -42,6 +42,8 @@ struct Publishing {
   }
 };
 
+// The names pi and primes accept in --ipc: none, all and the counters.
+std::vector<std::string> publishing_ipc_names();
 // One Publishing per variant --ipc names for a kernel that publishes (none, the default, first
 // where listed), with --publish-every.
 std::vector<Publishing> publishings(const IpcOptions& ipc);
