@@ -25,7 +25,7 @@ struct RunRecord {
   int nodes = 1;
   std::uint64_t size = 0;
   std::string params;
-  int rep = 0;  // 1-based; 0 marks a configuration that failed before its first timed repetition
+  int rep = 0;    // 1-based; 0 marks a configuration that failed before its first timed repetition
   int round = 0;  // --interleave: the round this repetition ran in (its rep too); 0 without rounds
   double setup_s = 0.0;
   double wall_s = 0.0;

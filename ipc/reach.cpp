@@ -25,8 +25,11 @@ bool reaches(Need need, const WorkerModel& model) {
 // In the order of the enums' values.
 std::string describe(Need need) {
   static constexpr const char* kText[] = {
-      "one address space", "a oneTBB task group", "made on this host before the workers start",
-      "workers with separate memory", "the ranks of one MPI job",
+      "one address space",
+      "a oneTBB task group",
+      "made on this host before the workers start",
+      "workers with separate memory",
+      "the ranks of one MPI job",
       "separate processes (a lock held per process) made on this host before the workers start"};
   return kText[static_cast<int>(need)];
 }

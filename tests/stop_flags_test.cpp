@@ -16,9 +16,9 @@ void PrintTo(const StopFlagVariant& variant, std::ostream* out) { *out << varian
 
 namespace {
 
+using parbench::ipc::MechanismSettings;
 using parbench::ipc::Need;
 using parbench::ipc::StopFlag;
-using parbench::ipc::MechanismSettings;
 using parbench::ipc::StopFlagVariant;
 using parbench::ipc::Workers;
 
