@@ -301,6 +301,12 @@ void Runner::run_configuration(const Configuration& config,
 
 void Runner::report_configuration(const Configuration& config, std::vector<RunRecord> records,
                                   const std::vector<Reporter*>& reporters) {
+  if (config.work != baselines_of_) {  // baselines belong to one workload
+    baselines_of_ = config.work;
+    serial_result_.reset();
+    serial_.reset();
+    one_worker_.clear();
+  }
   const Workload& work = *config.work;
   const backends::BackendEntry& entry = *config.entry;
   ConfigResult result = aggregate(work, std::move(records));
@@ -383,17 +389,11 @@ int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporte
   for (auto* r : reporters) r->begin(context);
   failures_ = 0;
   progress_index_ = 0;
+  baselines_of_ = nullptr;
   if (plan_.interleave) {
     run_interleaved(reporters);
   } else {
-    const Workload* current = nullptr;
     for (const Configuration& config : configurations_) {
-      if (config.work != current) {  // baselines belong to one workload
-        current = config.work;
-        serial_result_.reset();
-        serial_.reset();
-        one_worker_.clear();
-      }
       ++progress_index_;
       run_configuration(config, reporters);
     }
@@ -421,14 +421,7 @@ void Runner::run_interleaved(const std::vector<Reporter*>& reporters) {
     }
   }
   // Reported in the order of the plan once every round is done, the baselines as without rounds.
-  const Workload* current = nullptr;
   for (std::size_t i = 0; i < n; ++i) {
-    if (configurations_[i].work != current) {
-      current = configurations_[i].work;
-      serial_result_.reset();
-      serial_.reset();
-      one_worker_.clear();
-    }
     if (reports[i] && !records[i].empty())
       report_configuration(configurations_[i], std::move(records[i]), reporters);
   }

@@ -87,6 +87,7 @@ class Runner {
   std::set<std::string> refused_;  // mechanisms' refusals already printed (ipc::Unreachable)
   std::vector<std::string> notes_;
   // Per workload: the serial result and times, the reference for validity and speed-up.
+  const Workload* baselines_of_ = nullptr;  // the workload they belong to
   std::optional<std::uint64_t> serial_result_;
   std::optional<Baseline> serial_;
   std::map<std::string, Baseline> one_worker_;  // per backend and schedule

@@ -1,8 +1,12 @@
-// What every kind of mechanism (stop flags, shared counters) may take from the command line, and
-// whether one can run here. A variant reads its own field and ignores the rest.
+// What every kind of mechanism (stop flags, shared counters) may take from the command line,
+// whether one can run here, and what their registries share: making a variant from the settings
+// and finding one by name.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace parbench::ipc {
 
@@ -15,5 +19,25 @@ struct Availability {
   bool runnable = true;
   std::string detail;
 };
+
+// The factory of a variant: a Mechanism made from the settings when it takes them, else from
+// nothing, as the interface (Kind) it implements.
+template <typename Kind, typename Mechanism>
+std::unique_ptr<Kind> make_from_settings(const MechanismSettings& settings) {
+  if constexpr (std::is_constructible_v<Mechanism, const MechanismSettings&>) {
+    return std::make_unique<Mechanism>(settings);
+  } else {
+    return std::make_unique<Mechanism>();
+  }
+}
+
+// The variant of a registry with this name; null when there is none.
+template <typename Variant>
+const Variant* find_variant(const std::vector<Variant>& variants, const std::string& name) {
+  for (const auto& v : variants) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
 
 }  // namespace parbench::ipc

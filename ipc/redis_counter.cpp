@@ -1,7 +1,5 @@
 // redis: the book's Redis counter (ex3), INCRBY on a key of a Redis server: the server applies each
 // add atomically, one request and reply per add. Private server or --redis URL, as for the flag.
-#include <charconv>
-
 #include "ipc/redis_key.hpp"
 #include "ipc/shared_counter.hpp"
 
@@ -16,12 +14,7 @@ class RedisCounter final : public SharedCounter {
   void add(std::uint64_t k) override {
     key_.connection().command("INCRBY %s %llu", key_.name(), static_cast<unsigned long long>(k));
   }
-  std::uint64_t value() override {
-    const std::string text = key_.connection().command("GET %s", key_.name());
-    std::uint64_t v = 0;
-    std::from_chars(text.data(), text.data() + text.size(), v);
-    return v;
-  }
+  std::uint64_t value() override { return key_.number(); }
   void reset() override { key_.connection().command("SET %s 0", key_.name()); }
 
  private:

@@ -2,8 +2,6 @@
 // with DEL; a raise keeps the smallest factor with one server-side script, so that two workers
 // raising at once cannot lose the smaller value. Without --redis URL the server is a private one
 // (ipc/redis_key.hpp).
-#include <charconv>
-
 #include "ipc/redis_key.hpp"
 #include "ipc/stop_flag.hpp"
 
@@ -27,12 +25,7 @@ class RedisFlag final : public StopFlag {
     const std::string text = std::to_string(value);
     key_.connection().command("EVAL %s 1 %s %s", kRaiseToMin, key_.name(), text.c_str());
   }
-  std::uint64_t value() override {
-    const std::string text = key_.connection().command("GET %s", key_.name());
-    std::uint64_t v = 0;
-    std::from_chars(text.data(), text.data() + text.size(), v);
-    return v;
-  }
+  std::uint64_t value() override { return key_.number(); }
   void reset() override { key_.connection().command("DEL %s", key_.name()); }
 
  private:

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "ipc/connection_cache.hpp"
 
 namespace parbench::ipc {
@@ -28,6 +30,13 @@ RedisKey::~RedisKey() {
   } catch (const std::exception&) {
     // the server is gone; nothing to clean
   }
+}
+
+std::uint64_t RedisKey::number() {
+  const std::string text = connection().command("GET %s", name_.c_str());
+  std::uint64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
 }
 
 RedisConnection& RedisKey::connection() {

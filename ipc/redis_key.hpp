@@ -23,6 +23,8 @@ class RedisKey {
   RedisKey& operator=(const RedisKey&) = delete;
 
   const char* name() const { return name_.c_str(); }
+  // GET of the key as a number; 0 while it is unset.
+  std::uint64_t number();
   // The calling thread's connection in this process.
   RedisConnection& connection();
 

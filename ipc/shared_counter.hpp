@@ -9,7 +9,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "ipc/mechanism_settings.hpp"
@@ -91,15 +90,10 @@ struct CounterVariant {
       [](const MechanismSettings&) { return Availability{}; };
 };
 
-// The factory of a CounterVariant: a Counter made from the settings when it takes them, else from
-// nothing.
+// The factory of a CounterVariant (ipc/mechanism_settings.hpp).
 template <typename Counter>
 std::unique_ptr<SharedCounter> make_counter(const MechanismSettings& settings) {
-  if constexpr (std::is_constructible_v<Counter, const MechanismSettings&>) {
-    return std::make_unique<Counter>(settings);
-  } else {
-    return std::make_unique<Counter>();
-  }
+  return make_from_settings<SharedCounter, Counter>(settings);
 }
 
 const std::vector<CounterVariant>& counter_variants();

@@ -34,10 +34,7 @@ const std::vector<CounterVariant>& counter_variants() {
 }
 
 const CounterVariant* find_counter(const std::string& name) {
-  for (const auto& v : counter_variants()) {
-    if (v.name == name) return &v;
-  }
-  return nullptr;
+  return find_variant(counter_variants(), name);
 }
 
 }  // namespace parbench::ipc

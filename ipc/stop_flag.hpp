@@ -8,7 +8,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "ipc/mechanism_settings.hpp"
@@ -41,15 +40,10 @@ struct StopFlagVariant {
       [](const MechanismSettings&) { return Availability{}; };
 };
 
-// The factory of a StopFlagVariant: a Flag made from the settings when it takes them, else from
-// nothing.
+// The factory of a StopFlagVariant (ipc/mechanism_settings.hpp).
 template <typename Flag>
 std::unique_ptr<StopFlag> make_flag(const MechanismSettings& settings) {
-  if constexpr (std::is_constructible_v<Flag, const MechanismSettings&>) {
-    return std::make_unique<Flag>(settings);
-  } else {
-    return std::make_unique<Flag>();
-  }
+  return make_from_settings<StopFlag, Flag>(settings);
 }
 
 const std::vector<StopFlagVariant>& stop_flag_variants();

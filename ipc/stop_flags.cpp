@@ -25,10 +25,7 @@ const std::vector<StopFlagVariant>& stop_flag_variants() {
 }
 
 const StopFlagVariant* find_stop_flag(const std::string& name) {
-  for (const auto& v : stop_flag_variants()) {
-    if (v.name == name) return &v;
-  }
-  return nullptr;
+  return find_variant(stop_flag_variants(), name);
 }
 
 }  // namespace parbench::ipc

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -84,15 +83,10 @@ std::vector<ChosenVariant<Variant>> choose(const std::vector<std::string>& names
       chosen.push_back({nullptr, !named(v)});
       continue;
     }
-    const auto it = std::find_if(variants.begin(), variants.end(),
-                                 [&](const Variant& candidate) { return candidate.name == v; });
-    if (it == variants.end()) {
-      std::vector<std::string> known;
-      if (has_none) known.emplace_back("none");
-      known.emplace_back("all");
-      for (const auto& variant : variants) known.push_back(variant.name);
+    const Variant* it = ipc::find_variant(variants, v);
+    if (it == nullptr) {
       throw UsageError(fmt::format("unknown {} variant '{}' (known: {}){}", kind, v,
-                                   fmt::join(known, ", "), hint));
+                                   fmt::join(ipc_names_of(variants, has_none), ", "), hint));
     }
     ipc::Availability a = it->availability(settings);
     if (a.runnable && !ipc::made_after_start(it->need)) {
@@ -108,7 +102,7 @@ std::vector<ChosenVariant<Variant>> choose(const std::vector<std::string>& names
       fmt::print(stderr, "parbench: warning: skipping ipc {}: {}\n", v, a.detail);
       continue;
     }
-    chosen.push_back({&*it, !named(v)});
+    chosen.push_back({it, !named(v)});
   }
   return chosen;
 }

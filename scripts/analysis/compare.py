@@ -73,6 +73,11 @@ def load(paths: list[str]) -> pd.DataFrame:
     return df
 
 
+def valid_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that count for timings: valid, with a wall time."""
+    return rows[rows["valid"] & rows["wall_s"].notna()]
+
+
 def split(base: pd.DataFrame, new: pd.DataFrame | None, by: str | None):
     """The two sides: as given, or one set of rows split in two by the values of a column."""
     if by is None:
@@ -157,8 +162,8 @@ def verdict(ratio: float, p_value: float, settings: Settings) -> str:
 def compare(base: pd.DataFrame, new: pd.DataFrame, settings: Settings) -> dict:
     """The comparison: matched configurations, those only one side has, invalid rows left out."""
     invalid = {"base": int((~base["valid"]).sum()), "new": int((~new["valid"]).sum())}
-    good_base = base[base["valid"] & base["wall_s"].notna()]
-    good_new = new[new["valid"] & new["wall_s"].notna()]
+    good_base = valid_rows(base)
+    good_new = valid_rows(new)
     groups_base = {k: g for k, g in good_base.groupby(CONFIG_KEYS, sort=False)}
     groups_new = {k: g for k, g in good_new.groupby(CONFIG_KEYS, sort=False)}
     rows = []

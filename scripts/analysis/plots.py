@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from compare import valid_rows  # noqa: E402  (the rows that count, as compare has them)
+
 STYLES = ["-", "--", ":", "-."]  # one per host
 REFERENCE = "serial"
 
@@ -33,14 +35,10 @@ def workload_label(kernel: str, params: str) -> str:
     return f"{kernel} {params}" if params else kernel
 
 
-def valid(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[rows["valid"] & rows["wall_s"].notna()]
-
-
 def speedup(rows: pd.DataFrame):
     """Speed-up and efficiency against workers per backend, a panel pair per workload, min-max
     whiskers, the ideal line drawn, one line style per host."""
-    rows = valid(rows)
+    rows = valid_rows(rows)
     rows = rows[rows["kernel"].isin(["pi", "primes"]) & (rows["schedule"] == "static")]
     workloads = [w for w, g in rows.groupby(["kernel", "params"], sort=False)
                  if g[g["backend"] != REFERENCE]["workers"].nunique() > 1]
@@ -85,7 +83,7 @@ def speedup(rows: pd.DataFrame):
 
 def throughput(rows: pd.DataFrame):
     """Items per second at the median, per backend, against workers, one panel per workload."""
-    rows = valid(rows)
+    rows = valid_rows(rows)
     rows = rows[rows["kernel"].isin(["pi", "primes"])]
     # A chunk-size sweep is sweep.png's; here a workload is drawn at the chunks a matrix uses.
     workloads = [w for w, g in rows.groupby(["kernel", "params"], sort=False)
@@ -119,7 +117,7 @@ def throughput(rows: pd.DataFrame):
 
 def verify(rows: pd.DataFrame):
     """The book's verify figure: grouped bars, variants x numbers, median seconds, serial marked."""
-    rows = valid(rows)
+    rows = valid_rows(rows)
     rows = rows[rows["kernel"] == "verify"]
     if rows.empty:
         raise Skip("no verify rows")
@@ -152,7 +150,7 @@ def verify(rows: pd.DataFrame):
 def sweep(rows: pd.DataFrame):
     """The book's two chunk figures: median time against chunk size (the U-curve) and against the
     number of chunks (the saw-tooth), per backend, from `parbench sweep` rows."""
-    rows = valid(rows)
+    rows = valid_rows(rows)
     rows = rows[(rows["kernel"] == "primes") & (rows["chunk"] > 0)]
     curves = [k for k, g in rows.groupby(["params", "workers"], sort=False)
               if g["chunk"].nunique() >= 5]
