@@ -38,6 +38,9 @@ class Mechanism {
   // What the last finish() found missing: a shared counter's adds that the workers made and the
   // counter lost. nullopt for a mechanism through which nothing is counted.
   virtual std::optional<std::uint64_t> lost_updates() const { return std::nullopt; }
+  // What the last finish() found wrong with the workers' work (a shared block's census that does
+  // not add up): the repetition's row is invalid with it as the error. Empty when nothing.
+  virtual std::string problem() const { return {}; }
   virtual void release() noexcept = 0;
 };
 

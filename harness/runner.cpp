@@ -163,6 +163,7 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         double cpu_s;
         Measurements measurements;
         std::optional<std::uint64_t> lost_updates;
+        std::string problem;
       };
       const auto repeat_once = [&] {
         if (mechanism != nullptr) mechanism->reset();
@@ -179,6 +180,11 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         if (mechanism != nullptr) {
           r.out.result = mechanism->finish(r.out.result, r.measurements);
           r.lost_updates = mechanism->lost_updates();
+          r.problem = mechanism->problem();
+        }
+        if (const auto bytes = work.bytes_per_item()) {  // memory kernels: GB/s beside items/s
+          r.measurements.push_back(
+              {"gbs", static_cast<double>(work.size()) * *bytes / r.wall_s / 1e9});
         }
         return r;
       };
@@ -207,6 +213,7 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         r.worker_reports = std::move(done.out.workers);
         r.measurements = std::move(done.measurements);
         r.lost_updates = done.lost_updates;
+        r.error = std::move(done.problem);  // judged wrong already: the row says why
         // A warm-up that computed something else is as much a bug as a wrong repetition, where
         // the result is one exact value (not where an early stop may find another real factor).
         for (const std::uint64_t w : warmup_results) {
@@ -301,8 +308,8 @@ void Runner::run_configuration(const Configuration& config,
 
 void Runner::report_configuration(const Configuration& config, std::vector<RunRecord> records,
                                   const std::vector<Reporter*>& reporters) {
-  if (config.work != baselines_of_) {  // baselines belong to one workload
-    baselines_of_ = config.work;
+  if (config.family != baselines_of_) {  // baselines belong to one workload
+    baselines_of_ = config.family;
     serial_result_.reset();
     serial_.reset();
     one_worker_.clear();
@@ -372,11 +379,13 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
             // The reference runs one thread whatever the plan's counts say.
             const int sized_for = backends::is_reference(*entry) ? 1 : total;
             const Workload* run = work.get();
+            const Workload* family = work.get();
             if (auto sized = work->for_threads(sized_for)) {
               run = sized.get();
+              if (sized->size() != work->size()) family = run;  // other work: other baselines
               sized_.push_back(std::move(sized));
             }
-            configurations_.push_back({run, entry, schedule, workers, threads});
+            configurations_.push_back({run, entry, schedule, workers, threads, family});
           }
         }
       }

@@ -48,6 +48,9 @@ struct Configuration {
   Schedule schedule;
   int workers;
   int threads_per_rank = 1;
+  // The work whose serial and one-worker runs are this configuration's baselines: the plan's
+  // workload, or the one sized for its threads where that changed the amount of work (count).
+  const Workload* family = nullptr;
 };
 
 class Runner {

@@ -53,6 +53,9 @@ class Workload {
     return run_slice(begin, end);
   }
 
+  // Bytes each item writes, for a kernel that moves memory (fill): the row then also records GB/s.
+  virtual std::optional<double> bytes_per_item() const { return std::nullopt; }
+
   // Checks a combined result against what is known independently of any backend.
   virtual Verdict judge(std::uint64_t result) const = 0;
   // Whether judge() itself weighs what a shared counter lost (count, whose negative controls lose

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <random>
+#include <vector>
 
+#include "kernels/fill.hpp"
 #include "kernels/monte_carlo_pi.hpp"
 #include "kernels/think.hpp"
 
@@ -113,3 +116,64 @@ TEST(ThinkKernel, IsTheLinearCongruentialChainOfItsLength) {
 }
 
 }  // namespace
+
+// fill: an independent statement of the random array's definition. Element (r, c) is SplitMix64's
+// output for the Weyl state origin_r + (c + 1) * gamma, origin_r = mix(mix(seed ^ 0x5DEECE66D) +
+// r * gamma), its top 53 bits scaled by 2^-53.
+namespace fill_reference {
+std::uint64_t element_bits(std::uint64_t seed, std::uint64_t r, std::uint64_t c) {
+  constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15ULL;
+  const std::uint64_t origin = mix(mix(seed ^ 0x5DEECE66DULL) + r * gamma);
+  const double d = std::ldexp(static_cast<double>(mix(origin + (c + 1) * gamma) >> 11), -53);
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &d, sizeof bits);
+  return bits;
+}
+}  // namespace fill_reference
+
+TEST(FillKernel, RandomRowsFollowTheDefinitionAndStayInTheUnitInterval) {
+  for (const std::uint64_t seed : {0ULL, 2026ULL, ~0ULL}) {
+    for (const std::uint64_t r : {0ULL, 1ULL, 977ULL, 1ULL << 40}) {
+      std::vector<std::uint64_t> row(257);
+      parbench::kernels::fill_row_random(row, seed, r);
+      for (std::uint64_t c = 0; c < row.size(); ++c) {
+        ASSERT_EQ(row[c], fill_reference::element_bits(seed, r, c)) << seed << " " << r << " " << c;
+        ASSERT_EQ(row[c], parbench::kernels::random_element(seed, r, c));
+        double d = 0;
+        std::memcpy(&d, &row[c], sizeof d);
+        ASSERT_GE(d, 0.0);
+        ASSERT_LT(d, 1.0);
+      }
+    }
+  }
+}
+
+TEST(FillKernel, EveryRowIsItsOwnStream) {
+  std::vector<std::uint64_t> a(64);
+  std::vector<std::uint64_t> b(64);
+  parbench::kernels::fill_row_random(a, 7, 10);
+  parbench::kernels::fill_row_random(b, 7, 11);
+  EXPECT_NE(a, b);
+  parbench::kernels::fill_row_random(b, 8, 10);
+  EXPECT_NE(a, b);  // and every seed its own array
+}
+
+TEST(FillKernel, IdsFillTheWholeRowAndRowHoldsSaysSo) {
+  std::vector<std::uint64_t> row(1000, 42);
+  EXPECT_TRUE(parbench::kernels::row_holds(row, 42));
+  parbench::kernels::fill_row_with_id(row, 4242);
+  EXPECT_TRUE(parbench::kernels::row_holds(row, 4242));
+  row[999] = 42;
+  EXPECT_FALSE(parbench::kernels::row_holds(row, 4242));  // the last word counts too
+}
+
+TEST(FillKernel, RowHashSeesOrderAndEveryWord) {
+  std::vector<std::uint64_t> row{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  const std::uint64_t h = parbench::kernels::row_hash(row);
+  std::swap(row[2], row[7]);
+  EXPECT_NE(parbench::kernels::row_hash(row), h);
+  std::swap(row[2], row[7]);
+  EXPECT_EQ(parbench::kernels::row_hash(row), h);
+  row[8] ^= 1ULL << 63;
+  EXPECT_NE(parbench::kernels::row_hash(row), h);
+}

@@ -4,6 +4,7 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/kernels/kernel_spec.hpp"
+#include "ipc/shared_block.hpp"
 #include "ipc/shared_counter.hpp"
 #include "ipc/stop_flag.hpp"
 
@@ -20,9 +21,10 @@ std::string reached_by(ipc::Need need) {
 }
 
 // One line per mechanism: name, reach, need, summary, and whether it can run here.
-template <typename Variant>
-void print_variant(const Variant& v) {
-  const ipc::Availability a = v.availability(ipc::MechanismSettings{});
+// `settings`: what availability is asked for (a block's size).
+template <typename Variant, typename Settings = ipc::MechanismSettings>
+void print_variant(const Variant& v, const Settings& settings = {}) {
+  const ipc::Availability a = v.availability(settings);
   const std::string here = a.runnable ? "yes" : "no";
   const std::string runnable =
       a.detail.empty() ? fmt::format(" [{}]", here) : fmt::format(" [{}: {}]", here, a.detail);
@@ -62,6 +64,10 @@ void print_list() {
       "shared counters (count --ipc; default all), what each needs and the backends that reach "
       "it:\n");
   for (const auto& v : ipc::counter_variants()) print_variant(v);
+  fmt::print(
+      "shared blocks (fill --ipc; default all), what each needs and the backends that reach it "
+      "(here for fill's default 256 MiB array):\n");
+  for (const auto& v : ipc::block_variants()) print_variant(v, ipc::BlockSettings{256ULL << 20});
 }
 
 }  // namespace

@@ -57,11 +57,12 @@ struct ChosenVariant {
 // every variant of the kind; duplicates dropped. A variant named outright that cannot run here is
 // refused, and so is one that cannot be made (no server answers), before anything runs; one from
 // "all" is skipped with a warning. `kind` names the kind in messages ("stop-flag", "counter").
-template <typename Variant>
+// `settings` are what the kind's variants are made with (ipc::MechanismSettings, a block's size).
+template <typename Variant, typename Settings>
 std::vector<ChosenVariant<Variant>> choose(const std::vector<std::string>& names,
                                            const std::vector<Variant>& variants, bool has_none,
-                                           const ipc::MechanismSettings& settings,
-                                           const std::string& kind, const std::string& hint = "") {
+                                           const Settings& settings, const std::string& kind,
+                                           const std::string& hint = "") {
   const auto named = [&](const std::string& v) {
     return std::find(names.begin(), names.end(), v) != names.end();
   };

@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs() {
   specs.push_back(make_primes_spec({"C"}, {"in"}, ipc));
   specs.push_back(make_verify_spec(ipc));
   specs.push_back(make_count_spec(ipc));
+  specs.push_back(make_fill_spec(ipc));
   return specs;
 }
 

@@ -40,6 +40,7 @@ struct IpcOptions;  // --ipc and --redis, shared by the kernels that use a mecha
 std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc);
 std::unique_ptr<KernelSpec> make_verify_spec(std::shared_ptr<IpcOptions> ipc);
 std::unique_ptr<KernelSpec> make_count_spec(std::shared_ptr<IpcOptions> ipc);
+std::unique_ptr<KernelSpec> make_fill_spec(std::shared_ptr<IpcOptions> ipc);
 // Defaults differ between `run` (range C, in order) and `sweep` (range B, both orders, and no
 // --ipc: a null `ipc`).
 std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges,

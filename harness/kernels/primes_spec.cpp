@@ -18,6 +18,7 @@
 
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
+#include "harness/kernels/memory_budget.hpp"
 #include "harness/kernels/publishing.hpp"
 #include "harness/parse.hpp"
 #include "kernels/primes.hpp"
@@ -62,15 +63,6 @@ std::optional<std::uint64_t> known_count(std::uint64_t lo, std::uint64_t hi) {
 }
 
 enum class Algo { kTrial, kMillerRabin, kSieve };
-
-// What a workload may plan to hold in memory: half of the machine, or PARBENCH_MEMORY_BUDGET_MB on
-// a shared node.
-std::uint64_t memory_budget_bytes() {
-  if (const char* mb = std::getenv("PARBENCH_MEMORY_BUDGET_MB"))
-    return std::strtoull(mb, nullptr, 10) << 20;
-  return static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-         static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / 2;
-}
 
 class PrimesWorkload final : public Workload {
  public:

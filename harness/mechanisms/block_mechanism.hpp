@@ -1,0 +1,78 @@
+// A shared block (ipc/shared_block.hpp) as the runner drives it. Made for each configuration with a
+// ledger of the worker processes (ipc/worker_ledger.hpp); before every repetition its pages are
+// prepared as --first-touch says, outside the timed part; after it, still outside, the kernel's
+// inspection verifies the whole array and its checksum becomes the result, and the ledger gives the
+// workers' page faults and memory as the row's measurements.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "harness/mechanism.hpp"
+#include "ipc/shared_block.hpp"
+#include "ipc/worker_ledger.hpp"
+
+namespace parbench {
+
+// Who faults the block's pages in before a repetition's workers write them.
+enum class FirstTouch {
+  kParent,    // the owner, by writing the default
+  kWorkers,   // nobody: every page is fresh, and the default is the 0 a fresh page reads as
+  kPopulate,  // the kernel (MADV_POPULATE_WRITE), then the owner writes the default
+};
+
+// What the kernel found in the whole array after a repetition.
+struct Inspection {
+  std::uint64_t checksum = 0;
+  std::string problem;  // why the array is wrong; empty when right
+  Measurements measurements;
+};
+using Inspect = std::function<Inspection(std::span<const std::uint64_t> words)>;
+
+class BlockMechanism final : public Mechanism {
+ public:
+  BlockMechanism(const ipc::BlockVariant& variant, ipc::BlockSettings settings,
+                 bool chosen_as_group, FirstTouch first_touch, std::uint64_t default_word,
+                 Inspect inspect)
+      : variant_(variant),
+        settings_(std::move(settings)),
+        chosen_as_group_(chosen_as_group),
+        first_touch_(first_touch),
+        default_word_(default_word),
+        inspect_(std::move(inspect)) {}
+
+  std::string name() const override { return variant_.name; }
+  ipc::Need need() const override { return variant_.need; }
+  bool chosen_as_group() const override { return chosen_as_group_; }
+  void make() override;
+  void reset() override;
+  std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
+  std::string problem() const override { return problem_; }
+  void release() noexcept override;
+
+  // For the kernel's workers, between make() and release().
+  ipc::SharedBlock& block() const { return *block_; }
+  ipc::WorkerLedger& ledger() const { return *ledger_; }
+
+ private:
+  // Writes the default into every word; returns the seconds it took.
+  double write_default();
+
+  const ipc::BlockVariant& variant_;
+  ipc::BlockSettings settings_;
+  bool chosen_as_group_;
+  FirstTouch first_touch_;
+  std::uint64_t default_word_;
+  Inspect inspect_;
+  std::unique_ptr<ipc::SharedBlock> block_;
+  std::unique_ptr<ipc::WorkerLedger> ledger_;
+  double default_fill_s_ = 0.0;  // the owner's write of the default before the repetition
+  double memset_s_ = 0.0;        // populate: the same write once more
+  std::string problem_;
+};
+
+}  // namespace parbench

@@ -1,0 +1,71 @@
+// A shared block: the book's big array that workers fill row by row ("Sharing numpy data with
+// multiprocessing"). The third kind of mechanism beside stop flags and shared counters: one file
+// per variant, one registration line in shared_blocks.cpp. The owner makes it before the workers
+// start (forked ones inherit the mapping), prepares its pages before every repetition and verifies
+// the whole array after it; workers only ask where to write a row and say when they have written
+// it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ipc/mechanism_settings.hpp"
+#include "ipc/reach.hpp"
+
+namespace parbench::ipc {
+
+struct BlockSettings {
+  std::uint64_t bytes = 0;  // a multiple of 8: the array's 8-byte words
+  std::string dir;          // mmap-file: where its file lives; empty: /dev/shm (tmpfs)
+};
+
+class SharedBlock {
+ public:
+  virtual ~SharedBlock() = default;
+  // The owner's view of the whole array: what it fills with the default and verifies.
+  virtual std::span<std::uint64_t> words() = 0;
+  // Where a worker writes the words [first, first + count): into the block itself, or, where the
+  // variant does not share (copy), into the worker's own copy of the whole array.
+  virtual std::uint64_t* for_writing(std::uint64_t first, std::uint64_t /*count*/) {
+    return words().data() + first;
+  }
+  // After a worker wrote them: a variant that does not share sends them to the owner.
+  virtual void written(std::uint64_t /*first*/, std::uint64_t /*count*/) {}
+
+  // Owner, no worker running: gives every page back, so that the next touch faults in a fresh one.
+  virtual void discard() = 0;
+  // Owner, no worker running: faults every page in, writable, without writing it.
+  virtual void populate() = 0;
+  // Owner, around each repetition (copy starts and stops receiving rows). after_repetition()
+  // returns the bytes copied between processes during it: 0 where the workers share the block.
+  virtual void before_repetition() {}
+  virtual std::uint64_t after_repetition() { return 0; }
+};
+
+struct BlockVariant {
+  std::string name;
+  std::string summary;
+  Need need;  // what the workers must share for the block to reach them (ipc/reach.hpp)
+  // How many arrays' worth of memory a run with `workers` workers holds: 1 where they share, more
+  // where each keeps a copy. What the memory budget is checked against.
+  std::function<std::uint64_t(int workers)> copies = [](int) { return std::uint64_t{1}; };
+  std::function<std::unique_ptr<SharedBlock>(const BlockSettings&)> create;
+  std::function<Availability(const BlockSettings&)> availability = [](const BlockSettings&) {
+    return Availability{};
+  };
+};
+
+const std::vector<BlockVariant>& block_variants();
+
+BlockVariant none_block_variant();
+BlockVariant shm_block_variant();
+BlockVariant mmap_block_variant();
+BlockVariant mmap_file_block_variant();
+BlockVariant hugetlb_block_variant();
+BlockVariant copy_block_variant();
+
+}  // namespace parbench::ipc

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# fill: the book's shared array, one check per call.
+#   fill.sh PARBENCH every BACKENDS   every variant on every backend of the list it reaches, 1 to 4
+#                                     workers, every schedule, every first touch: a small array
+#                                     filled and verified exactly (the census: one id per row, no
+#                                     default left, no more ids than workers)
+#   fill.sh PARBENCH random BACKENDS  random fills give one checksum on every backend and split
+#   fill.sh PARBENCH inherited        the book's inherited-generator pitfall: forked workers write
+#                                     duplicate rows (invalid, counted in error), threads do not
+#   fill.sh PARBENCH memory           PSS per worker about size/workers where processes share the
+#                                     block, about the size for copy (a loose bound, a small array)
+#   fill.sh PARBENCH kill             a killed worker is reported; no segment or file is left
+#   fill.sh PARBENCH interrupt        Ctrl-C: exit 130, no segment or file is left
+#   fill.sh PARBENCH hugetlb          reserves huge pages (root), fills through them, gives them
+#                                     back; skipped (77) where they cannot be reserved
+set -uo pipefail
+parbench=$1 check=$2 backends=${3:-}
+source "$(dirname "$0")/process_checks.sh"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+export TMPDIR=$dir/tmp
+mkdir -p "$TMPDIR"
+fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null | tail -20; exit 1; }
+run() { "$parbench" run --kernel fill --warmup 1 --repeat 2 --csv "$dir/out.csv" "$@" 2>"$dir/err" >/dev/null; }
+
+# judge CSV [EXPECT]: every row valid with a census within its workers (EXPECT=valid), or prints
+# what a python expression over the rows asks.
+rows_all_valid() {
+  python3 - "$1" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows, "no rows"
+for r in rows:
+    m = dict(x.split("=") for x in r["measurements"].split(";") if x)
+    where = f'{r["backend"]} {r["ipc"]} {r["schedule"]} workers={r["workers"]} {r["params"]}'
+    assert r["valid"] == "true", where + ": " + r["error"]
+    threads = 1 if r["backend"] == "serial" else int(r["workers"])
+    if "fill=id" in r["params"]:
+        assert 1 <= float(m["census_ids"]) <= threads, where + f': {m["census_ids"]} ids'
+        assert float(m["census_min_rows"]) >= 1, where
+print(len(rows), "rows,", len({(r["backend"], r["ipc"]) for r in rows}), "backend/variant pairs")
+PY
+}
+
+nothing_left() {  # nothing_left PID: no segment, file or process of that run
+  local left
+  left=$(ls /dev/shm | grep -c "^parbench-$1-" || true)
+  [[ $left -eq 0 ]] || fail "$left shared-memory segments or files left in /dev/shm"
+  [[ -z $(ls -A "$TMPDIR") ]] || fail "left behind: $(ls -A "$TMPDIR")"
+  [[ -z $(pgrep -P "$1" || true) ]] || fail "children of $1 still run"
+}
+
+case $check in
+  every)
+    run --backend "$backends" --workers 1:4 --schedule static,cyclic,dynamic --chunk 1,3 \
+      --rows 23 --cols 777 --ipc all --first-touch parent,workers,populate || fail "run failed"
+    rows_all_valid "$dir/out.csv" || fail "a row is wrong"
+    pairs=$(python3 -c 'import csv, sys
+print(" ".join(sorted({r["backend"] + ":" + r["ipc"] for r in csv.DictReader(open(sys.argv[1]))})))' \
+      "$dir/out.csv")
+    for pair in serial:copy processes:copy processes:mmap processes:shm threads:none threads:mmap-file; do
+      [[ " $pairs " == *" $pair "* ]] || fail "no row for $pair (rows for: $pairs)"
+    done ;;
+  random)
+    run --backend "$backends" --workers 1:4 --schedule static,dynamic --chunk 1,5 --rows 37 \
+      --cols 300 --fill random --ipc all || fail "run failed"
+    rows_all_valid "$dir/out.csv" || fail "a row is wrong"
+    sums=$(python3 -c 'import csv, sys
+print(len({r["result"] for r in csv.DictReader(open(sys.argv[1]))}))' "$dir/out.csv")
+    [[ $sums == 1 ]] || fail "$sums different checksums across backends and splits" ;;
+  inherited)
+    run --backend serial,threads,processes --workers 2 --schedule static --rows 40 --cols 500 \
+      --fill random --rng inherited --ipc mmap
+    python3 - "$dir/out.csv" <<'PY' || fail "the pitfall is not reported as it should be"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+by = {r["backend"]: r for r in rows}
+assert by["processes"]["valid"] == "false", by["processes"]
+assert "20 of 40 rows repeat another row" in by["processes"]["error"], by["processes"]["error"]
+assert "duplicated_rows=20" in by["processes"]["measurements"]
+for b in ("serial", "threads"):  # one generator, locked: right
+    assert by[b]["valid"] == "true", by[b]["error"]
+    assert "duplicated_rows=0" in by[b]["measurements"]
+PY
+    ;;
+  memory)
+    # 64 MiB; the workers touch their own rows first, so nobody else shares their pages.
+    run --backend processes --workers 2 --rows 256 --cols 32768 --ipc mmap,shm,copy \
+      --first-touch workers || fail "run failed"
+    python3 - "$dir/out.csv" <<'PY' || fail "PSS is not what sharing implies"
+import csv, sys
+size_mb = 64
+for r in csv.DictReader(open(sys.argv[1])):
+    m = {k: float(v) for k, v in (x.split("=") for x in r["measurements"].split(";"))}
+    pss, procs = m["pss_mb"], m["worker_processes"]
+    print(r["ipc"], "pss_mb", pss, "processes", procs, "bytes_copied", m["bytes_copied"])
+    assert procs == 2, r
+    if r["ipc"] == "copy":  # its own copy of the whole array, and half its rows twice over
+        assert pss > 0.9 * size_mb, pss
+        assert m["bytes_copied"] == 3 * size_mb * 2**20, m["bytes_copied"]
+    else:  # its half of the array, and a few MiB of its own
+        assert 0.4 * size_mb < pss < 0.7 * size_mb, pss
+        assert m["bytes_copied"] == 0
+PY
+    ;;
+  kill)
+    for ipc in shm mmap-file copy; do
+      "$parbench" run --kernel fill --backend processes --workers 2 --rows 64 --cols 32768 \
+        --ipc "$ipc" --warmup 0 --repeat 10000 --csv "$dir/out.csv" >"$dir/err" 2>&1 &
+      pid=$!
+      sleep 1.5
+      child=$(pgrep -P "$pid" | head -1)
+      [[ -n $child ]] || fail "$ipc: no worker found"
+      kill -9 "$child"
+      exits_within 20 "$pid" || fail "$ipc: parbench still runs 20 s after its worker died"
+      wait "$pid"
+      rc=$?
+      [[ $rc -eq 1 ]] || fail "$ipc: exit code $rc, expected 1"
+      grep -q "signal 9" "$dir/out.csv" || fail "$ipc: the failed row does not say signal 9"
+      nothing_left "$pid"
+      echo "$ipc: ok"
+    done ;;
+  interrupt)
+    for ipc in shm mmap-file copy; do
+      set -m
+      "$parbench" run --kernel fill --backend processes --workers 2 --rows 64 --cols 32768 \
+        --ipc "$ipc" --warmup 0 --repeat 10000 --csv "$dir/out.csv" >"$dir/err" 2>&1 &
+      pid=$!
+      set +m
+      sleep 1.5
+      kill -INT "$pid"
+      exits_within 20 "$pid" || fail "$ipc: parbench still runs 20 s after Ctrl-C"
+      wait "$pid"
+      rc=$?
+      [[ $rc -eq 130 ]] || fail "$ipc: exit code $rc, expected 130"
+      sleep 0.5
+      nothing_left "$pid"
+      echo "$ipc: ok"
+    done ;;
+  hugetlb)
+    knob=/proc/sys/vm/nr_hugepages
+    before=$(cat $knob)
+    if ! echo $((before + 16)) 2>/dev/null >$knob || (($(cat $knob) < before + 16)); then
+      echo $before >$knob 2>/dev/null
+      echo "skipped: cannot reserve huge pages here (needs root and free memory)"
+      exit 77
+    fi
+    trap 'echo $before >'$knob'; rm -rf "$dir"' EXIT
+    free_before=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+    run --backend serial,threads,processes --workers 1:2 --rows 16 --cols 32768 --ipc hugetlb \
+      --first-touch parent,workers || fail "run failed"
+    rows_all_valid "$dir/out.csv" || fail "a row is wrong"
+    grep -q "minor_faults=2;" "$dir/out.csv" || fail "no row with 2 faults (2 huge pages, 4 MiB)"
+    free_after=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+    [[ $free_after -eq $free_before ]] || fail "huge pages free: $free_before before, $free_after after" ;;
+  *) echo "unknown check $check"; exit 2 ;;
+esac
+echo ok
