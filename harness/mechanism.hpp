@@ -42,6 +42,9 @@ class Mechanism {
   // not add up): the repetition's row is invalid with it as the error. Empty when nothing.
   virtual std::string problem() const { return {}; }
   virtual void release() noexcept = 0;
+  // In an MPI job, what the ranks do together once each has done its share of a repetition,
+  // inside the timed part (a block's rows gathered to rank 0). The MPI backend calls it.
+  virtual void complete_share() {}
 };
 
 }  // namespace parbench

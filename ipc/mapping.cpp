@@ -5,12 +5,20 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
 #include "ipc/process_generation.hpp"
 
 namespace parbench::ipc {
+namespace {
+std::size_t rounded_to_page(std::size_t bytes) {
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return (bytes + page - 1) / page * page;
+}
+}  // namespace
 
 Mapping::Mapping(std::size_t bytes, int flags, int fd, Kind kind, const std::string& what)
     : bytes_(bytes), kind_(kind), mapped_in_(process_generation()) {
@@ -41,24 +49,53 @@ Mapping& Mapping::operator=(Mapping&& other) noexcept {
   return *this;
 }
 
-void Mapping::discard() {
-  const int advice = kind_ == Kind::kShared ? MADV_REMOVE : MADV_DONTNEED;
-  if (madvise(addr_, bytes_, advice) != 0)
-    throw std::system_error(errno, std::generic_category(), "giving back the block's pages");
-}
+// The mapping owns its last page whole, also where bytes_ ends inside it.
+void Mapping::discard() { discard_pages(addr_, rounded_to_page(bytes_), kind_ == Kind::kShared); }
 
 void Mapping::advise_huge_pages() noexcept { madvise(addr_, bytes_, MADV_HUGEPAGE); }
 
-void Mapping::populate() {
-  if (madvise(addr_, bytes_, MADV_POPULATE_WRITE) == 0) return;
+void Mapping::populate() { populate_pages(addr_, rounded_to_page(bytes_)); }
+
+namespace {
+// The whole pages inside [addr, addr + bytes): madvise works on pages only.
+std::pair<unsigned char*, std::size_t> whole_pages(void* addr, std::size_t bytes) {
+  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(addr) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(addr) + bytes) / page * page;
+  if (end <= begin) return {nullptr, 0};
+  return {reinterpret_cast<unsigned char*>(begin), end - begin};
+}
+}  // namespace
+
+void discard_pages(void* addr, std::size_t bytes, bool shared) {
+  const auto [start, length] = whole_pages(addr, bytes);
+  // The parts of pages at either end that the range shares with other memory are zeroed instead:
+  // after a discard the whole range reads 0.
+  auto* first = static_cast<unsigned char*>(addr);
+  if (length == 0) {
+    std::memset(first, 0, bytes);
+    return;
+  }
+  std::memset(first, 0, static_cast<std::size_t>(start - first));
+  std::memset(start + length, 0, static_cast<std::size_t>(first + bytes - (start + length)));
+  if (madvise(start, length, shared ? MADV_REMOVE : MADV_DONTNEED) == 0) return;
+  // Memory that was not what the caller believed: an MPI window of one rank is private memory,
+  // where MADV_DONTNEED gives zero pages back too.
+  if (!shared || errno != EINVAL || madvise(start, length, MADV_DONTNEED) != 0)
+    throw std::system_error(errno, std::generic_category(), "giving back the block's pages");
+}
+
+void populate_pages(void* addr, std::size_t bytes) {
+  const auto [start, length] = whole_pages(addr, bytes);
+  if (length == 0) return;
+  if (madvise(start, length, MADV_POPULATE_WRITE) == 0) return;
   if (errno != EINVAL) {
     throw std::system_error(errno, std::generic_category(), "faulting in the block's pages");
   }
   // An older kernel: touch each page for writing. The atomic add of 0 writes without changing.
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  auto* bytes = static_cast<unsigned char*>(addr_);
-  for (std::size_t at = 0; at < bytes_; at += page)
-    std::atomic_ref<unsigned char>(bytes[at]).fetch_add(0, std::memory_order_relaxed);
+  for (std::size_t at = 0; at < length; at += page)
+    std::atomic_ref<unsigned char>(start[at]).fetch_add(0, std::memory_order_relaxed);
 }
 
 }  // namespace parbench::ipc

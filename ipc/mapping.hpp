@@ -10,6 +10,12 @@
 
 namespace parbench::ipc {
 
+// What Mapping does to its pages, for memory mapped by someone else (an MPI window), whose range
+// need not start or end on a page: discard gives the whole pages inside back and zeroes the bytes
+// of the pages at either end it shares with other memory; populate faults in the whole pages.
+void discard_pages(void* addr, std::size_t bytes, bool shared);
+void populate_pages(void* addr, std::size_t bytes);
+
 class Mapping {
  public:
   // Shared memory (shmem, a file, huge pages) gives its pages back with MADV_REMOVE, which frees

@@ -15,12 +15,15 @@
 
 #include "ipc/mechanism_settings.hpp"
 #include "ipc/reach.hpp"
+#include "ipc/worker_ledger.hpp"
 
 namespace parbench::ipc {
 
 struct BlockSettings {
-  std::uint64_t bytes = 0;  // a multiple of 8: the array's 8-byte words
-  std::string dir;          // mmap-file: where its file lives; empty: /dev/shm (tmpfs)
+  std::uint64_t bytes = 0;         // a multiple of 8: the array's 8-byte words
+  std::string dir;                 // mmap-file: where its file lives; empty: /dev/shm (tmpfs)
+  std::uint64_t row_words = 1;     // words per row: what a worker writes at a time
+  std::uint64_t default_word = 0;  // what the array holds before the workers write
 };
 
 class SharedBlock {
@@ -44,6 +47,16 @@ class SharedBlock {
   // returns the bytes copied between processes during it: 0 where the workers share the block.
   virtual void before_repetition() {}
   virtual std::uint64_t after_repetition() { return 0; }
+
+  // Whether this process holds the owner's array: every process but the ranks of an MPI job
+  // other than rank 0, which verifies and reports.
+  virtual bool holds_array() const { return true; }
+  // In an MPI job, what the ranks do together once each has done its share, inside the timed part
+  // (mpi-gather: the rows travel to rank 0). Called by the MPI backend only.
+  virtual void complete_share() {}
+  // The worker processes' cost over the whole job, given this process's ledger: where each rank
+  // keeps a ledger of its own (MPI), rank 0 learns every rank's.
+  virtual ProcessCost across_processes(const ProcessCost& mine) { return mine; }
 };
 
 struct BlockVariant {
@@ -60,6 +73,7 @@ struct BlockVariant {
 };
 
 const std::vector<BlockVariant>& block_variants();
+const BlockVariant* find_block(const std::string& name);
 
 BlockVariant none_block_variant();
 BlockVariant shm_block_variant();
@@ -67,5 +81,7 @@ BlockVariant mmap_block_variant();
 BlockVariant mmap_file_block_variant();
 BlockVariant hugetlb_block_variant();
 BlockVariant copy_block_variant();
+BlockVariant mpi_shared_block_variant();  // only in builds with MPI
+BlockVariant mpi_gather_block_variant();  // only in builds with MPI
 
 }  // namespace parbench::ipc

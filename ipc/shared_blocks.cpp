@@ -4,11 +4,23 @@ namespace parbench::ipc {
 
 const std::vector<BlockVariant>& block_variants() {
   // One line per mechanism.
-  static const std::vector<BlockVariant> variants{
-      none_block_variant(),      shm_block_variant(),     mmap_block_variant(),
-      mmap_file_block_variant(), hugetlb_block_variant(), copy_block_variant(),
+  static const std::vector<BlockVariant> variants {
+    none_block_variant(),           //
+        shm_block_variant(),        //
+        mmap_block_variant(),       //
+        mmap_file_block_variant(),  //
+        hugetlb_block_variant(),    //
+        copy_block_variant(),
+#if PARBENCH_HAVE_MPI
+        mpi_shared_block_variant(),  //
+        mpi_gather_block_variant(),
+#endif
   };
   return variants;
+}
+
+const BlockVariant* find_block(const std::string& name) {
+  return find_variant(block_variants(), name);
 }
 
 }  // namespace parbench::ipc

@@ -11,6 +11,9 @@
 #                                     block, about the size for copy (a loose bound, a small array)
 #   fill.sh PARBENCH kill             a killed worker is reported; no segment or file is left
 #   fill.sh PARBENCH interrupt        Ctrl-C: exit 130, no segment or file is left
+#   fill.sh PARBENCH mpi              mpi-shared and mpi-gather at 1 to 4 ranks, every schedule:
+#                                     verified exactly, random fills equal to serial's, every rank
+#                                     in the ledger, the gathered rows counted
 #   fill.sh PARBENCH hugetlb          reserves huge pages (root), fills through them, gives them
 #                                     back; skipped (77) where they cannot be reserved
 set -uo pipefail
@@ -137,6 +140,28 @@ PY
       nothing_left "$pid"
       echo "$ipc: ok"
     done ;;
+  mpi)
+    run --backend serial,mpi --workers 1:4 --schedule static,dynamic --chunk 2 --rows 29 \
+      --cols 515 --ipc all --fill id,random --first-touch parent,workers \
+      || fail "run failed"
+    rows_all_valid "$dir/out.csv" || fail "a row is wrong"
+    python3 - "$dir/out.csv" <<'PY' || fail "the MPI rows are not what they should be"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert {r["ipc"] for r in rows if r["backend"] == "mpi"} == {"mpi-shared", "mpi-gather"}
+assert len({r["result"] for r in rows if "fill=random" in r["params"]}) == 1, "random checksums differ"
+for r in rows:
+    if r["backend"] != "mpi":
+        continue
+    m = {k: float(v) for k, v in (x.split("=") for x in r["measurements"].split(";"))}
+    assert m["worker_processes"] == int(r["workers"]), r
+    gathered = m["bytes_copied"]
+    if r["ipc"] == "mpi-shared" or r["workers"] == "1":
+        assert gathered == 0, r
+    elif r["schedule"] != "dynamic":  # rank 0 keeps its own share; the rest is gathered
+        assert 0 < gathered < 29 * 515 * 8, r
+PY
+    ;;
   hugetlb)
     knob=/proc/sys/vm/nr_hugepages
     before=$(cat $knob)

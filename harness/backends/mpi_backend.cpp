@@ -18,6 +18,7 @@
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/launch_env.hpp"
+#include "harness/mechanism.hpp"
 #include "harness/partition.hpp"
 #include "ipc/mpi_check.hpp"
 
@@ -76,6 +77,7 @@ class MpiBackend final : public Backend {
 
   void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
+    mechanism_ = work.mechanism();
     schedule_ = schedule;
     if (make_pool_) {
       // Each rank-level chunk holds one chunk of the schedule per thread of the rank's pool.
@@ -108,6 +110,7 @@ class MpiBackend final : public Backend {
                                   : run_share(*work_, schedule_, static_cast<std::uint64_t>(rank_),
                                               static_cast<std::uint64_t>(size_),
                                               [] { return std::optional<std::uint64_t>(); });
+    if (mechanism_ != nullptr) mechanism_->complete_share();  // inside the timed part
     const std::uint64_t partial = share.value;
     std::uint64_t result = 0;
     const MPI_Op op = work_->reduction() == Reduction::kSum ? MPI_SUM : min_nonzero_;
@@ -273,6 +276,7 @@ class MpiBackend final : public Backend {
   std::function<std::unique_ptr<Backend>()> make_pool_;  // empty for plain mpi
   int threads_ = 1;
   std::unique_ptr<ThreadsInRank> pooled_;
+  Mechanism* mechanism_ = nullptr;
   MPI_Op min_nonzero_ = MPI_OP_NULL;
 };
 

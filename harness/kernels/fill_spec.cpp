@@ -146,10 +146,9 @@ class FillWorkload final : public Workload {
       : s_(std::move(settings)),
         variant_(variant),
         from_all_(from_all),
-        threads_(threads),
         block_(std::make_shared<BlockMechanism>(
-            variant, ipc::BlockSettings{s_.bytes(), s_.dir}, from_all, s_.first_touch,
-            s_.default_word(),
+            variant, ipc::BlockSettings{s_.bytes(), s_.dir, s_.cols, s_.default_word()}, from_all,
+            s_.first_touch, s_.default_word(),
             [s = s_, threads](std::span<const std::uint64_t> words) {
               return inspect(s, threads, words);
             })),
@@ -254,7 +253,6 @@ class FillWorkload final : public Workload {
   FillSettings s_;
   const ipc::BlockVariant& variant_;
   bool from_all_;
-  int threads_;
   std::shared_ptr<BlockMechanism> block_;
   mutable std::mutex rng_mutex_;
   mutable std::mt19937_64 shared_rng_;
@@ -340,8 +338,9 @@ class FillSpec final : public KernelSpec {
           base.rows, base.cols, gib(base.bytes()), gib(budget), budget / (base.cols * 8),
           base.cols));
     }
-    const auto chosen = choose(ipc_->mine(ipc_names(), {"all"}), ipc::block_variants(), false,
-                               ipc::BlockSettings{base.bytes(), base.dir}, "shared-block");
+    const auto chosen =
+        choose(ipc_->mine(ipc_names(), {"all"}), ipc::block_variants(), false,
+               ipc::BlockSettings{base.bytes(), base.dir, base.cols}, "shared-block");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& fill : fills_) {
       // The generator matters only to random fills.

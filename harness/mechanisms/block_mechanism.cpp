@@ -16,6 +16,7 @@ void BlockMechanism::make() {
 }
 
 double BlockMechanism::write_default() {
+  if (!block_->holds_array()) return 0.0;  // the owner writes it (rank 0 of an MPI job)
   const auto words = block_->words();
   const double t0 = monotonic_s();
   std::fill(words.begin(), words.end(), default_word_);
@@ -35,7 +36,8 @@ void BlockMechanism::reset() {
 
 std::uint64_t BlockMechanism::finish(std::uint64_t /*rows_done*/, Measurements& measurements) {
   const std::uint64_t copied = block_->after_repetition();
-  const ipc::ProcessCost cost = ledger_->cost();
+  const ipc::ProcessCost cost = block_->across_processes(ledger_->cost());
+  if (!block_->holds_array()) return 0;  // an MPI rank other than 0: rank 0 verifies and reports
   const double bytes = static_cast<double>(settings_.bytes);
   measurements.push_back({"bytes_copied", static_cast<double>(copied)});
   measurements.push_back({"worker_processes", static_cast<double>(cost.processes)});

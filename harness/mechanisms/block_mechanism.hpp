@@ -53,6 +53,7 @@ class BlockMechanism final : public Mechanism {
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
   std::string problem() const override { return problem_; }
   void release() noexcept override;
+  void complete_share() override { block_->complete_share(); }
 
   // For the kernel's workers, between make() and release().
   ipc::SharedBlock& block() const { return *block_; }
