@@ -63,7 +63,11 @@ print(" ".join(sorted({r["backend"] + ":" + r["ipc"] for r in csv.DictReader(ope
       "$dir/out.csv")
     for pair in serial:copy processes:copy processes:mmap processes:shm threads:none threads:mmap-file; do
       [[ " $pairs " == *" $pair "* ]] || fail "no row for $pair (rows for: $pairs)"
-    done ;;
+    done
+    # The fill table from the CSV: a group per first touch, the census of 4 workers' 23 rows.
+    "$parbench" report fill "$dir/out.csv" >"$dir/table" || fail "report fill failed"
+    [[ $(grep -c "^# fill on .*23 x 777 doubles" "$dir/table") -eq 3 ]] || fail "$(cat "$dir/table")"
+    grep -Eq "^mmap +processes +4 .* 4, [0-9]+-[0-9]+$" "$dir/table" || fail "$(cat "$dir/table")" ;;
   random)
     run --backend "$backends" --workers 1:4 --schedule static,dynamic --chunk 1,5 --rows 37 \
       --cols 300 --fill random --ipc all || fail "run failed"

@@ -1,5 +1,5 @@
-// parbench report summary|verify|count FILE...: from CSV files (of any machine), the run's summary
-// table per host, and the book's tables; medians of the rows of each configuration.
+// parbench report summary|verify|count|fill FILE...: from CSV files (of any machine), the run's
+// summary table per host, and the book's tables; medians of the rows of each configuration.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/count_table.hpp"
 #include "harness/reporters/csv_format.hpp"
+#include "harness/reporters/fill_table.hpp"
 #include "harness/reporters/verify_table.hpp"
 #include "harness/statistics.hpp"
 
@@ -67,6 +68,12 @@ CountCell count_cell_of(const std::vector<CsvRow>& rows) {
   std::vector<RunRecord> reps;
   for (const auto& row : rows) reps.push_back(row.record);
   return count_cell(reps, rows.front().host);
+}
+
+FillCell fill_cell_of(const std::vector<CsvRow>& rows) {
+  std::vector<RunRecord> reps;
+  for (const auto& row : rows) reps.push_back(row.record);
+  return fill_cell(reps, rows.front().host);
 }
 
 // The workload a row measured, on its host: what a baseline belongs to.
@@ -178,6 +185,10 @@ void setup_report_command(CLI::App& app, int& exit_code) {
             "The book's count table: counter variants x workers, count reached / expected, "
             "median seconds, ns per increment",
             count_cell_of, print_count_table, exit_code);
+  add_table(*report, "fill",
+            "The fill table: shared blocks x backends x workers, GB/s against memset, page faults, "
+            "PSS and RSS per worker process, bytes copied, the census",
+            fill_cell_of, print_fill_table, exit_code);
   report->require_subcommand(1);
 }
 

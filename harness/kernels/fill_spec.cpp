@@ -23,6 +23,7 @@
 #include "harness/kernels/memory_budget.hpp"
 #include "harness/mechanisms/block_mechanism.hpp"
 #include "harness/parse.hpp"
+#include "harness/reporters/fill_table.hpp"
 #include "kernels/fill.hpp"
 
 namespace parbench {
@@ -324,6 +325,9 @@ class FillSpec final : public KernelSpec {
 
   std::vector<std::string> ipc_names() const override {
     return ipc_names_of(ipc::block_variants(), false);
+  }
+  std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
+    return std::make_unique<FillTableReporter>(out);
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
