@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -60,6 +61,12 @@ class CopyBlock final : public SharedBlock {
                      "the copy variant's shared page"),
         shared_(new (shared_page_.words().data()) SharedState{}) {
     owner_.advise_huge_pages();  // the same private memory as none
+    // What forked workers inherit, and copy from at every repetition: the array holding the
+    // default, like the book's global array (a fresh page already reads as 0).
+    if (s.default_word != 0) {
+      const auto words = owner_.words();
+      std::fill(words.begin(), words.end(), s.default_word);
+    }
     if (sem_init(&shared_->row_lock, 1, 1) != 0)
       throw std::system_error(errno, std::generic_category(), "making the row lock");
     int fds[2];

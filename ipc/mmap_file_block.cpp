@@ -10,6 +10,7 @@
 
 #include "ipc/cleanup.hpp"
 #include "ipc/mapped_block.hpp"
+#include "ipc/process_generation.hpp"
 #include "ipc/shared_segment.hpp"
 
 namespace parbench::ipc {
@@ -19,6 +20,7 @@ class FileBlock final : public MappedBlock {
  public:
   explicit FileBlock(const BlockSettings& s) : FileBlock(s, path_in(s.dir)) {}
   ~FileBlock() override {
+    if (made_in_ != process_generation()) return;  // a forked worker's copy: the file is not its
     ::unlink(path_.c_str());
     unregister_path(path_);
   }
@@ -54,6 +56,7 @@ class FileBlock final : public MappedBlock {
   }
 
   std::string path_;
+  unsigned made_in_ = process_generation();
 };
 
 }  // namespace

@@ -18,3 +18,9 @@ procs_mentioning() {  # procs_mentioning TEXT: pids whose command line or enviro
   done
   return 0
 }
+ends_with() {  # ends_with SECONDS PID CODE: PID (a child of this shell) exits within SECONDS with CODE
+  exits_within "$1" "$2" || { echo "$2 still runs $1 s later"; return 1; }
+  local rc=0
+  wait "$2" || rc=$?
+  [[ $rc -eq $3 ]] || { echo "exit code $rc, expected $3"; return 1; }
+}

@@ -27,6 +27,10 @@ constexpr std::uint64_t kRow = 1024;  // words per row
 
 class EveryBlock : public testing::TestWithParam<BlockVariant> {
  protected:
+  void SetUp() override {
+    if (parbench::ipc::made_after_start(GetParam().need))
+      GTEST_SKIP() << GetParam().name << " is made by the ranks of an MPI job: tests/fill.sh mpi";
+  }
   std::unique_ptr<SharedBlock> make() {
     const BlockSettings settings{kBytes, ""};
     const auto a = GetParam().availability(settings);

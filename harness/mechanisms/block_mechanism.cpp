@@ -11,8 +11,6 @@ namespace parbench {
 void BlockMechanism::make() {
   block_ = variant_.create(settings_);
   ledger_ = std::make_unique<ipc::WorkerLedger>();
-  // Before the workers start: a variant whose workers keep copies gets them holding the default.
-  if (first_touch_ != FirstTouch::kWorkers) (void)write_default();
 }
 
 double BlockMechanism::write_default() {
