@@ -59,11 +59,13 @@ void Mapping::populate() { populate_pages(addr_, rounded_to_page(bytes_)); }
 namespace {
 // The whole pages inside [addr, addr + bytes): madvise works on pages only.
 std::pair<unsigned char*, std::size_t> whole_pages(void* addr, std::size_t bytes) {
-  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-  const auto begin = (reinterpret_cast<std::uintptr_t>(addr) + page - 1) / page * page;
-  const auto end = (reinterpret_cast<std::uintptr_t>(addr) + bytes) / page * page;
-  if (end <= begin) return {nullptr, 0};
-  return {reinterpret_cast<unsigned char*>(begin), end - begin};
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t into_page = reinterpret_cast<std::uintptr_t>(addr) % page;
+  const std::size_t head = into_page == 0 ? 0 : page - into_page;  // up to the first whole page
+  if (head >= bytes) return {nullptr, 0};
+  const std::size_t length = (bytes - head) / page * page;
+  if (length == 0) return {nullptr, 0};
+  return {static_cast<unsigned char*>(addr) + head, length};
 }
 }  // namespace
 

@@ -139,7 +139,6 @@ class MpiGatherBlock final : public MpiBlock {
  public:
   explicit MpiGatherBlock(const BlockSettings& s)
       : MpiBlock("mpi-gather"),
-        bytes_(s.bytes),
         row_words_(s.row_words),
         default_word_(s.default_word),
         // Rank 0: the array, and room for every other rank's rows as they arrive; the others:
@@ -210,7 +209,6 @@ class MpiGatherBlock final : public MpiBlock {
   std::uint64_t after_repetition() override { return rank_ == 0 ? gathered_ : 0; }
 
  private:
-  std::uint64_t bytes_;
   std::uint64_t row_words_;
   std::uint64_t default_word_;
   Mapping mine_;

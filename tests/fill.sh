@@ -140,7 +140,7 @@ PY
     done ;;
   mpi)
     run --backend serial,mpi --workers 1,3,4 --schedule static,cyclic,dynamic --chunk 2 --rows 29 \
-      --cols 515 --ipc all --fill id,random --first-touch parent,workers \
+      --cols 515 --ipc all --fill id,random --first-touch workers \
       || fail "run failed"
     rows_all_valid "$dir/out.csv" || fail "a row is wrong"
     python3 - "$dir/out.csv" <<'PY' || fail "the MPI rows are not what they should be"
