@@ -14,8 +14,9 @@
 #   fill.sh PARBENCH mpi              mpi-shared and mpi-gather at 1, 3 and 4 ranks, every schedule:
 #                                     verified exactly, random fills equal to serial's, every rank
 #                                     in the ledger, the gathered rows counted
-#   fill.sh PARBENCH hugetlb          reserves huge pages (root), fills through them, gives them
-#                                     back; skipped (77) where they cannot be reserved
+#   fill.sh PARBENCH hugetlb          reserves huge pages (root) and fills through them; after the
+#                                     run, a killed worker and Ctrl-C, every page is free again;
+#                                     skipped (77) where they cannot be reserved
 set -uo pipefail
 parbench=$1 check=$2 backends=${3:-}
 source "$(dirname "$0")/process_checks.sh"
@@ -51,6 +52,35 @@ nothing_left() {  # nothing_left PID: no segment, file or process of that run
   [[ $left -eq 0 ]] || fail "$left shared-memory segments or files left in /dev/shm"
   [[ -z $(ls -A "$TMPDIR") ]] || fail "left behind: $(ls -A "$TMPDIR")"
   [[ -z $(pgrep -P "$1" || true) ]] || fail "children of $1 still run"
+}
+
+# A long fill through IPC on 2 forked workers, running in the background: its pid in $pid.
+long_fill() {
+  "$parbench" run --kernel fill --backend processes --workers 2 --rows 64 --cols 32768 \
+    --ipc "$1" --warmup 0 --repeat 10000 --csv "$dir/out.csv" >"$dir/err" 2>&1 &
+  pid=$!
+  sleep 1.5
+}
+killed_worker() {  # killed_worker IPC: a worker killed mid-run is reported; nothing is left
+  long_fill "$1"
+  local child
+  child=$(pgrep -P "$pid" | head -1)
+  [[ -n $child ]] || fail "$1: no worker found"
+  kill -9 "$child"
+  ends_with 20 "$pid" 1 || fail "$1, a worker killed"
+  grep -q "signal 9" "$dir/out.csv" || fail "$1: the failed row does not say signal 9"
+  nothing_left "$pid"
+  echo "$1: a killed worker: ok"
+}
+interrupted() {  # interrupted IPC: Ctrl-C ends the run with 130; nothing is left
+  set -m  # a process group of its own, where SIGINT is not ignored
+  long_fill "$1"
+  set +m
+  kill -INT "$pid"
+  ends_with 20 "$pid" 130 || fail "$1, Ctrl-C"
+  sleep 0.5
+  nothing_left "$pid"
+  echo "$1: Ctrl-C: ok"
 }
 
 case $check in
@@ -111,33 +141,9 @@ for r in csv.DictReader(open(sys.argv[1])):
 PY
     ;;
   kill)
-    for ipc in shm mmap-file copy; do
-      "$parbench" run --kernel fill --backend processes --workers 2 --rows 64 --cols 32768 \
-        --ipc "$ipc" --warmup 0 --repeat 10000 --csv "$dir/out.csv" >"$dir/err" 2>&1 &
-      pid=$!
-      sleep 1.5
-      child=$(pgrep -P "$pid" | head -1)
-      [[ -n $child ]] || fail "$ipc: no worker found"
-      kill -9 "$child"
-      ends_with 20 "$pid" 1 || fail "$ipc, a worker killed"
-      grep -q "signal 9" "$dir/out.csv" || fail "$ipc: the failed row does not say signal 9"
-      nothing_left "$pid"
-      echo "$ipc: ok"
-    done ;;
+    for ipc in shm mmap-file copy; do killed_worker "$ipc"; done ;;
   interrupt)
-    for ipc in shm mmap-file copy; do
-      set -m
-      "$parbench" run --kernel fill --backend processes --workers 2 --rows 64 --cols 32768 \
-        --ipc "$ipc" --warmup 0 --repeat 10000 --csv "$dir/out.csv" >"$dir/err" 2>&1 &
-      pid=$!
-      set +m
-      sleep 1.5
-      kill -INT "$pid"
-      ends_with 20 "$pid" 130 || fail "$ipc, Ctrl-C"
-      sleep 0.5
-      nothing_left "$pid"
-      echo "$ipc: ok"
-    done ;;
+    for ipc in shm mmap-file copy; do interrupted "$ipc"; done ;;
   mpi)
     run --backend serial,mpi --workers 1,3,4 --schedule static,cyclic,dynamic --chunk 2 --rows 29 \
       --cols 515 --ipc all --fill id,random --first-touch workers \
@@ -175,8 +181,16 @@ PY
       --first-touch parent,workers || fail "run failed"
     rows_all_valid "$dir/out.csv" || fail "a row is wrong"
     grep -q "minor_faults=2;" "$dir/out.csv" || fail "no row with 2 faults (2 huge pages, 4 MiB)"
-    free_after=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-    [[ $free_after -eq $free_before ]] || fail "huge pages free: $free_before before, $free_after after" ;;
+    pages_back() {  # every reserved page is free again
+      local free_after
+      free_after=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+      [[ $free_after -eq $free_before ]] || fail "huge pages free: $free_before before, $free_after after $1"
+    }
+    pages_back "a run"
+    killed_worker hugetlb
+    pages_back "a killed worker"
+    interrupted hugetlb
+    pages_back "Ctrl-C" ;;
   *) echo "unknown check $check"; exit 2 ;;
 esac
 echo ok
