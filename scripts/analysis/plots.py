@@ -206,7 +206,46 @@ def count(rows: pd.DataFrame):
     return fig, "count.png"
 
 
-FIGURES = [speedup, throughput, verify, sweep, count]
+def measurement(rows: pd.DataFrame, name: str) -> pd.Series:
+    """One named figure of the measurements column ("a=1;b=2"), NaN where a row lacks it."""
+    text = rows["measurements"].fillna("").astype(str)
+    return pd.to_numeric(text.str.extract(rf"(?:^|;){name}=([^;]+)")[0], errors="coerce")
+
+
+def fill(rows: pd.DataFrame):
+    """The shared array: GB/s per shared block and backend, one panel per array and first touch,
+    with the memset bandwidth each run measured on its block (--first-touch populate) as a line."""
+    if "measurements" not in rows.columns:
+        raise Skip("no fill rows (no measurements column)")
+    rows = valid_rows(rows[rows["kernel"] == "fill"])
+    if rows.empty:
+        raise Skip("no fill rows")
+    rows = rows.assign(gbs=measurement(rows, "gbs"), memset=measurement(rows, "memset_gbs"),
+                       who=rows["backend"] + " x" + rows["workers"].astype(str))
+    panels = list(dict.fromkeys(zip(rows["size"], rows["params"])))
+    fig, axes = plt.subplots(len(panels), 1, figsize=(11, 3.5 * len(panels)), squeeze=False)
+    for (size, params), ax in zip(panels, axes[:, 0]):
+        g = rows[(rows["size"] == size) & (rows["params"] == params)]
+        variants = list(dict.fromkeys(g["ipc"]))
+        whos = list(dict.fromkeys(g["who"]))
+        width = 0.8 / len(whos)
+        x = np.arange(len(variants))
+        for i, who in enumerate(whos):
+            per = g[g["who"] == who].groupby("ipc")["gbs"].median().reindex(variants)
+            ax.bar(x + i * width, per, width, label=who)
+        if g["memset"].notna().any():
+            ax.axhline(g["memset"].median(), color="black", linestyle="--", label="memset, same run")
+        ax.set_xticks(x + width * (len(whos) - 1) / 2, variants, fontsize="small")
+        spread = g["gbs"].max() / g["gbs"].min() if g["gbs"].min() > 0 else 1.0
+        # Log where the blocks differ by orders of magnitude (forked workers' page faults).
+        ax.set(yscale="log" if spread > 20 else "linear", ylabel="GB/s",
+               title=f"fill, {size} rows: {params}")
+        ax.legend(fontsize="x-small")
+    fig.suptitle(title(rows, "Big arrays: GB/s per shared block and backend"))
+    return fig, "fill.png"
+
+
+FIGURES = [speedup, throughput, verify, sweep, count, fill]
 
 
 def draw_all(rows: pd.DataFrame, out: str) -> tuple[list[str], list[str]]:

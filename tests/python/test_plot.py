@@ -31,7 +31,7 @@ def test_every_reference_csv_gives_png_files(tmp_path):
     assert done.returncode == 0, done.stderr
     written = done.stdout.split()
     assert {os.path.basename(p) for p in written} == {"speedup.png", "throughput.png",
-                                                      "verify.png", "sweep.png"}
+                                                      "verify.png", "sweep.png", "fill.png"}
     for path in written:
         with open(path, "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n", path
@@ -73,6 +73,21 @@ def test_count_draws_ns_per_increment_per_variant_and_worker_count():
     (ax,) = fig.axes
     assert labels(ax) == {"1 workers", "2 workers"}
     assert [t.get_text() for t in ax.get_xticklabels()] == ["atomic", "shm-mutex"]
+
+
+def test_fill_draws_gbs_per_block_and_backend_with_this_runs_memset():
+    rows = pd.DataFrame([
+        {"schema_version": 7, "host": "vm", "kernel": "fill", "backend": b, "ipc": v,
+         "schedule": "static", "chunk": 0, "workers": w, "threads_per_rank": 1, "size": 256,
+         "params": "cols=32768;fill=id;first_touch=populate", "wall_s": 0.01, "valid": True,
+         "measurements": f"gbs={10 * w};memset_gbs=25;census_ids={w}", "parbench_version": "t"}
+        for v in ("shm", "mmap") for b, w in (("serial", 1), ("processes", 2))])
+    fig, _ = plots.fill(rows)
+    (ax,) = fig.axes
+    assert labels(ax) == {"serial x1", "processes x2", "memset, same run"}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["shm", "mmap"]
+    assert sorted(p.get_height() for p in ax.patches) == [10, 10, 20, 20]
+    assert ax.get_lines()[0].get_ydata()[0] == 25
 
 
 @pytest.mark.parametrize("figure", plots.FIGURES)
