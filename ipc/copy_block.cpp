@@ -206,8 +206,8 @@ BlockVariant copy_block_variant() {
   return {"copy",
           "no sharing: each worker fills a private copy of the whole array and pipes its rows back",
           Need::kSeparateMemory,
-          [](int workers) { return static_cast<std::uint64_t>(workers) + 1; },
-          [](const BlockSettings& s) { return std::make_unique<CopyBlock>(s); }};
+          [](const BlockSettings& s) { return std::make_unique<CopyBlock>(s); },
+          [](int workers) { return static_cast<std::uint64_t>(workers) + 1; }};
 }
 
 }  // namespace parbench::ipc

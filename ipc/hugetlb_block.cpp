@@ -56,12 +56,11 @@ std::unique_ptr<SharedBlock> make_hugetlb_block(const BlockSettings& s) {
 }  // namespace
 
 BlockVariant hugetlb_block_variant() {
-  return {"hugetlb",
-          "MAP_HUGETLB shared memory from the reserved huge pages",
-          Need::kMadeBeforeStart,
-          [](int) { return std::uint64_t{1}; },
-          make_hugetlb_block,
-          huge_pages_for};
+  return {.name = "hugetlb",
+          .summary = "MAP_HUGETLB shared memory from the reserved huge pages",
+          .need = Need::kMadeBeforeStart,
+          .create = make_hugetlb_block,
+          .availability = huge_pages_for};
 }
 
 }  // namespace parbench::ipc

@@ -28,7 +28,10 @@ Mapping::Mapping(std::size_t bytes, int flags, int fd, Kind kind, const std::str
   addr_ = addr;
 }
 
-Mapping::~Mapping() {
+Mapping::~Mapping() { unmap(); }
+
+// Only in the process that mapped it: a forked worker's inherited copy is left to its exit.
+void Mapping::unmap() noexcept {
   if (addr_ != nullptr && mapped_in_ == process_generation()) munmap(addr_, bytes_);
 }
 
@@ -40,7 +43,7 @@ Mapping::Mapping(Mapping&& other) noexcept
 
 Mapping& Mapping::operator=(Mapping&& other) noexcept {
   if (this != &other) {
-    if (addr_ != nullptr && mapped_in_ == process_generation()) munmap(addr_, bytes_);
+    unmap();
     addr_ = std::exchange(other.addr_, nullptr);
     bytes_ = other.bytes_;
     kind_ = other.kind_;

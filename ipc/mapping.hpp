@@ -40,6 +40,8 @@ class Mapping {
   void advise_huge_pages() noexcept;
 
  private:
+  void unmap() noexcept;
+
   void* addr_ = nullptr;
   std::size_t bytes_ = 0;
   Kind kind_ = Kind::kPrivate;

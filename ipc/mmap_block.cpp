@@ -7,7 +7,6 @@ namespace parbench::ipc {
 
 BlockVariant mmap_block_variant() {
   return {"mmap", "anonymous MAP_SHARED memory inherited through fork", Need::kMadeBeforeStart,
-          [](int) { return std::uint64_t{1}; },
           [](const BlockSettings& s) {
             return std::make_unique<MappedBlock>(
                 Mapping(s.bytes, MAP_SHARED | MAP_ANONYMOUS, -1, Mapping::Kind::kShared,

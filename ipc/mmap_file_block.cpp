@@ -63,7 +63,7 @@ class FileBlock final : public MappedBlock {
 
 BlockVariant mmap_file_block_variant() {
   return {"mmap-file", "a file mapped by name (MAP_SHARED), in --dir or /dev/shm",
-          Need::kMadeBeforeStart, [](int) { return std::uint64_t{1}; },
+          Need::kMadeBeforeStart,
           [](const BlockSettings& s) { return std::make_unique<FileBlock>(s); }};
 }
 

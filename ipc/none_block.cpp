@@ -24,7 +24,7 @@ class PrivateBlock final : public MappedBlock {
 
 BlockVariant none_block_variant() {
   return {"none", "private memory of one process (transparent huge pages asked for)",
-          Need::kOneAddressSpace, [](int) { return std::uint64_t{1}; },
+          Need::kOneAddressSpace,
           [](const BlockSettings& s) { return std::make_unique<PrivateBlock>(s); }};
 }
 

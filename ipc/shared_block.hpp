@@ -63,10 +63,10 @@ struct BlockVariant {
   std::string name;
   std::string summary;
   Need need;  // what the workers must share for the block to reach them (ipc/reach.hpp)
+  std::function<std::unique_ptr<SharedBlock>(const BlockSettings&)> create;
   // How many arrays' worth of memory a run with `workers` workers holds: 1 where they share, more
   // where each keeps a copy. What the memory budget is checked against.
   std::function<std::uint64_t(int workers)> copies = [](int) { return std::uint64_t{1}; };
-  std::function<std::unique_ptr<SharedBlock>(const BlockSettings&)> create;
   std::function<Availability(const BlockSettings&)> availability = [](const BlockSettings&) {
     return Availability{};
   };

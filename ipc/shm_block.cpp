@@ -37,8 +37,7 @@ Mapping map_shared_memory_object(std::uint64_t bytes) {
 
 BlockVariant shm_block_variant() {
   return {"shm", "a Boost.Interprocess shared memory object, unlinked once mapped",
-          Need::kMadeBeforeStart, [](int) { return std::uint64_t{1}; },
-          [](const BlockSettings& s) {
+          Need::kMadeBeforeStart, [](const BlockSettings& s) {
             return std::make_unique<MappedBlock>(map_shared_memory_object(s.bytes), s.bytes);
           }};
 }

@@ -64,16 +64,13 @@ VerifyCell verify_cell_of(const std::vector<CsvRow>& rows) {
   return verify_cell(rows.front().record, rows.front().host, summarize(times).median, valid);
 }
 
-CountCell count_cell_of(const std::vector<CsvRow>& rows) {
+// The cell of one configuration's rows, for a table that makes its cells from the repetitions
+// (count_cell, fill_cell).
+template <auto CellOfReps>
+auto cell_of_reps(const std::vector<CsvRow>& rows) {
   std::vector<RunRecord> reps;
   for (const auto& row : rows) reps.push_back(row.record);
-  return count_cell(reps, rows.front().host);
-}
-
-FillCell fill_cell_of(const std::vector<CsvRow>& rows) {
-  std::vector<RunRecord> reps;
-  for (const auto& row : rows) reps.push_back(row.record);
-  return fill_cell(reps, rows.front().host);
+  return CellOfReps(reps, rows.front().host);
 }
 
 // The workload a row measured, on its host: what a baseline belongs to.
@@ -184,11 +181,11 @@ void setup_report_command(CLI::App& app, int& exit_code) {
   add_table(*report, "count",
             "The book's count table: counter variants x workers, count reached / expected, "
             "median seconds, ns per increment",
-            count_cell_of, print_count_table, exit_code);
+            cell_of_reps<count_cell>, print_count_table, exit_code);
   add_table(*report, "fill",
             "The fill table: shared blocks x backends x workers, GB/s against memset, page faults, "
             "PSS and RSS per worker process, bytes copied, the census",
-            fill_cell_of, print_fill_table, exit_code);
+            cell_of_reps<fill_cell>, print_fill_table, exit_code);
   report->require_subcommand(1);
 }
 

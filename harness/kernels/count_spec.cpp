@@ -167,7 +167,7 @@ class CountSpec final : public KernelSpec {
   }
 
   std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return std::make_unique<CountTableReporter>(out);
+    return make_count_table(out);
   }
   std::vector<std::string> ipc_names() const override {
     return ipc_names_of(ipc::counter_variants(), false);

@@ -54,6 +54,8 @@ struct FillSettings {
   std::uint64_t default_word() const {
     return first_touch == FirstTouch::kWorkers ? 0 : std::bit_cast<std::uint64_t>(kBookDefault);
   }
+  const char* fill_name() const { return random ? "random" : "id"; }
+  const char* rng_name() const { return rng == Rng::kCounter ? "counter" : "inherited"; }
 };
 
 const char* first_touch_name(FirstTouch t) {
@@ -149,7 +151,7 @@ class FillWorkload final : public Workload {
         from_all_(from_all),
         block_(std::make_shared<BlockMechanism>(
             variant, ipc::BlockSettings{s_.bytes(), s_.dir, s_.cols, s_.default_word()}, from_all,
-            s_.first_touch, s_.default_word(),
+            s_.first_touch,
             [s = s_, threads](std::span<const std::uint64_t> words) {
               return inspect(s, threads, words);
             })),
@@ -158,20 +160,17 @@ class FillWorkload final : public Workload {
   std::string kernel() const override { return "fill"; }
   std::string params() const override {
     return fmt::format("cols={};fill={};rng={};seed={};first_touch={};default={}", s_.cols,
-                       s_.random ? "random" : "id",
-                       s_.rng == Rng::kCounter ? "counter" : "inherited", s_.seed,
-                       first_touch_name(s_.first_touch),
-                       s_.first_touch == FirstTouch::kWorkers ? 0.0 : kBookDefault);
+                       s_.fill_name(), s_.rng_name(), s_.seed, first_touch_name(s_.first_touch),
+                       std::bit_cast<double>(s_.default_word()));
   }
   std::vector<std::string> cli_args() const override {
-    std::vector<std::string> args{
-        "--rows",        std::to_string(s_.rows),
-        "--cols",        std::to_string(s_.cols),
-        "--fill",        s_.random ? "random" : "id",
-        "--rng",         s_.rng == Rng::kCounter ? "counter" : "inherited",
-        "--seed",        std::to_string(s_.seed),
-        "--first-touch", first_touch_name(s_.first_touch),
-        "--ipc",         variant_.name};
+    std::vector<std::string> args{"--rows",        std::to_string(s_.rows),
+                                  "--cols",        std::to_string(s_.cols),
+                                  "--fill",        s_.fill_name(),
+                                  "--rng",         s_.rng_name(),
+                                  "--seed",        std::to_string(s_.seed),
+                                  "--first-touch", first_touch_name(s_.first_touch),
+                                  "--ipc",         variant_.name};
     if (!s_.dir.empty()) args.insert(args.end(), {"--dir", s_.dir});
     return args;
   }
@@ -327,7 +326,7 @@ class FillSpec final : public KernelSpec {
     return ipc_names_of(ipc::block_variants(), false);
   }
   std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return std::make_unique<FillTableReporter>(out);
+    return make_fill_table(out);
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {

@@ -53,7 +53,7 @@ class VerifySpec final : public KernelSpec {
   }
 
   std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return std::make_unique<VerifyTableReporter>(out);
+    return make_verify_table(out);
   }
   // serial-first too: the book's old name, refused by choose() with where it went.
   std::vector<std::string> ipc_names() const override {

@@ -9,7 +9,7 @@
 namespace parbench {
 
 void BlockMechanism::make() {
-  block_ = variant_.create(settings_);
+  block_ = create();
   ledger_ = std::make_unique<ipc::WorkerLedger>();
 }
 
@@ -17,7 +17,7 @@ double BlockMechanism::write_default() {
   if (!block_->holds_array()) return 0.0;  // the owner writes it (rank 0 of an MPI job)
   const auto words = block_->words();
   const double t0 = monotonic_s();
-  std::fill(words.begin(), words.end(), default_word_);
+  std::fill(words.begin(), words.end(), settings_.default_word);
   return monotonic_s() - t0;
 }
 
@@ -44,10 +44,9 @@ std::uint64_t BlockMechanism::finish(std::uint64_t /*rows_done*/, Measurements& 
   measurements.push_back({"rss_mb", cost.rss_mb_mean});
   measurements.push_back({"pss_mb", cost.pss_mb_mean});
   measurements.push_back({"pss_mb_max", cost.pss_mb_max});
-  if (first_touch_ != FirstTouch::kWorkers && default_fill_s_ > 0.0)
+  if (default_fill_s_ > 0.0)
     measurements.push_back({"default_fill_gbs", bytes / default_fill_s_ / 1e9});
-  if (first_touch_ == FirstTouch::kPopulate && memset_s_ > 0.0)
-    measurements.push_back({"memset_gbs", bytes / memset_s_ / 1e9});
+  if (memset_s_ > 0.0) measurements.push_back({"memset_gbs", bytes / memset_s_ / 1e9});
 
   Inspection found = inspect_(block_->words());
   for (auto& m : found.measurements) measurements.push_back(std::move(m));

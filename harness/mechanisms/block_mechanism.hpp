@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include "harness/mechanism.hpp"
+#include "harness/mechanisms/variant_mechanism.hpp"
 #include "ipc/shared_block.hpp"
 #include "ipc/worker_ledger.hpp"
 
@@ -33,21 +33,15 @@ struct Inspection {
 };
 using Inspect = std::function<Inspection(std::span<const std::uint64_t> words)>;
 
-class BlockMechanism final : public Mechanism {
+class BlockMechanism final : public VariantMechanism<ipc::BlockVariant, ipc::BlockSettings> {
  public:
+  // The default the owner writes is the settings' default_word.
   BlockMechanism(const ipc::BlockVariant& variant, ipc::BlockSettings settings,
-                 bool chosen_as_group, FirstTouch first_touch, std::uint64_t default_word,
-                 Inspect inspect)
-      : variant_(variant),
-        settings_(std::move(settings)),
-        chosen_as_group_(chosen_as_group),
+                 bool chosen_as_group, FirstTouch first_touch, Inspect inspect)
+      : VariantMechanism(variant, std::move(settings), chosen_as_group),
         first_touch_(first_touch),
-        default_word_(default_word),
         inspect_(std::move(inspect)) {}
 
-  std::string name() const override { return variant_.name; }
-  ipc::Need need() const override { return variant_.need; }
-  bool chosen_as_group() const override { return chosen_as_group_; }
   void make() override;
   void reset() override;
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
@@ -63,16 +57,14 @@ class BlockMechanism final : public Mechanism {
   // Writes the default into every word; returns the seconds it took.
   double write_default();
 
-  const ipc::BlockVariant& variant_;
-  ipc::BlockSettings settings_;
-  bool chosen_as_group_;
   FirstTouch first_touch_;
-  std::uint64_t default_word_;
   Inspect inspect_;
   std::unique_ptr<ipc::SharedBlock> block_;
   std::unique_ptr<ipc::WorkerLedger> ledger_;
-  double default_fill_s_ = 0.0;  // the owner's write of the default before the repetition
-  double memset_s_ = 0.0;        // populate: the same write once more
+  // The owner's write of the default before the repetition, and under populate the same write
+  // once more; 0 where it did not write.
+  double default_fill_s_ = 0.0;
+  double memset_s_ = 0.0;
   std::string problem_;
 };
 

@@ -8,21 +8,17 @@
 
 #include <memory>
 
-#include "harness/mechanism.hpp"
+#include "harness/mechanisms/variant_mechanism.hpp"
 #include "ipc/shared_counter.hpp"
 
 namespace parbench {
 
-class CounterMechanism final : public Mechanism {
+class CounterMechanism final
+    : public VariantMechanism<ipc::CounterVariant, ipc::MechanismSettings> {
  public:
-  CounterMechanism(const ipc::CounterVariant& variant, ipc::MechanismSettings settings,
-                   bool chosen_as_group)
-      : variant_(variant), settings_(std::move(settings)), chosen_as_group_(chosen_as_group) {}
+  using VariantMechanism::VariantMechanism;
 
-  std::string name() const override { return variant_.name; }
-  ipc::Need need() const override { return variant_.need; }
-  bool chosen_as_group() const override { return chosen_as_group_; }
-  void make() override { counter_ = variant_.create(settings_); }
+  void make() override { counter_ = create(); }
   void reset() override { counter_->reset(); }
   // `result` is what the backend combined from the workers' returns: all they added.
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
@@ -35,9 +31,6 @@ class CounterMechanism final : public Mechanism {
   ipc::SharedCounter& counter() const { return *counter_; }
 
  private:
-  const ipc::CounterVariant& variant_;
-  ipc::MechanismSettings settings_;
-  bool chosen_as_group_;
   std::unique_ptr<ipc::SharedCounter> counter_;
   std::optional<std::uint64_t> lost_;
 };

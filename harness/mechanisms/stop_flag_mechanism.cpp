@@ -18,15 +18,13 @@ std::uint64_t now_ns() { return static_cast<std::uint64_t>(monotonic_s() * 1e9);
 StopFlagMechanism::StopFlagMechanism(const ipc::StopFlagVariant& variant,
                                      ipc::MechanismSettings settings, bool chosen_as_group,
                                      std::function<double()> item_ns)
-    : variant_(variant),
-      settings_(std::move(settings)),
-      chosen_as_group_(chosen_as_group),
+    : VariantMechanism(variant, std::move(settings), chosen_as_group),
       measure_item_ns_(std::move(item_ns)),
       page_(boost::interprocess::anonymous_shared_memory(sizeof(Events))),
       events_(new (page_.get_address()) Events) {}
 
 void StopFlagMechanism::make() {
-  flag_ = variant_.create(settings_);
+  flag_ = create();
   using clock = std::chrono::steady_clock;
   std::uint64_t looks = 0;
   std::uint64_t sink = 0;

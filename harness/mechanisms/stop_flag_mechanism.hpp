@@ -11,21 +11,19 @@
 #include <functional>
 #include <memory>
 
-#include "harness/mechanism.hpp"
+#include "harness/mechanisms/variant_mechanism.hpp"
 #include "ipc/stop_flag.hpp"
 
 namespace parbench {
 
-class StopFlagMechanism final : public Mechanism {
+class StopFlagMechanism final
+    : public VariantMechanism<ipc::StopFlagVariant, ipc::MechanismSettings> {
  public:
   // `item_ns` measures what one work item costs, for choosing how often to look (--check-every
   // auto): the kernel knows, the flag does not.
   StopFlagMechanism(const ipc::StopFlagVariant& variant, ipc::MechanismSettings settings,
                     bool chosen_as_group, std::function<double()> item_ns);
 
-  std::string name() const override { return variant_.name; }
-  ipc::Need need() const override { return variant_.need; }
-  bool chosen_as_group() const override { return chosen_as_group_; }
   void make() override;
   void reset() override;
   // Folds in the smallest factor raised (a cancelled TBB reduction may drop the finder's partial
@@ -52,9 +50,6 @@ class StopFlagMechanism final : public Mechanism {
     std::atomic<std::uint64_t> last_stop_ns{0};  // 0: nobody stopped early
   };
 
-  const ipc::StopFlagVariant& variant_;
-  ipc::MechanismSettings settings_;
-  bool chosen_as_group_;
   std::function<double()> measure_item_ns_;
   boost::interprocess::mapped_region page_;
   Events* events_;

@@ -1,5 +1,7 @@
 #include "harness/reporters/count_table.hpp"
 
+#include "harness/reporters/table_reporter.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -54,8 +56,11 @@ CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host
   return cell;
 }
 
-void CountTableReporter::report(const ConfigResult& result) {
-  if (result.first().kernel == "count") cells_.push_back(count_cell(result.reps, host_));
+std::unique_ptr<Reporter> make_count_table(std::ostream& out) {
+  return std::make_unique<TableReporter<CountCell>>(
+      out, "count",
+      [](const ConfigResult& r, const std::string& host) { return count_cell(r.reps, host); },
+      print_count_table);
 }
 
 void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {

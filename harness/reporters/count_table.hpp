@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,17 +31,7 @@ struct CountCell {
 CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host);
 void print_count_table(std::ostream& out, const std::vector<CountCell>& cells);
 
-class CountTableReporter final : public Reporter {
- public:
-  explicit CountTableReporter(std::ostream& out) : out_(out) {}
-  void begin(const RunContext& context) override { host_ = context.machine.host; }
-  void report(const ConfigResult& result) override;
-  void end() override { print_count_table(out_, cells_); }
-
- private:
-  std::ostream& out_;
-  std::string host_;
-  std::vector<CountCell> cells_;
-};
+// The table after a run's rows (harness/reporters/table_reporter.hpp).
+std::unique_ptr<Reporter> make_count_table(std::ostream& out);
 
 }  // namespace parbench

@@ -1,5 +1,7 @@
 #include "harness/reporters/fill_table.hpp"
 
+#include "harness/reporters/table_reporter.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -61,8 +63,11 @@ FillCell fill_cell(const std::vector<RunRecord>& reps, const std::string& host) 
   return cell;
 }
 
-void FillTableReporter::report(const ConfigResult& result) {
-  if (result.first().kernel == "fill") cells_.push_back(fill_cell(result.reps, host_));
+std::unique_ptr<Reporter> make_fill_table(std::ostream& out) {
+  return std::make_unique<TableReporter<FillCell>>(
+      out, "fill",
+      [](const ConfigResult& r, const std::string& host) { return fill_cell(r.reps, host); },
+      print_fill_table);
 }
 
 void print_fill_table(std::ostream& out, const std::vector<FillCell>& cells) {

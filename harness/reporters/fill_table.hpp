@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,17 +31,7 @@ struct FillCell {
 FillCell fill_cell(const std::vector<RunRecord>& reps, const std::string& host);
 void print_fill_table(std::ostream& out, const std::vector<FillCell>& cells);
 
-class FillTableReporter final : public Reporter {
- public:
-  explicit FillTableReporter(std::ostream& out) : out_(out) {}
-  void begin(const RunContext& context) override { host_ = context.machine.host; }
-  void report(const ConfigResult& result) override;
-  void end() override { print_fill_table(out_, cells_); }
-
- private:
-  std::ostream& out_;
-  std::string host_;
-  std::vector<FillCell> cells_;
-};
+// The table after a run's rows (harness/reporters/table_reporter.hpp).
+std::unique_ptr<Reporter> make_fill_table(std::ostream& out);
 
 }  // namespace parbench

@@ -1,5 +1,7 @@
 #include "harness/reporters/verify_table.hpp"
 
+#include "harness/reporters/table_reporter.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -56,10 +58,13 @@ VerifyCell verify_cell(const RunRecord& first, const std::string& host, double m
           .valid = valid};
 }
 
-void VerifyTableReporter::report(const ConfigResult& result) {
-  if (result.first().kernel != "verify") return;
-  cells_.push_back(verify_cell(result.first(), host_,
-                               result.wall.count > 0 ? result.wall.median : 0.0, result.valid));
+std::unique_ptr<Reporter> make_verify_table(std::ostream& out) {
+  return std::make_unique<TableReporter<VerifyCell>>(
+      out, "verify",
+      [](const ConfigResult& r, const std::string& host) {
+        return verify_cell(r.first(), host, r.wall.count > 0 ? r.wall.median : 0.0, r.valid);
+      },
+      print_verify_table);
 }
 
 void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,19 +29,9 @@ struct VerifyCell {
 
 void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells);
 
-// Collects the verify configurations of a run and prints the table at the end.
-class VerifyTableReporter final : public Reporter {
- public:
-  explicit VerifyTableReporter(std::ostream& out) : out_(out) {}
-  void begin(const RunContext& context) override { host_ = context.machine.host; }
-  void report(const ConfigResult& result) override;
-  void end() override { print_verify_table(out_, cells_); }
-
- private:
-  std::ostream& out_;
-  std::string host_;
-  std::vector<VerifyCell> cells_;
-};
+// Collects the verify configurations of a run and prints the table at the end
+// (harness/reporters/table_reporter.hpp).
+std::unique_ptr<Reporter> make_verify_table(std::ostream& out);
 
 // The cell a result belongs in; the number and the interval come from the row's params
 // ("n=...;check_every=...;...").

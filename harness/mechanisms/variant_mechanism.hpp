@@ -1,0 +1,34 @@
+// What every kind's Mechanism adapter shares: the registered variant it drives, the settings it is
+// made with, and whether it was chosen as part of a group (--ipc all). The adapters add their
+// kind's life (make, reset, finish, release) on top.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "harness/mechanism.hpp"
+
+namespace parbench {
+
+template <typename Variant, typename Settings>
+class VariantMechanism : public Mechanism {
+ public:
+  VariantMechanism(const Variant& variant, Settings settings, bool chosen_as_group)
+      : variant_(variant), settings_(std::move(settings)), chosen_as_group_(chosen_as_group) {}
+
+  std::string name() const final { return variant_.name; }
+  ipc::Need need() const final { return variant_.need; }
+  bool chosen_as_group() const final { return chosen_as_group_; }
+
+ protected:
+  // A fresh instance of the variant, made with the settings.
+  auto create() const { return variant_.create(settings_); }
+
+  const Variant& variant_;
+  Settings settings_;
+
+ private:
+  bool chosen_as_group_;
+};
+
+}  // namespace parbench
