@@ -63,10 +63,7 @@ long_fill() {
 }
 killed_worker() {  # killed_worker IPC: a worker killed mid-run is reported; nothing is left
   long_fill "$1"
-  local child
-  child=$(pgrep -P "$pid" | head -1)
-  [[ -n $child ]] || fail "$1: no worker found"
-  kill -9 "$child"
+  kill_a_worker "$pid" || fail "$1: a worker killed"
   ends_with 20 "$pid" 1 || fail "$1, a worker killed"
   grep -q "signal 9" "$dir/out.csv" || fail "$1: the failed row does not say signal 9"
   nothing_left "$pid"

@@ -22,11 +22,8 @@ esac
   --csv "$dir/out.csv" >"$dir/log" 2>&1 &
 pid=$!
 sleep 1.5
-child=$(pgrep -P "$pid" | head -1)
 fail() { echo "FAIL: $*"; cat "$dir/log"; kill -9 "$pid" 2>/dev/null; exit 1; }
-[[ -n $child ]] || fail "no child process found"
-echo "killing $(ps -o args= -p "$child")"
-kill -9 "$child"
+kill_a_worker "$pid" || fail "killing its $what"
 exits_within 20 "$pid" || fail "parbench still runs 20 s after its $what died"
 wait "$pid"
 rc=$?

@@ -24,3 +24,24 @@ ends_with() {  # ends_with SECONDS PID CODE: PID (a child of this shell) exits w
   wait "$2" || rc=$?
   [[ $rc -eq $3 ]] || { echo "exit code $rc, expected $3"; return 1; }
 }
+kill_a_worker() {  # kill_a_worker PID: kill -9 a live child of PID, again if it had just finished
+  local child state try deadline
+  for try in 1 2 3; do
+    deadline=$((SECONDS + 10))
+    child=
+    # Workers come and go between repetitions: wait for one that runs (not a zombie).
+    while [[ -z $child ]] && ((SECONDS < deadline)); do
+      for child in $(pgrep -P "$1"); do
+        state=$(cut -d' ' -f3 "/proc/$child/stat" 2>/dev/null)
+        [[ -n $state && $state != Z ]] && break
+        child=
+      done
+      [[ -n $child ]] || sleep 0.01
+    done
+    [[ -n $child ]] || { echo "no worker of $1 found"; return 1; }
+    kill -9 "$child" 2>/dev/null || true
+    exits_within 5 "$1" && return 0  # the run saw its worker die
+  done
+  echo "$1 still runs after 3 workers were killed"
+  return 1
+}
