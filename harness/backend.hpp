@@ -14,6 +14,22 @@
 
 namespace parbench {
 
+// What the user asks of whatever starts the workers.
+struct LaunchOptions {
+  // mpirun: where ranks go and what they are bound to, passed through as --map-by and --bind-to
+  // (empty: mpirun's defaults).
+  std::string map_by;
+  std::string bind_to;
+  // redis-queue: the server (empty: a private one), the queue's name (empty: one of its own),
+  // whether workers are started by users rather than by parbench, how long they may take to join,
+  // and the expiry of their heartbeats.
+  std::string redis_url;
+  std::string queue;
+  bool external_workers = false;
+  double join_timeout_s = 600.0;
+  int heartbeat_ms = 1000;
+};
+
 struct RunOutput {
   std::uint64_t result = 0;
   std::vector<WorkerReport> workers;
@@ -22,6 +38,10 @@ struct RunOutput {
   // Set by backends whose wall time is not the caller's (MPI: the maximum over ranks, between
   // barriers); otherwise the runner's clock around run() is the wall time.
   std::optional<double> wall_s;
+  // Backends that redo the work of a worker that died (redis-queue): the chunks redone, and the
+  // time the run lost to it (waiting for the dead worker's heartbeat to expire, then redoing).
+  std::optional<std::uint64_t> redelivered;
+  std::optional<double> lost_s;
 };
 
 class Backend {
@@ -47,6 +67,8 @@ class Backend {
   // Threads inside each worker, for backends whose workers are multi-threaded ranks (mpi+threads);
   // called before start(). Others have one thread per worker and ignore it.
   virtual void set_threads_per_rank(int /*threads*/) {}
+  // What the user asked of the launch (LaunchOptions); called before start().
+  virtual void set_launch(const LaunchOptions& /*options*/) {}
   // Only one MPI rank reports; every other backend always does.
   virtual bool reports() const { return true; }
 };

@@ -147,10 +147,6 @@ Fingerprint collect_fingerprint() {
   return f;
 }
 
-std::string parbench_version() {
-  return fmt::format("{} ({})", PARBENCH_VERSION, PARBENCH_GIT_SHA);
-}
-
 std::vector<std::pair<std::string, std::string>> Fingerprint::fields() const {
   return {{"host", host},
           {"cpu_model", cpu_model},

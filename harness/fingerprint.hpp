@@ -2,6 +2,8 @@
 // from different machines can simply be concatenated and still compared.
 #pragma once
 
+#include "harness/version.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,8 +43,5 @@ struct Fingerprint {
 };
 
 Fingerprint collect_fingerprint();
-
-// "0.4.0 (1a2b3c4)": the release and the commit it was built from.
-std::string parbench_version();
 
 }  // namespace parbench

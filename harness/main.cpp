@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   parbench::cli::setup_run_command(app, exit_code);
   parbench::cli::setup_sweep_command(app, exit_code);
   parbench::cli::setup_report_command(app, exit_code);
+  parbench::cli::setup_worker_command(app, exit_code);
 
   // Every failure is one line on stderr: bad input exits with 2, a failed run with 1.
   try {

@@ -146,6 +146,7 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         mechanism->make();  // before the workers start, so that forked ones inherit it
       }
       backend->set_threads_per_rank(config.threads_per_rank);
+      backend->set_launch(plan_.launch);
       const double t0 = monotonic_s();
       backend->start(work, workers, schedule);
       setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
@@ -213,6 +214,8 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         r.worker_reports = std::move(done.out.workers);
         r.measurements = std::move(done.measurements);
         r.lost_updates = done.lost_updates;
+        r.redelivered = done.out.redelivered;
+        r.lost_s = done.out.lost_s;
         r.error = std::move(done.problem);  // judged wrong already: the row says why
         // A warm-up that computed something else is as much a bug as a wrong repetition, where
         // the result is one exact value (not where an early stop may find another real factor).

@@ -26,7 +26,7 @@ struct RunPlan {
   std::vector<int> threads_per_rank{0};
   int usable_cpus = 1;
   int local_ranks = 0;
-  backends::LaunchOptions launch;  // passed to mpirun when parbench starts it
+  LaunchOptions launch;  // passed to mpirun when parbench starts it, and to the job queue
   std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;

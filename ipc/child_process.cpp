@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 #include "ipc/cleanup.hpp"
@@ -32,7 +34,7 @@ int open_pidfd(pid_t pid) {
 // Runs in the child right after fork(): nothing here may allocate or take locks that another thread
 // of the parent could have held at the time of the fork.
 void become_dependent_child(pid_t parent, int death_signal) {
-  prctl(PR_SET_PDEATHSIG, death_signal);
+  if (death_signal != 0) prctl(PR_SET_PDEATHSIG, death_signal);
   if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
   for (const int sig : {SIGINT, SIGTERM, SIGHUP})
     signal(sig, ignored_at_start(sig) ? SIG_IGN : SIG_DFL);
@@ -91,7 +93,9 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv,
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
-    become_dependent_child(parent, options.graceful_stop ? SIGTERM : SIGKILL);
+    become_dependent_child(parent, options.outlives_parent ? 0
+                                   : options.graceful_stop ? SIGTERM
+                                                           : SIGKILL);
     signal(SIGPIPE, SIG_DFL);  // parbench ignores it; the program it runs expects the default
     if (options.own_process_group) setpgid(0, 0);
     if (input >= 0) dup2(input, STDIN_FILENO);
@@ -169,6 +173,13 @@ std::string find_executable(const std::string& name) {
     start = end + 1;
   }
   return "";
+}
+
+std::string self_executable() {
+  std::error_code ec;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find the parbench executable to start more of it");
+  return path.string();
 }
 
 std::string describe_wait_status(int status) {

@@ -25,6 +25,10 @@ class ChildProcess {
     // In a process group of its own, reading /dev/null: a terminal's Ctrl-C then reaches parbench
     // alone, which stops the child once and in order, instead of every process of the job at once.
     bool own_process_group = false;
+    // No death signal: the child notices its parent's death itself and cleans up after it (a queue
+    // worker, when the feeder's heartbeat expires, removes what a feeder killed outright left on
+    // the server).
+    bool outlives_parent = false;
     std::string output_file;  // stdout and stderr go here when set
     std::string stdout_file;  // stdout alone goes here when set (output_file then takes stderr)
   };
@@ -58,6 +62,9 @@ class ChildProcess {
 // PATH. Empty when there is none.
 std::string find_executable(const std::string& name);
 
+// This process's own executable, for starting more of it (MPI ranks, queue workers). Throws
+// std::runtime_error when /proc does not say.
+std::string self_executable();
 // "exited with code 3", "was killed by signal 9 (Killed)".
 std::string describe_wait_status(int status);
 

@@ -1,6 +1,7 @@
 #include "ipc/cleanup.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,7 +34,16 @@ struct PathSlot {
   std::array<char, kMaxPathLength> target{};  // kCommit only
 };
 
+constexpr std::size_t kMaxFarewells = 8;
+constexpr std::size_t kMaxFarewellLength = 1024;
+struct FarewellSlot {
+  std::atomic<int> fd{-1};
+  std::array<char, kMaxFarewellLength> request{};
+  std::size_t length = 0;
+};
+
 std::array<ChildSlot, kMaxChildren> g_children;
+std::array<FarewellSlot, kMaxFarewells> g_farewells;
 std::array<PathSlot, kMaxPaths> g_paths;
 constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP};
 std::array<bool, NSIG> g_ignored_at_start{};
@@ -140,6 +150,27 @@ void unregister_path(const std::string& path) {
   }
 }
 
+void register_farewell(int fd, const std::string& request) {
+  if (request.size() > kMaxFarewellLength) throw std::runtime_error("farewell request too long");
+  const std::lock_guard lock(g_register_mutex);
+  for (auto& slot : g_farewells) {
+    if (slot.fd.load() >= 0) continue;
+    std::memcpy(slot.request.data(), request.data(), request.size());
+    slot.length = request.size();
+    slot.fd.store(fd);  // published last: the handler sees a whole request or none
+    return;
+  }
+  throw std::runtime_error("too many farewells registered");
+}
+
+void unregister_farewell(int fd) {
+  const std::lock_guard lock(g_register_mutex);
+  for (auto& slot : g_farewells) {
+    int expected = fd;
+    slot.fd.compare_exchange_strong(expected, -1);
+  }
+}
+
 void cleanup_all() noexcept {
   const int saved_errno = errno;
   for (auto& slot : g_children) {
@@ -152,6 +183,16 @@ void cleanup_all() noexcept {
     if (slot.graceful.load() && reap_within(pid, 2000)) continue;
     kill(pid, SIGKILL);
     reap_within(pid, 2000);
+  }
+  for (auto& slot : g_farewells) {
+    const int fd = slot.fd.exchange(-1);
+    if (fd < 0) continue;
+    if (write(fd, slot.request.data(), slot.length) != static_cast<ssize_t>(slot.length)) continue;
+    pollfd answer{fd, POLLIN, 0};
+    if (poll(&answer, 1, 500) > 0) {
+      char reply[64];
+      [[maybe_unused]] const ssize_t got = read(fd, reply, sizeof reply);
+    }
   }
   // Files before directories: a directory can only go once it is empty.
   for (const PathKind kind : {PathKind::kCommit, PathKind::kSharedMemory, PathKind::kFile,

@@ -24,6 +24,12 @@ void unregister_path(const std::string& path);
 // finished so far): an interrupt renames it over `target` instead of removing it.
 void register_commit(const std::string& path, const std::string& target);
 
+// A request written to a server's socket `fd` as the run goes, Ctrl-C included, so that nothing of
+// the run stays on a server it does not own (Redis: a script deleting the run's keys, already in
+// the server's wire format). Sent after the children are gone; the answer is awaited briefly.
+void register_farewell(int fd, const std::string& request);
+void unregister_farewell(int fd);
+
 // One line printed on stderr when an interrupt ends the run ("kept 3 rows in out.csv"); kept up to
 // date by the reporters. Empty: nothing is printed.
 void set_interrupt_note(const std::string& text);

@@ -18,6 +18,10 @@ bool reaches(Need need, const WorkerModel& model) {
       // The threads would have to call MPI at once (MPI_THREAD_MULTIPLE, which few transports
       // make fast), and memory of one rank does not reach the others.
       return false;
+    case Workers::kQueueWorkers:
+      // They share nothing with the owner but the queue: a mechanism made here never reaches
+      // them.
+      return false;
   }
   return false;
 }
@@ -35,9 +39,12 @@ std::string describe(Need need) {
 }
 
 std::string describe(Workers workers) {
-  static constexpr const char* kText[] = {
-      "the caller itself", "threads of one process", "processes forked on this host",
-      "MPI ranks, on one host or several", "MPI ranks with threads inside each"};
+  static constexpr const char* kText[] = {"the caller itself",
+                                          "threads of one process",
+                                          "processes forked on this host",
+                                          "MPI ranks, on one host or several",
+                                          "MPI ranks with threads inside each",
+                                          "queue workers on any host, sharing only the queue"};
   return kText[static_cast<int>(workers)];
 }
 

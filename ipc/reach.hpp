@@ -16,6 +16,8 @@ enum class Workers {
   kForkedProcesses,  // processes forked by the owner on its host, after it made its mechanisms
   kRanks,            // processes an MPI launcher started, on one host or several
   kRanksOfThreads,   // MPI ranks with a pool of threads each (hybrids: mpi+threads, mpi+tbb)
+  kQueueWorkers,     // processes on any host that take the workload from a job queue's
+                     // description, never from the owner's memory (redis-queue)
 };
 
 // Workers that are the ranks an MPI launcher started (with or without threads inside).

@@ -38,7 +38,15 @@ std::string last_line(const std::string& path) {
 }  // namespace
 
 std::string RedisAddress::describe() const {
-  return socket_path.empty() ? fmt::format("redis://{}:{}", host, port) : "unix://" + socket_path;
+  if (!socket_path.empty()) return "unix://" + socket_path;
+  const std::string auth = password.empty() ? "" : fmt::format("{}:***@", user);
+  return fmt::format("redis://{}{}:{}", auth, host, port);
+}
+
+std::string RedisAddress::url() const {
+  if (!socket_path.empty()) return "unix://" + socket_path;
+  const std::string auth = password.empty() ? "" : fmt::format("{}:{}@", user, password);
+  return fmt::format("redis://{}{}:{}", auth, host, port);
 }
 
 RedisAddress parse_redis_url(const std::string& url) {
@@ -53,6 +61,15 @@ RedisAddress parse_redis_url(const std::string& url) {
     throw std::invalid_argument("a Redis URL is redis://host[:port] or unix:///path; got " + url);
   std::string rest = url.substr(8);
   if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (const auto at = rest.rfind('@'); at != std::string::npos) {
+    const std::string auth = rest.substr(0, at);
+    const auto colon = auth.find(':');
+    if (colon == std::string::npos || colon + 1 == auth.size())
+      throw std::invalid_argument("a Redis URL gives its password as redis://:password@host");
+    a.user = auth.substr(0, colon);
+    a.password = auth.substr(colon + 1);
+    rest = rest.substr(at + 1);
+  }
   const auto colon = rest.rfind(':');
   a.host = rest.substr(0, colon);
   a.port = 6379;
@@ -147,6 +164,18 @@ RedisConnection::RedisConnection(const RedisAddress& address) : where_(address.d
     redisFree(context_);
     throw std::runtime_error("cannot set a timeout on the Redis connection to " + where_);
   }
+  if (!address.password.empty()) {
+    try {
+      if (address.user.empty()) {
+        command("AUTH %s", address.password.c_str());
+      } else {
+        command("AUTH %s %s", address.user.c_str(), address.password.c_str());
+      }
+    } catch (const std::exception& e) {
+      redisFree(std::exchange(context_, nullptr));
+      throw std::runtime_error(fmt::format("the password was refused: {}", e.what()));
+    }
+  }
 }
 
 RedisConnection::RedisConnection(RedisConnection&& other) noexcept
@@ -164,12 +193,79 @@ void* RedisConnection::send(const char* format, ...) {
   return reply;
 }
 
-std::string RedisConnection::take_reply(void* raw) {
-  auto* reply = static_cast<redisReply*>(raw);
-  if (reply == nullptr) {
-    throw std::runtime_error(fmt::format("Redis at {} does not answer: {}", where_,
-                                         context_->errstr[0] != '\0' ? context_->errstr : "?"));
+void RedisConnection::queue(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  const int status = redisvAppendCommand(context_, format, args);
+  va_end(args);
+  if (status != REDIS_OK) check(nullptr);
+}
+
+void* RedisConnection::next_reply() {
+  void* reply = nullptr;
+  if (redisGetReply(context_, &reply) != REDIS_OK) return nullptr;
+  return reply;
+}
+
+namespace {
+struct Words {
+  std::vector<const char*> text;
+  std::vector<std::size_t> lengths;
+  explicit Words(const std::vector<std::string>& words) {
+    for (const auto& w : words) {
+      text.push_back(w.data());
+      lengths.push_back(w.size());
+    }
   }
+  int count() const { return static_cast<int>(text.size()); }
+};
+}  // namespace
+
+std::string RedisConnection::command_argv(const std::vector<std::string>& words) {
+  Words w(words);
+  return take_reply(redisCommandArgv(context_, w.count(), w.text.data(), w.lengths.data()));
+}
+
+void RedisConnection::append_argv(const std::vector<std::string>& words) {
+  Words w(words);
+  if (redisAppendCommandArgv(context_, w.count(), w.text.data(), w.lengths.data()) != REDIS_OK)
+    check(nullptr);
+}
+
+int RedisConnection::fd() const { return context_->fd; }
+
+void RedisConnection::check(void* reply) {
+  if (reply != nullptr) return;
+  throw std::runtime_error(fmt::format("Redis at {} does not answer: {}", where_,
+                                       context_->errstr[0] != '\0' ? context_->errstr : "?"));
+}
+
+std::vector<std::string> RedisConnection::take_list(void* raw) {
+  check(raw);
+  auto* reply = static_cast<redisReply*>(raw);
+  std::vector<std::string> items;
+  const int type = reply->type;
+  std::string error;
+  if (type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+      const redisReply* e = reply->element[i];
+      items.emplace_back(e->type == REDIS_REPLY_STRING || e->type == REDIS_REPLY_STATUS
+                             ? std::string(e->str, e->len)
+                         : e->type == REDIS_REPLY_INTEGER ? std::to_string(e->integer)
+                                                          : "");
+    }
+  } else if (type == REDIS_REPLY_ERROR) {
+    error.assign(reply->str, reply->len);
+  }
+  freeReplyObject(reply);
+  if (type == REDIS_REPLY_ERROR)
+    throw std::runtime_error(fmt::format("Redis at {} says: {}", where_, error));
+  return items;
+}
+
+std::string RedisConnection::take_reply(void* raw) {
+  check(raw);
+  auto* reply = static_cast<redisReply*>(raw);
   std::string text;
   const int type = reply->type;
   if (type == REDIS_REPLY_STRING || type == REDIS_REPLY_STATUS || type == REDIS_REPLY_ERROR) {

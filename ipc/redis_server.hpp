@@ -5,20 +5,29 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 struct redisContext;
 
 namespace parbench::ipc {
 
-// How to reach a server: a Unix socket path, or a TCP host and port.
+// How to reach a server: a Unix socket path, or a TCP host and port; with a password (and a user,
+// for Redis 6 ACLs) where the server asks for one.
 struct RedisAddress {
   std::string socket_path;
   std::string host;
   int port = 0;
+  std::string user;
+  std::string password;
+  // The URL without the password, for messages.
   std::string describe() const;
+  // The URL a worker connects with, password included (passed through the environment, never on
+  // a command line where `ps` shows it).
+  std::string url() const;
 };
 
-// redis://host[:port] or unix:///path/to/socket; anything else throws std::invalid_argument.
+// redis://[[user]:password@]host[:port] or unix:///path/to/socket; anything else throws
+// std::invalid_argument.
 RedisAddress parse_redis_url(const std::string& url);
 
 // The redis-server a private server would run ($PARBENCH_REDIS_SERVER or PATH); empty if none.
@@ -57,10 +66,32 @@ class RedisConnection {
   std::string command(const char* format, Args... args) {
     return take_reply(send(format, args...));
   }
+  // The same for a command whose reply is an array (HGETALL, SMEMBERS): its elements as text, nil
+  // ones as "".
+  template <typename... Args>
+  std::vector<std::string> command_list(const char* format, Args... args) {
+    return take_list(send(format, args...));
+  }
+  // Pipelining: append() queues a command without waiting; reply() then takes the replies in
+  // order, the first one sending everything queued. One round trip for several commands.
+  template <typename... Args>
+  void append(const char* format, Args... args) {
+    queue(format, args...);
+  }
+  std::string reply() { return take_reply(next_reply()); }
+  // A command given as its words (any bytes, any number of them), sent at once or queued.
+  std::string command_argv(const std::vector<std::string>& words);
+  void append_argv(const std::vector<std::string>& words);
+  // The socket, for a farewell written from a signal handler (ipc/cleanup.hpp).
+  int fd() const;
 
  private:
   void* send(const char* format, ...);
+  void queue(const char* format, ...);
+  void* next_reply();
   std::string take_reply(void* reply);
+  std::vector<std::string> take_list(void* reply);
+  void check(void* reply);
   redisContext* context_ = nullptr;
   std::string where_;
 };

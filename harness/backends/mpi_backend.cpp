@@ -282,18 +282,6 @@ class MpiBackend final : public Backend {
 
 }  // namespace
 
-std::string run_length(const std::vector<std::string>& texts) {
-  std::string out;
-  for (std::size_t i = 0; i < texts.size();) {
-    std::size_t j = i;
-    while (j < texts.size() && texts[j] == texts[i]) ++j;
-    if (!out.empty()) out += ';';
-    out += fmt::format("{}*{}", texts[i], j - i);
-    i = j;
-  }
-  return out;
-}
-
 std::string mpi_library_version() {
   char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
   int length = 0;

@@ -59,13 +59,6 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string self_executable() {
-  std::error_code ec;
-  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) throw WorkerFailure("cannot find the parbench executable to launch under mpirun");
-  return path.string();
-}
-
 }  // namespace
 
 std::string find_mpirun() {
@@ -93,7 +86,7 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   } else if (oversubscribed || request.threads_per_rank > 1) {
     argv.insert(argv.end(), {"--bind-to", "none"});
   }
-  argv.insert(argv.end(), {self_executable(), "run", "--kernel", request.work.kernel()});
+  argv.insert(argv.end(), {ipc::self_executable(), "run", "--kernel", request.work.kernel()});
   for (const auto& arg : request.work.cli_args()) argv.push_back(arg);
   argv.insert(argv.end(), {"--schedule", request.schedule.name(), "--chunk",
                            std::to_string(std::max<std::uint64_t>(1, request.schedule.chunk))});

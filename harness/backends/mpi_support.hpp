@@ -7,11 +7,10 @@
 #include <vector>
 
 #include "harness/backends/registry.hpp"
+#include "harness/backends/run_length.hpp"
 
 namespace parbench::backends {
 
-// Equal neighbours counted: {"n1", "n1", "n2"} gives "n1*2;n2*1" (worker_hosts, worker_cpus).
-std::string run_length(const std::vector<std::string>& texts);
 // The mpi backend; with `make_pool`, a hybrid whose ranks run their slices on that pool.
 std::unique_ptr<Backend> make_mpi_backend(std::function<std::unique_ptr<Backend>()> make_pool);
 Availability mpi_availability();

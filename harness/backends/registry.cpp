@@ -39,6 +39,11 @@ const std::vector<BackendEntry>& all_backends() {
 #else
         not_compiled("mpi+tbb", "MPI or oneTBB"),
 #endif
+#if PARBENCH_HAVE_REDIS
+        redis_queue_backend(),
+#else
+        not_compiled("redis-queue", "hiredis"),
+#endif
   };
   return entries;
 }

@@ -22,13 +22,6 @@ struct Availability {
 
 // A whole configuration handed to a backend that runs it in processes started by an outside
 // launcher.
-// What the user asks of the launcher itself: where ranks go and what they are bound to, passed
-// through to mpirun as --map-by and --bind-to (empty: mpirun's defaults).
-struct LaunchOptions {
-  std::string map_by;
-  std::string bind_to;
-};
-
 struct LaunchRequest {
   const std::string& backend;  // the entry's own name, for the launched processes' --backend
   const Workload& work;
@@ -68,6 +61,7 @@ BackendEntry tbb_backend();
 BackendEntry mpi_backend();
 BackendEntry mpi_threads_backend();
 BackendEntry mpi_tbb_backend();
+BackendEntry redis_queue_backend();
 
 // Every backend parbench has, in registration order; one that this build lacks is listed with no
 // factory (`make` empty), so that `list` and the CLI's errors can say so.

@@ -11,5 +11,6 @@ void setup_info_command(CLI::App& app, int& exit_code);
 void setup_run_command(CLI::App& app, int& exit_code);
 void setup_sweep_command(CLI::App& app, int& exit_code);
 void setup_report_command(CLI::App& app, int& exit_code);
+void setup_worker_command(CLI::App& app, int& exit_code);
 
 }  // namespace parbench::cli

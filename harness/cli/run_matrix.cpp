@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 
+#include "harness/backends/redis_queue.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
 #include "harness/cli/run_matrix.hpp"
@@ -35,9 +36,11 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
     return ipc::launched_ranks(e.model.workers);
   };
   // The hybrids answer a cluster's question (ranks, or ranks of threads?) and only run when named:
-  // on one host they add a launch to what threads already measure.
+  // on one host they add a launch to what threads already measure. So does the job queue (what
+  // does surviving a worker's death cost?), which needs a Redis server besides.
   const auto in_default_matrix = [](const backends::BackendEntry& e) {
-    return e.model.workers != ipc::Workers::kRanksOfThreads;
+    return e.model.workers != ipc::Workers::kRanksOfThreads &&
+           e.model.workers != ipc::Workers::kQueueWorkers;
   };
   std::vector<const backends::BackendEntry*> list;
   for (const auto& name : o.backends) {
@@ -215,6 +218,31 @@ void check_tmpdir() {
   }
 }
 
+// What starts the workers: mpirun's placement, and the job queue's server, name and timing.
+LaunchOptions launch_options(const RunOptions& o) {
+  LaunchOptions l;
+  l.map_by = o.map_by;
+  l.bind_to = o.bind_to;
+  if (const CLI::Option* redis =
+          o.command != nullptr ? o.command->get_option_no_throw("--redis") : nullptr;
+      redis != nullptr && redis->count() > 0)
+    l.redis_url = redis->as<std::string>();
+  l.queue = o.queue;
+  if (!l.queue.empty()) {
+    if (const std::string why = queue::check_queue_name(l.queue); !why.empty())
+      throw UsageError("--queue: " + why);
+  }
+  l.external_workers = o.external_workers;
+  if (l.external_workers && l.redis_url.empty()) {
+    throw UsageError(
+        "--external-workers needs --redis URL: a server that workers on other hosts can reach "
+        "(the private one listens on a Unix socket only)");
+  }
+  l.join_timeout_s = parse_small_int(o.join_timeout, "--join-timeout", 1, 86400);
+  l.heartbeat_ms = parse_small_int(o.heartbeat_ms, "--heartbeat", 40, 60000);
+  return l;
+}
+
 // Counts what the file reporters kept, for the line printed if an interrupt ends the run.
 class InterruptNote final : public Reporter {
  public:
@@ -288,7 +316,7 @@ int run_matrix(const RunOptions& o) {
   }
   plan.usable_cpus = machine.usable_cpus;
   plan.local_ranks = launch_local_size();
-  plan.launch = {o.map_by, o.bind_to};
+  plan.launch = launch_options(o);
   plan.schedules.clear();
   for (const auto& name : o.schedules) plan.schedules.push_back(*schedule_from_name(name));
   plan.chunks.clear();
@@ -380,6 +408,19 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--bind-to", o.bind_to,
                  "Passed to the mpirun that parbench starts: what each rank is bound to (none, "
                  "core, socket...)");
+  cmd.add_option("--queue", o.queue,
+                 "redis-queue: the queue's name, for workers started elsewhere (default: a new "
+                 "one per configuration)");
+  cmd.add_flag("--external-workers", o.external_workers,
+               "redis-queue: start no workers; wait for --workers N of them that users start with "
+               "`parbench worker --redis URL --queue NAME`, on any host");
+  cmd.add_option("--join-timeout", o.join_timeout,
+                 "redis-queue with --external-workers: seconds to wait for the workers to join")
+      ->capture_default_str();
+  cmd.add_option("--heartbeat", o.heartbeat_ms,
+                 "redis-queue: the expiry of a worker's heartbeat in ms; a worker silent that long "
+                 "is dead and its chunks go to others")
+      ->capture_default_str();
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
       ->transform(CLI::IsMember(schedule_names()))

@@ -22,6 +22,10 @@ struct RunOptions {
   std::vector<std::string> threads_per_rank{"auto"};
   std::string map_by;
   std::string bind_to;
+  std::string queue;  // redis-queue
+  bool external_workers = false;
+  std::string join_timeout = "600";
+  std::string heartbeat_ms = "1000";
   std::vector<std::string> schedules{"static"};
   std::vector<std::string> chunks{"1000"};
   std::string warmup = "1";

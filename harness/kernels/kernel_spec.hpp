@@ -35,6 +35,11 @@ class KernelSpec {
 
 std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();
 
+// The one workload that `kernel`'s options `args` describe (Workload::cli_args read back), for a
+// process that was handed them rather than a command line (a queue worker). Throws UsageError.
+std::shared_ptr<const Workload> workload_from_args(const std::string& kernel,
+                                                   const std::vector<std::string>& args);
+
 struct IpcOptions;  // --ipc and --redis, shared by the kernels that use a mechanism
 
 std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc);

@@ -213,6 +213,22 @@ const std::vector<Column>& columns() {
          if (!v.empty()) r.lost_updates = to_u64(v);
        },
        6},
+      {"redelivered", S::kRepetition, T::kInteger,
+       [](const RunRecord& r, const RunContext&) {
+         return r.redelivered ? std::to_string(*r.redelivered) : std::string();
+       },
+       [](RunRecord& r, const std::string& v) {
+         if (!v.empty()) r.redelivered = to_u64(v);
+       },
+       8},
+      {"lost_s", S::kRepetition, T::kNumber,
+       [](const RunRecord& r, const RunContext&) {
+         return r.lost_s ? num(*r.lost_s) : std::string();
+       },
+       [](RunRecord& r, const std::string& v) {
+         if (!v.empty()) r.lost_s = to_double(v);
+       },
+       8},
       derived("items_per_s", T::kNumber, throughput),
       derived("tested_fraction", T::kNumber, tested_fraction),
       {"measurements", S::kRepetition, T::kMeasurements,

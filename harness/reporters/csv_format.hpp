@@ -13,7 +13,7 @@ namespace parbench {
 
 // Bump whenever a column is added, removed, renamed or changes meaning.
 // 4: the verify columns checks, check_ns and stop_latency_s became the measurements column.
-inline constexpr int kCsvSchemaVersion = 7;
+inline constexpr int kCsvSchemaVersion = 8;
 // The oldest version the reader still reads (by column name: version 2 lacks usable_cpus; version
 // 3's verify columns are read into measurements).
 inline constexpr int kOldestReadableSchema = 2;

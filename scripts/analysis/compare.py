@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 # The CSV schema versions this reads (results/README.md); older ones lack columns it matches on.
-KNOWN_SCHEMAS = {2, 3, 4, 5, 6, 7}
+KNOWN_SCHEMAS = {2, 3, 4, 5, 6, 7, 8}
 # What identifies a configuration across files and machines.
 CONFIG_KEYS = ["kernel", "backend", "ipc", "schedule", "chunk", "workers", "threads_per_rank",
                "size", "params"]
@@ -26,7 +26,7 @@ FINGERPRINT = ["host", "cpu_model", "logical_cpus", "usable_cpus", "os", "os_ker
                "cxx_flags", "build_type", "boost_version", "tbb_version", "mpi_version",
                "hiredis_version", "parbench_version", "build_dirty"]
 REFERENCE_BACKEND = "serial"
-# The calibration every run of schema 7 on records (harness/calibration.hpp): column, what it
+# The calibration every run of schema 7 and later records (harness/calibration.hpp): column, what it
 # measures, and whether a larger value means a slower machine (a time) or a faster one (a rate).
 CALIBRATION = {"cpu": ("calib_cpu_ns", "ns per step of a single-core multiply-add chain", True),
                "copy": ("calib_copy_gbs", "GB/s of a 64 MiB memcpy", False),

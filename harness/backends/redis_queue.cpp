@@ -1,0 +1,162 @@
+#include "harness/backends/redis_queue.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+namespace parbench::queue {
+namespace {
+
+// Kernel arguments travel in one hash field, separated by a byte no argument contains.
+constexpr char kArgSeparator = '\x1f';
+
+std::optional<std::uint64_t> number(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  for (std::size_t from = 0;;) {
+    const auto at = text.find(separator, from);
+    parts.push_back(text.substr(from, at == std::string_view::npos ? at : at - from));
+    if (at == std::string_view::npos) return parts;
+    from = at + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Description::fields() const {
+  std::string joined;
+  for (const auto& arg : args) {
+    if (!joined.empty()) joined += kArgSeparator;
+    joined += arg;
+  }
+  return {"version",      version,
+          "kernel",       kernel,
+          "args",         joined,
+          "size",         std::to_string(size),
+          "chunk",        std::to_string(chunk),
+          "config",       std::to_string(config),
+          "heartbeat_ms", std::to_string(heartbeat_ms)};
+}
+
+Description Description::parse(const std::vector<std::string>& hgetall) {
+  std::map<std::string, std::string> f;
+  for (std::size_t i = 0; i + 1 < hgetall.size(); i += 2) f[hgetall[i]] = hgetall[i + 1];
+  const auto field = [&](const char* name) -> const std::string& {
+    const auto it = f.find(name);
+    if (it == f.end()) throw std::runtime_error(fmt::format("the queue has no {}", name));
+    return it->second;
+  };
+  const auto whole = [&](const char* name) {
+    const auto v = number(field(name));
+    if (!v) throw std::runtime_error(fmt::format("the queue's {} is not a number", name));
+    return *v;
+  };
+  Description d;
+  d.version = field("version");
+  d.kernel = field("kernel");
+  if (!field("args").empty()) {
+    for (const auto part : split(field("args"), kArgSeparator)) d.args.emplace_back(part);
+  }
+  d.size = whole("size");
+  d.chunk = whole("chunk");
+  d.config = whole("config");
+  d.heartbeat_ms = static_cast<int>(whole("heartbeat_ms"));
+  if (d.chunk == 0 || d.heartbeat_ms <= 0)
+    throw std::runtime_error("the queue's chunk or heartbeat is 0");
+  return d;
+}
+
+Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms)
+    : thread_([address, key = std::move(key), expiry_ms](const std::stop_token& stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        try {
+          ipc::RedisConnection beat(address);
+          const std::string px = std::to_string(expiry_ms);
+          std::unique_lock lock(mutex);
+          do {
+            beat.command("SET %s 1 PX %s", key.c_str(), px.c_str());
+          } while (!wake.wait_for(lock, stop, std::chrono::milliseconds(expiry_ms / 4),
+                                  [&stop] { return stop.stop_requested(); }));
+          beat.command("DEL %s", key.c_str());
+        } catch (const std::exception&) {
+          // The server is gone; the owner's own next command says so.
+        }
+      }) {}
+
+std::string Message::round() const { return fmt::format("{}:{}", config, rep); }
+std::string Message::text() const { return fmt::format("{}:{}:{}", config, rep, chunk); }
+
+std::optional<Message> Message::parse(const std::string& text) {
+  const auto parts = split(text, ':');
+  if (parts.size() != 3) return std::nullopt;
+  const auto config = number(parts[0]);
+  const auto rep = number(parts[1]);
+  const auto chunk = number(parts[2]);
+  if (!config || !rep || !chunk) return std::nullopt;
+  return Message{*config, *rep, *chunk};
+}
+
+std::string ChunkResult::text() const {
+  return fmt::format("{} {} {} {:.9f} {:.9f}", worker, value, items, busy_s, cpu_s);
+}
+
+std::optional<ChunkResult> ChunkResult::parse(const std::string& text) {
+  const auto parts = split(text, ' ');
+  if (parts.size() != 5) return std::nullopt;
+  ChunkResult r;
+  r.worker = parts[0];
+  const auto value = number(parts[1]);
+  const auto items = number(parts[2]);
+  if (!value || !items) return std::nullopt;
+  r.value = *value;
+  r.items = *items;
+  try {
+    r.busy_s = std::stod(std::string(parts[3]));
+    r.cpu_s = std::stod(std::string(parts[4]));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+const char* const kAcknowledgeScript =
+    "redis.call('LREM', KEYS[2], 1, ARGV[4]) "
+    "if redis.call('GET', KEYS[4]) ~= ARGV[5] then return 0 end "
+    "local first = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) "
+    "if first == 1 and redis.call('HLEN', KEYS[1]) == tonumber(ARGV[3]) then "
+    "redis.call('RPUSH', KEYS[3], '1') end "
+    "return first";
+
+const char* const kRequeueScript =
+    "local moved = {} "
+    "while true do "
+    "local m = redis.call('RPOP', KEYS[1]) "
+    "if not m then break end "
+    "if string.sub(m, 1, #ARGV[2]) == ARGV[2] then "
+    "redis.call('RPUSH', KEYS[2], m) table.insert(moved, m) end "
+    "end "
+    "redis.call('SREM', KEYS[3], ARGV[1]) "
+    "return moved";
+
+const char* const kRemoveAllScript =
+    "local cursor = '0' "
+    "repeat "
+    "local r = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000) "
+    "cursor = r[1] "
+    "for _, k in ipairs(r[2]) do redis.call('DEL', k) end "
+    "until cursor == '0' "
+    "return 1";
+
+}  // namespace parbench::queue

@@ -1,0 +1,131 @@
+// The Redis job queue that the redis-queue backend's feeder (redis_queue_backend.cpp) and every
+// `parbench worker` (redis_queue_worker.cpp) share: the keys of one queue, what its messages and
+// results say, and the server-side scripts that move chunks atomically.
+//
+// At-least-once delivery: a worker takes a chunk with BLMOVE, which moves it from `pending` to the
+// worker's own in-flight list in one step, so a chunk is always in exactly one list; the worker's
+// acknowledgement stores its result and removes the chunk from that list in one script. A worker
+// keeps a heartbeat key with a short expiry; the feeder moves the in-flight chunks of a worker
+// whose key expired back to `pending`. A chunk done twice is counted once: results are a hash by
+// chunk id, and the first result wins (HSETNX).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ipc/redis_server.hpp"
+
+namespace parbench {
+class Workload;
+}
+
+namespace parbench::queue {
+
+// The keys of queue NAME: parbench:queue:NAME:*, so that one SCAN pattern finds all of them.
+struct QueueKeys {
+  explicit QueueKeys(const std::string& name) : prefix("parbench:queue:" + name + ":") {}
+  std::string prefix;
+  std::string pattern() const { return prefix + "*"; }
+  std::string description() const { return prefix + "description"; }  // hash: what to run
+  std::string feeder() const { return prefix + "feeder"; }            // the feeder's heartbeat
+  std::string current() const { return prefix + "current"; }          // "config:rep" being run
+  std::string pending() const { return prefix + "pending"; }          // list of messages
+  std::string workers() const { return prefix + "workers"; }          // set of worker ids
+  std::string heartbeat(const std::string& worker) const { return prefix + "heartbeat:" + worker; }
+  std::string in_flight(const std::string& worker) const { return prefix + "in-flight:" + worker; }
+  std::string results(const std::string& round) const { return prefix + "results:" + round; }
+  std::string done(const std::string& round) const { return prefix + "done:" + round; }
+};
+
+// Letters, digits, '.', '_' and '-': a name that is also a safe SCAN pattern. Empty when valid,
+// else why not.
+inline std::string check_queue_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return "a queue name has 1 to 64 characters";
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return "a queue name has letters, digits, '.', '_' and '-' only: " + name;
+  }
+  return {};
+}
+
+// What a configuration runs, written by the feeder for workers that know nothing else: a worker
+// takes the kernel and its parameters from here, never from its own command line.
+struct Description {
+  std::string version;  // parbench's; a worker of another version refuses the queue
+  std::string kernel;
+  std::vector<std::string> args;  // the kernel's options (Workload::cli_args)
+  std::uint64_t size = 0;
+  std::uint64_t chunk = 1;  // items per message
+  std::uint64_t config = 0;
+  int heartbeat_ms = 1000;  // the expiry of a worker's heartbeat key
+
+  std::vector<std::string> fields() const;  // HSET field value ...
+  // From HGETALL's reply; throws std::runtime_error when a field is missing or malformed.
+  static Description parse(const std::vector<std::string>& hgetall);
+};
+
+// A key that says a process is alive: set with an expiry `expiry_ms` four times per expiry, on a
+// connection of its own, until the object goes (the key is then deleted) or the process dies (the
+// key then expires). The feeder keeps one (its workers leave when it is gone), and so does every
+// worker (its chunks go to others when it is gone).
+class Heartbeat {
+ public:
+  Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms);
+
+ private:
+  std::jthread thread_;
+};
+
+// One chunk of one repetition: "config:rep:chunk".
+struct Message {
+  std::uint64_t config = 0;
+  std::uint64_t rep = 0;
+  std::uint64_t chunk = 0;
+  std::string round() const;  // "config:rep", the suffix of that repetition's keys
+  std::string text() const;
+  static std::optional<Message> parse(const std::string& text);
+};
+
+// A chunk's result as stored by the worker that finished it first.
+struct ChunkResult {
+  std::string worker;
+  std::uint64_t value = 0;
+  std::uint64_t items = 0;  // processed (fewer where the worker stopped early)
+  double busy_s = 0.0;
+  double cpu_s = 0.0;
+  std::string text() const;
+  static std::optional<ChunkResult> parse(const std::string& text);
+};
+
+// acknowledge: KEYS results, in-flight, done, current; ARGV chunk, result, chunks, message, round.
+// Stores the result unless one is there (the first wins), takes the message off the in-flight
+// list, and rings `done` once every chunk has a result. A late acknowledgement of a finished
+// repetition only leaves the in-flight list. Returns 1 when this result was the first.
+extern const char* const kAcknowledgeScript;
+// requeue: KEYS in-flight, pending, workers; ARGV worker, "config:rep:" of the running repetition.
+// Moves the worker's in-flight messages of that repetition back to the end of `pending` that is
+// taken next, drops older ones, forgets the worker. Returns the messages moved.
+extern const char* const kRequeueScript;
+// remove all: ARGV a SCAN pattern. Deletes every key of the queue.
+extern const char* const kRemoveAllScript;
+
+// `parbench worker`: joins queue `name` on the server at `url`, waiting up to `wait_s` for its
+// feeder, and takes chunks until the feeder is gone. `make` builds the workload from the queue's
+// description. Returns when the feeder has gone; throws UsageError for a queue of another parbench
+// version, std::runtime_error when the server fails.
+struct WorkerOptions {
+  std::string url;
+  std::string name;
+  double wait_s = 60.0;
+};
+using WorkloadMaker = std::function<std::shared_ptr<const Workload>(
+    const std::string& kernel, const std::vector<std::string>& args)>;
+void serve_queue(const WorkerOptions& options, const WorkloadMaker& make);
+
+}  // namespace parbench::queue

@@ -1,0 +1,315 @@
+// redis-queue: the job queue of the book's clusters chapter (NSQ there) on a real broker. The
+// feeder (this process) puts every chunk of a repetition on a Redis list; `parbench worker`
+// processes, started here or by users on any host, take chunks, run them and acknowledge their
+// results (redis_queue.hpp has the protocol). A worker that dies loses nothing: its heartbeat
+// expires and the feeder puts its chunks back. That is what MPI cannot do, and what it costs is
+// what this backend measures: a Redis round trip per chunk, and the time a death loses.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "harness/backends/redis_queue.hpp"
+#include "harness/backends/redis_queue_session.hpp"
+#include "harness/backends/registry.hpp"
+#include "harness/backends/run_length.hpp"
+#include "harness/clock.hpp"
+#include "harness/errors.hpp"
+#include "harness/version.hpp"
+#include "ipc/child_process.hpp"
+#include "ipc/redis_key.hpp"
+
+namespace parbench::backends {
+namespace {
+
+using queue::ChunkResult;
+using queue::FeederSession;
+using queue::Message;
+
+// How often the feeder looks at the heartbeats while it waits for a repetition to finish.
+constexpr double kCheckEvery_s = 0.05;
+// How long workers started here may take to start and join.
+constexpr double kLocalJoin_s = 30.0;
+
+std::string random_name() { return fmt::format("run-{:08x}", std::random_device{}()); }
+
+// "host/pid/tag" (redis_queue_worker.cpp): the host the worker runs on.
+std::string host_of(const std::string& worker) { return worker.substr(0, worker.find('/')); }
+
+// With --external-workers the queue outlives a configuration: workers that users started stay
+// connected from one configuration to the next, until parbench ends.
+std::shared_ptr<FeederSession> lasting_session(const LaunchOptions& o) {
+  static std::shared_ptr<FeederSession> session;
+  if (!session) session = std::make_shared<FeederSession>(o.redis_url, o.queue, o.heartbeat_ms);
+  return session;
+}
+
+class RedisQueueBackend final : public Backend {
+ public:
+  ~RedisQueueBackend() override { stop(); }
+
+  void set_launch(const LaunchOptions& options) override { options_ = options; }
+
+  void start(const Workload& work, int workers, const Schedule& schedule) override {
+    work_ = &work;
+    chunk_ = std::max<std::uint64_t>(1, schedule.chunk);
+    expected_ = static_cast<std::size_t>(workers);
+    const bool external = options_.external_workers;
+    session_ =
+        external ? lasting_session(options_)
+                 : std::make_shared<FeederSession>(
+                       options_.redis_url, options_.queue.empty() ? random_name() : options_.queue,
+                       options_.heartbeat_ms);
+    const queue::Description d{parbench_version(),   work.kernel(), work.cli_args(),
+                               work.size(),          chunk_,        session_->begin_configuration(),
+                               options_.heartbeat_ms};
+    config_ = d.config;
+    rep_ = 0;
+    auto& redis = session_->redis();
+    redis.command("DEL %s", keys().description().c_str());
+    std::vector<std::string> hset{"HSET", keys().description()};
+    for (auto& f : d.fields()) hset.push_back(std::move(f));
+    redis.command_argv(hset);
+    requeue_sha_ = redis.command("SCRIPT LOAD %s", queue::kRequeueScript);
+    if (!external) start_local_workers();
+    wait_for_workers();
+  }
+
+  RunOutput run() override {
+    const Message first{config_, ++rep_, 0};
+    const std::string round = first.round();
+    const std::uint64_t chunks = chunk_count(work_->size(), chunk_);
+    auto& redis = session_->redis();
+    redis.command("DEL %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
+                  keys().done(round).c_str());
+    redis.command("SET %s %s", keys().current().c_str(), round.c_str());
+    feed(chunks);
+
+    Losses losses;
+    const std::string done = keys().done(round);
+    const std::string wait = fmt::format("{:.3f}", kCheckEvery_s);
+    while (redis.command_list("BLPOP %s %s", done.c_str(), wait.c_str()).empty()) {
+      check_workers(round, losses);
+    }
+    RunOutput out = collect(round, chunks, losses);
+    redis.command("DEL %s %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
+                  done.c_str(), keys().current().c_str());
+    return out;
+  }
+
+  void stop() noexcept override {
+    // The workers go first, then their keys: nothing they write can outlive the queue.
+    for (auto& child : children_) child.terminate();
+    children_.clear();
+    session_.reset();
+  }
+
+  std::string worker_hosts() const override { return hosts_; }
+  int nodes() const override { return nodes_; }
+
+ private:
+  struct Losses {
+    std::uint64_t redelivered = 0;
+    double waited_s = 0.0;           // from a dead worker's last heartbeat to its chunks' return
+    std::set<std::uint64_t> redone;  // the chunks put back
+  };
+
+  const queue::QueueKeys& keys() const { return session_->keys(); }
+
+  void start_local_workers() {
+    ipc::ChildProcess::SpawnOptions options;
+    // The URL (a password with it) through the environment: a command line is public in `ps`.
+    options.extra_env = {"PARBENCH_REDIS_URL=" + session_->worker_url()};
+    options.own_process_group = true;  // Ctrl-C reaches parbench, which stops them in order
+    options.outlives_parent = true;    // a feeder killed outright: they clean up, then leave
+    const std::string self = ipc::self_executable();
+    for (std::size_t i = 0; i < expected_; ++i) {
+      children_.push_back(
+          ipc::ChildProcess::spawn({self, "worker", "--queue", session_->name()}, options));
+    }
+  }
+
+  // The workers whose heartbeat key exists, and (through `dead`) those in the set whose has gone.
+  // A live worker's key says when it last beat: its time to live is the expiry less the time since.
+  std::vector<std::string> live_workers(std::vector<std::string>* dead = nullptr) {
+    auto& redis = session_->redis();
+    const auto members = redis.command_list("SMEMBERS %s", keys().workers().c_str());
+    for (const auto& m : members) redis.append("PTTL %s", keys().heartbeat(m).c_str());
+    const double now = monotonic_s();
+    std::vector<std::string> live;
+    for (const auto& m : members) {
+      const long long ttl_ms = std::stoll(redis.reply());
+      if (ttl_ms >= 0) {
+        live.push_back(m);
+        last_beat_[m] = now - static_cast<double>(options_.heartbeat_ms - ttl_ms) * 1e-3;
+      } else if (dead != nullptr) {
+        dead->push_back(m);
+      }
+    }
+    return live;
+  }
+
+  // Waits until `expected_` workers have joined: workers started here within kLocalJoin_s, users'
+  // workers within --join-timeout, announcing once how to start them.
+  void wait_for_workers() {
+    const bool external = options_.external_workers;
+    const double deadline = monotonic_s() + (external ? options_.join_timeout_s : kLocalJoin_s);
+    bool announced = false;
+    for (;;) {
+      std::vector<std::string> live = live_workers();
+      if (live.size() >= expected_) {
+        std::sort(live.begin(), live.end());
+        joined_ = live;
+        std::vector<std::string> hosts;
+        for (const auto& w : live) hosts.push_back(host_of(w));
+        hosts_ = run_length(hosts);
+        nodes_ = static_cast<int>(std::set<std::string>(hosts.begin(), hosts.end()).size());
+        return;
+      }
+      throw_if_children_died("before joining the queue");
+      if (external && !announced) {
+        fmt::print(stderr,
+                   "parbench: queue {} on {} waits for {} worker(s); start each with: parbench "
+                   "worker --redis URL --queue {}\n",
+                   session_->name(), session_->where(), expected_ - live.size(), session_->name());
+        announced = true;
+      }
+      if (monotonic_s() > deadline) {
+        throw WorkerFailure(fmt::format("{} of {} workers joined queue {} within {:.0f} s",
+                                        live.size(), expected_, session_->name(),
+                                        external ? options_.join_timeout_s : kLocalJoin_s));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(external ? 50 : 2));
+    }
+  }
+
+  // Where every worker started here has died there is nobody left to redo anything.
+  void throw_if_children_died(const char* when) {
+    if (children_.empty()) return;
+    std::vector<std::string> deaths;
+    for (std::size_t i = 0; i < children_.size(); ++i) {
+      if (const auto status = children_[i].try_wait()) {
+        deaths.push_back(fmt::format("worker {} (pid {}) {}", i, children_[i].pid(),
+                                     ipc::describe_wait_status(*status)));
+      }
+    }
+    if (deaths.size() == children_.size())
+      throw WorkerFailure(
+          fmt::format("every queue worker died {}: {}", when, fmt::join(deaths, "; ")));
+  }
+
+  // Every chunk of the repetition onto the list, in batches of one command each, pipelined.
+  void feed(std::uint64_t chunks) {
+    constexpr std::uint64_t kBatch = 1000;
+    auto& redis = session_->redis();
+    std::uint64_t batches = 0;
+    for (std::uint64_t c = 0; c < chunks; c += kBatch) {
+      // LPUSH of 0, 1, 2... and BLMOVE from the right: the chunks go out in order.
+      std::vector<std::string> words{"LPUSH", keys().pending()};
+      for (std::uint64_t k = c; k < std::min(chunks, c + kBatch); ++k)
+        words.push_back(Message{config_, rep_, k}.text());
+      redis.append_argv(words);
+      ++batches;
+    }
+    for (std::uint64_t b = 0; b < batches; ++b) redis.reply();
+  }
+
+  // The heartbeats: a worker whose key expired is dead, and its chunks go back to the queue.
+  void check_workers(const std::string& round, Losses& losses) {
+    std::vector<std::string> dead;
+    const std::vector<std::string> live = live_workers(&dead);
+    const double now = monotonic_s();
+    auto& redis = session_->redis();
+    for (const auto& worker : dead) {
+      const auto moved =
+          redis.command_list("EVALSHA %s 3 %s %s %s %s %s", requeue_sha_.c_str(),
+                             keys().in_flight(worker).c_str(), keys().pending().c_str(),
+                             keys().workers().c_str(), worker.c_str(), (round + ":").c_str());
+      losses.redelivered += moved.size();
+      for (const auto& text : moved) {
+        if (const auto m = Message::parse(text)) losses.redone.insert(m->chunk);
+      }
+      const auto beat = last_beat_.find(worker);
+      if (!moved.empty() && beat != last_beat_.end()) losses.waited_s += now - beat->second;
+      last_beat_.erase(worker);
+    }
+    if (live.empty()) {
+      throw_if_children_died("and none is left to take the chunks");
+      if (options_.external_workers && now - last_live_ > options_.join_timeout_s) {
+        throw WorkerFailure(fmt::format("no worker has been alive on queue {} for {:.0f} s",
+                                        session_->name(), options_.join_timeout_s));
+      }
+    } else {
+      last_live_ = now;
+    }
+  }
+
+  // The results by chunk id, folded; each worker's load, in the order they joined and then as
+  // late ones appear.
+  RunOutput collect(const std::string& round, std::uint64_t chunks, const Losses& losses) {
+    const auto fields = session_->redis().command_list("HGETALL %s", keys().results(round).c_str());
+    if (fields.size() / 2 != chunks) {
+      throw WorkerFailure(
+          fmt::format("the queue holds {} results of {} chunks", fields.size() / 2, chunks));
+    }
+    RunOutput out;
+    out.result = reduction_identity(work_->reduction());
+    std::vector<std::string> order = joined_;
+    std::map<std::string, WorkerReport> reports;
+    double redo_s = 0.0;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      const auto r = ChunkResult::parse(fields[i + 1]);
+      if (!r) throw WorkerFailure("a worker stored a malformed result: " + fields[i + 1]);
+      out.result = fold(work_->reduction(), out.result, r->value);
+      out.outside_cpu_s += r->cpu_s;
+      if (!reports.contains(r->worker) &&
+          std::find(order.begin(), order.end(), r->worker) == order.end())
+        order.push_back(r->worker);
+      reports[r->worker].busy_s += r->busy_s;
+      reports[r->worker].items += r->items;
+      if (losses.redone.contains(std::stoull(fields[i]))) redo_s += r->busy_s;
+    }
+    for (const auto& w : order) out.workers.push_back(reports[w]);
+    out.redelivered = losses.redelivered;
+    out.lost_s = losses.waited_s + redo_s;
+    return out;
+  }
+
+  LaunchOptions options_;
+  const Workload* work_ = nullptr;
+  std::uint64_t chunk_ = 1;
+  std::size_t expected_ = 0;
+  std::shared_ptr<FeederSession> session_;
+  std::uint64_t config_ = 0;
+  std::uint64_t rep_ = 0;
+  std::string requeue_sha_;
+  std::vector<ipc::ChildProcess> children_;
+  std::vector<std::string> joined_;
+  std::map<std::string, double> last_beat_;  // when each worker's heartbeat was last refreshed
+  double last_live_ = monotonic_s();
+  std::string hosts_;
+  int nodes_ = 1;
+};
+
+}  // namespace
+
+BackendEntry redis_queue_backend() {
+  return {.name = "redis-queue",
+          .summary =
+              "independent worker processes, on any host, taking chunks from a Redis list "
+              "with acknowledgement (the book's job queue); survives a worker's death",
+          .make = [] { return std::unique_ptr<Backend>(new RedisQueueBackend); },
+          .availability =
+              [] {
+                const ipc::Availability a = ipc::redis_availability({});
+                return Availability{a.runnable, a.detail};
+              },
+          .model = {ipc::Workers::kQueueWorkers},
+          .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue}};
+}
+
+}  // namespace parbench::backends

@@ -1,0 +1,50 @@
+#include "harness/backends/redis_queue_session.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "ipc/cleanup.hpp"
+
+namespace parbench::queue {
+
+std::string resp_command(const std::vector<std::string>& words) {
+  std::string out = fmt::format("*{}\r\n", words.size());
+  for (const auto& w : words) out += fmt::format("${}\r\n{}\r\n", w.size(), w);
+  return out;
+}
+
+FeederSession::FeederSession(const std::string& url, const std::string& name, int heartbeat_ms)
+    : name_(name), keys_(name) {
+  if (url.empty()) {
+    server_ = ipc::PrivateRedisServer::shared();
+    address_ = server_->address();
+  } else {
+    address_ = ipc::parse_redis_url(url);
+  }
+  redis_ = std::make_unique<ipc::RedisConnection>(address_);
+  farewell_ = std::make_unique<ipc::RedisConnection>(address_);
+  // SET NX: two feeders on one queue would hand each other's chunks out.
+  const std::string px = std::to_string(heartbeat_ms);
+  if (redis_->command("SET %s 1 NX PX %s", keys_.feeder().c_str(), px.c_str()) != "OK") {
+    throw std::runtime_error(
+        fmt::format("queue {} on {} is already fed by another parbench", name_, where()));
+  }
+  redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
+  redis_->command("SET %s 1 PX %s", keys_.feeder().c_str(), px.c_str());
+  ipc::register_farewell(farewell_->fd(),
+                         resp_command({"EVAL", kRemoveAllScript, "0", keys_.pattern()}));
+  heartbeat_ = std::make_unique<Heartbeat>(address_, keys_.feeder(), heartbeat_ms);
+}
+
+FeederSession::~FeederSession() {
+  heartbeat_.reset();  // stopped and joined: no beat after the keys are gone
+  ipc::unregister_farewell(farewell_->fd());
+  try {
+    redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
+  } catch (const std::exception&) {
+    // The server is gone, and the keys with it.
+  }
+}
+
+}  // namespace parbench::queue

@@ -1,0 +1,167 @@
+// `parbench worker`: one worker of a redis-queue run, on this host or any other. It knows only the
+// server and the queue's name; the kernel and its parameters come from the queue's description.
+#include <time.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "harness/backends/redis_queue.hpp"
+#include "harness/clock.hpp"
+#include "harness/errors.hpp"
+#include "harness/schedule.hpp"
+#include "harness/version.hpp"
+#include "harness/workload.hpp"
+#include "ipc/redis_server.hpp"
+
+namespace parbench::queue {
+namespace {
+
+// How long a worker blocks on an empty queue before it looks whether its feeder is still there.
+constexpr const char* kTakeTimeout_s = "0.2";
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+std::string worker_id() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return fmt::format("{}/{}/{:04x}", host, getpid(), std::random_device{}() & 0xffff);
+}
+
+class QueueWorker {
+ public:
+  QueueWorker(const WorkerOptions& options, WorkloadMaker make)
+      : address_(ipc::parse_redis_url(options.url)),
+        redis_(address_),
+        keys_(options.name),
+        make_(std::move(make)),
+        id_(worker_id()) {
+    wait_for_feeder(options);
+    load_description();
+    ack_sha_ = redis_.command("SCRIPT LOAD %s", kAcknowledgeScript);
+  }
+
+  void serve() {
+    // The heartbeat exists before the worker is in the set: the feeder never sees a member
+    // without one and takes it for dead.
+    {
+      const Heartbeat heartbeat(address_, keys_.heartbeat(id_), description_.heartbeat_ms);
+      while (redis_.command("EXISTS %s", keys_.heartbeat(id_).c_str()) != "1")
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      redis_.command("SADD %s %s", keys_.workers().c_str(), id_.c_str());
+      take_chunks();
+    }  // the heartbeat stops and its key goes
+    redis_.command("SREM %s %s", keys_.workers().c_str(), id_.c_str());
+    // A feeder killed outright left its keys behind; the last of its workers removes them.
+    if (redis_.command("EXISTS %s", keys_.feeder().c_str()) == "0")
+      redis_.command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
+  }
+
+ private:
+  void wait_for_feeder(const WorkerOptions& options) {
+    const double deadline = monotonic_s() + options.wait_s;
+    while (redis_.command("EXISTS %s", keys_.feeder().c_str()) != "1" ||
+           redis_.command("EXISTS %s", keys_.description().c_str()) != "1") {
+      if (monotonic_s() > deadline) {
+        throw std::runtime_error(fmt::format("no feeder on queue {} at {} within {:.0f} s",
+                                             options.name, address_.describe(), options.wait_s));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  void load_description() {
+    description_ =
+        Description::parse(redis_.command_list("HGETALL %s", keys_.description().c_str()));
+    if (description_.version != parbench_version()) {
+      throw UsageError(fmt::format("queue {} is fed by parbench {}, and this is parbench {}",
+                                   keys_.prefix, description_.version, parbench_version()));
+    }
+    work_ = make_(description_.kernel, description_.args);
+    if (work_->size() != description_.size) {
+      throw UsageError(fmt::format("the queue's {} has {} items, and this worker makes {}",
+                                   description_.kernel, description_.size, work_->size()));
+    }
+    chunks_ = chunk_count(description_.size, description_.chunk);
+  }
+
+  // Takes, runs and acknowledges chunks until the feeder has gone. The acknowledgement of one chunk
+  // and the take of the next travel together: one round trip per chunk.
+  void take_chunks() {
+    std::optional<std::vector<std::string>> ack;
+    const std::string in_flight = keys_.in_flight(id_);
+    for (;;) {
+      if (ack) redis_.append_argv(*ack);
+      redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(), in_flight.c_str(),
+                    kTakeTimeout_s);
+      if (ack) redis_.reply();
+      ack.reset();
+      const std::string text = redis_.reply();
+      if (text.empty()) {  // nothing to take: is there still a feeder?
+        if (redis_.command("EXISTS %s", keys_.feeder().c_str()) == "0") return;
+        continue;
+      }
+      const std::optional<Message> m = Message::parse(text);
+      if (m && m->config != description_.config) load_description();
+      if (!m || m->config != description_.config || m->chunk >= chunks_) {
+        redis_.command("LREM %s 1 %s", in_flight.c_str(), text.c_str());  // of no run now
+        continue;
+      }
+      ack = acknowledgement(*m, text, run_chunk(m->chunk));
+    }
+  }
+
+  ChunkResult run_chunk(std::uint64_t chunk) const {
+    const Slice slice = chunk_slice(description_.size, description_.chunk, chunk);
+    ChunkResult r;
+    r.worker = id_;
+    const double cpu0 = thread_cpu_s();
+    const double t0 = monotonic_s();
+    r.value = work_->run_slice_counted(slice.begin, slice.end, r.items);
+    r.busy_s = monotonic_s() - t0;
+    r.cpu_s = thread_cpu_s() - cpu0;
+    return r;
+  }
+
+  std::vector<std::string> acknowledgement(const Message& m, const std::string& text,
+                                           const ChunkResult& r) const {
+    const std::string round = m.round();
+    return {"EVALSHA",
+            ack_sha_,
+            "4",
+            keys_.results(round),
+            keys_.in_flight(id_),
+            keys_.done(round),
+            keys_.current(),
+            std::to_string(m.chunk),
+            r.text(),
+            std::to_string(chunks_),
+            text,
+            round};
+  }
+
+  ipc::RedisAddress address_;
+  ipc::RedisConnection redis_;
+  QueueKeys keys_;
+  WorkloadMaker make_;
+  std::string id_;
+  std::string ack_sha_;
+  Description description_;
+  std::shared_ptr<const Workload> work_;
+  std::uint64_t chunks_ = 0;
+};
+
+}  // namespace
+
+void serve_queue(const WorkerOptions& options, const WorkloadMaker& make) {
+  QueueWorker(options, make).serve();
+}
+
+}  // namespace parbench::queue

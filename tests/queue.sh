@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# queue.sh PARBENCH CHECK: the redis-queue backend (harness/backends/redis_queue*.cpp).
+#   exact      pi, primes (ranges A-E) and verify at 1 to 4 workers: every result exact
+#   kill       kill -9 of a worker mid-run: the run finishes exact, redelivered > 0, and the lost
+#              time is at most the heartbeat expiry plus the redone chunks
+#   last       a worker killed while it holds its last chunk: the other one redoes it
+#   late       a worker started later joins the queue and takes chunks
+#   feeder     kill -9 of parbench itself: its workers leave within the heartbeat expiry and nothing
+#              of the run is left on the server
+#   redis      the server killed mid-run: a failed row within 2 s, no hang
+#   external   --external-workers: two workers started separately, over TCP with a password
+#   interrupt  Ctrl-C: exit 130, no key left on the user's server, no worker left
+#   version    a worker refuses a queue fed by another parbench version
+set -uo pipefail
+parbench=$(realpath "$1")
+check=$2
+source "$(dirname "$0")/process_checks.sh"
+dir=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill -9 "$server_pid" 2>/dev/null
+  pkill -9 -f "worker --queue test-$$" 2>/dev/null
+  pkill -9 -f "$dir" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+export TMPDIR=$dir/tmp
+mkdir -p "$TMPDIR"
+fail() { echo "FAIL: $*"; cat "$dir/log" 2>/dev/null; exit 1; }
+queue=test-$$
+heartbeat_ms=500
+
+# A server of the test's own, the user's server as parbench sees it: on a Unix socket, or with
+# `tcp` on a free local port with a password.
+start_server() {
+  if [[ ${1:-} == tcp ]]; then
+    port=$((20000 + RANDOM % 20000))
+    redis-server --port "$port" --bind 127.0.0.1 --requirepass secret --save "" \
+      --appendonly no --dir "$dir" --logfile "$dir/redis.log" &
+    server_pid=$!
+    url="redis://:secret@127.0.0.1:$port"
+    cli=(redis-cli -p "$port" -a secret --no-auth-warning)
+  else
+    redis-server --port 0 --unixsocket "$dir/redis.sock" --save "" --appendonly no --dir "$dir" \
+      --logfile "$dir/redis.log" &
+    server_pid=$!
+    url="unix://$dir/redis.sock"
+    cli=(redis-cli -s "$dir/redis.sock")
+  fi
+  for _ in $(seq 100); do
+    [[ $("${cli[@]}" ping 2>/dev/null) == PONG ]] && return 0
+    sleep 0.05
+  done
+  fail "the test's redis-server did not start"
+}
+keys_left() { "${cli[@]}" --scan --pattern 'parbench:*' | wc -l; }
+
+# The rows of a CSV, checked in Python: every one valid, and what the check asks beyond that.
+rows() {  # rows CSV PYTHON-EXPRESSION-OVER-rows
+  python3 - "$1" "$2" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    assert r["valid"] == "true", f'{r["backend"]} workers={r["workers"]} rep={r["rep"]}: {r["error"]}'
+ok = eval(sys.argv[2])
+assert ok, f"{sys.argv[2]} does not hold: " + str([(r["rep"], r["redelivered"], r["lost_s"],
+    r["wall_s"], r["worker_items"]) for r in rows])
+print(len(rows), "rows ok")
+PY
+}
+
+# A run in the background with 2 workers of range C by trial division, chunks of $1: long enough
+# to kill something in; its pid in $pid.
+background_run() {
+  local chunk=$1
+  shift
+  "$parbench" run --kernel primes --range C --backend redis-queue --schedule queue --chunk "$chunk" \
+    --workers 2 --warmup 0 --heartbeat "$heartbeat_ms" --csv "$dir/out.csv" "$@" >"$dir/log" 2>&1 &
+  pid=$!
+}
+# The worker processes of the run in the background.
+workers_of() { pgrep -f "parbench worker --queue ${1:-run-}" || true; }
+wait_for_workers() {  # until N workers run
+  for _ in $(seq 200); do
+    [[ $(workers_of "$@" | wc -l) -ge 2 ]] && return 0
+    sleep 0.05
+  done
+  fail "no workers started"
+}
+
+case $check in
+  exact)
+    "$parbench" run --kernel pi,primes,verify --samples 3000000 --range A,B,C,D,E --algo mr \
+      --n 1000000007,1000036000099 --ipc none --backend serial,redis-queue --schedule queue \
+      --chunk 20000 --workers 1:4 --warmup 0 --repeat 1 --csv "$dir/out.csv" >"$dir/log" 2>&1 ||
+      fail "the run failed"
+    # 1 pi + 5 ranges + 2 numbers: a serial row and 4 queue rows each.
+    rows "$dir/out.csv" 'len(rows) == 8 * 5 and {r["workers"] for r in rows if r["backend"] == "redis-queue"} == {"1", "2", "3", "4"} and all(r["redelivered"] == "0" for r in rows if r["backend"] == "redis-queue")' ||
+      fail "wrong rows" ;;
+  kill)
+    background_run 2000 --repeat 40
+    wait_for_workers
+    sleep 1
+    kill -9 "$(workers_of | head -1)"
+    ends_with 120 "$pid" 0 || fail "the run did not finish after a worker died"
+    # The lost time: the expiry and the checks' period, and the redone chunks at the pace of the
+    # repetitions before (twice it, for a slow moment).
+    rows "$dir/out.csv" "any(int(r['redelivered'] or 0) > 0 for r in rows) and all(float(r['lost_s']) <= $heartbeat_ms / 1000 + 0.1 + int(r['redelivered']) * 2 * float(rows[0]['wall_s']) * 2 / 500 for r in rows)" ||
+      fail "no redelivery recorded, or too much time lost" ;;
+  last)
+    # Two chunks: each worker's first is its last. The one killed is seen holding it.
+    start_server
+    background_run 500000 --repeat 1 --redis "$url" --queue "$queue"
+    holder=
+    for _ in $(seq 1000); do
+      holder=$("${cli[@]}" --scan --pattern "parbench:queue:$queue:in-flight:*" | head -1)
+      [[ -n $holder ]] && break
+      sleep 0.01
+    done
+    [[ -n $holder ]] || fail "no worker took a chunk"
+    kill -9 "$(cut -d/ -f2 <<<"$holder")"  # in-flight:host/pid/tag
+    ends_with 120 "$pid" 0 || fail "the run did not finish after a worker died holding its chunk"
+    rows "$dir/out.csv" "rows[0]['redelivered'] == '1'" || fail "the held chunk was not redone" ;;
+  late)
+    start_server
+    background_run 2000 --repeat 40 --redis "$url" --queue "$queue"
+    wait_for_workers "$queue"
+    sleep 1
+    "$parbench" worker --redis "$url" --queue "$queue" >"$dir/late.log" 2>&1 &
+    late=$!
+    ends_with 120 "$pid" 0 || fail "the run failed with a late worker"
+    ends_with 5 "$late" 0 || fail "the late worker did not leave with its feeder: $(cat "$dir/late.log")"
+    rows "$dir/out.csv" "any(len(r['worker_items'].split(';')) == 3 and int(r['worker_items'].split(';')[2]) > 0 for r in rows)" ||
+      fail "the late worker took no chunk"
+    [[ $(keys_left) -eq 0 ]] || fail "keys left: $("${cli[@]}" --scan --pattern 'parbench:*')" ;;
+  feeder)
+    start_server
+    background_run 2000 --repeat 100 --redis "$url" --queue "$queue"
+    wait_for_workers "$queue"
+    sleep 1
+    kill -9 "$pid"
+    t0=$SECONDS
+    for _ in $(seq 100); do
+      [[ -z $(workers_of "$queue") ]] && break
+      sleep 0.05
+    done
+    [[ -z $(workers_of "$queue") ]] || fail "workers still run 5 s after their feeder died"
+    echo "the workers left $((SECONDS - t0)) s after the feeder died"
+    [[ $(keys_left) -eq 0 ]] || fail "keys left: $("${cli[@]}" --scan --pattern 'parbench:*')" ;;
+  redis)
+    background_run 2000 --repeat 100
+    wait_for_workers
+    sleep 1
+    server=$(pgrep -f "redis-server.*$TMPDIR" | head -1)
+    [[ -n $server ]] || fail "no private redis-server"
+    kill -9 "$server"
+    ends_with 2 "$pid" 1 || fail "no end within 2 s of the server's death"
+    grep -q ",false," "$dir/out.csv" || fail "no failed row"
+    grep -qi "redis" "$dir/out.csv" || fail "the failed row does not name Redis"
+    sleep 0.5
+    [[ -z $(workers_of) ]] || fail "workers left"
+    [[ -z $(ls -A "$TMPDIR") ]] || fail "left behind: $(ls -A "$TMPDIR")" ;;
+  external)
+    start_server tcp
+    "$parbench" run --kernel primes --range B --algo mr --backend redis-queue --schedule queue \
+      --chunk 2000 --workers 2 --warmup 1 --repeat 3 --redis "$url" --external-workers \
+      --queue "$queue" --csv "$dir/out.csv" >"$dir/log" 2>&1 &
+    pid=$!
+    sleep 0.5
+    # As on two other hosts: nothing but the server, its password and the queue's name.
+    for w in 1 2; do
+      env -i PATH="$PATH" "$parbench" worker --redis "$url" --queue "$queue" >"$dir/w$w.log" 2>&1 &
+      eval "w$w=$!"
+    done
+    ends_with 60 "$pid" 0 || fail "the run with external workers failed"
+    grep -q "waits for 2 worker(s)" "$dir/log" || fail "no word on how to start the workers"
+    ends_with 5 "$w1" 0 || fail "worker 1 did not leave: $(cat "$dir/w1.log")"
+    ends_with 5 "$w2" 0 || fail "worker 2 did not leave: $(cat "$dir/w2.log")"
+    rows "$dir/out.csv" "all(len(r['worker_items'].split(';')) == 2 and r['worker_hosts'] for r in rows)" ||
+      fail "the rows do not show two workers"
+    grep -q secret "$dir/out.csv" "$dir/log" && fail "the password was written out"
+    [[ $(keys_left) -eq 0 ]] || fail "keys left"
+    # The wrong password: one line, exit 1.
+    "$parbench" worker --redis "redis://:wrong@127.0.0.1:$port" --queue "$queue" --wait 1 \
+      >"$dir/log" 2>&1 && fail "a wrong password was accepted"
+    grep -q "password" "$dir/log" || fail "the refusal does not mention the password" ;;
+  interrupt)
+    start_server
+    set -m  # a process group of its own, where SIGINT is not ignored
+    background_run 2000 --repeat 100 --redis "$url" --queue "$queue"
+    set +m
+    wait_for_workers "$queue"
+    sleep 1
+    kill -INT "$pid"
+    ends_with 10 "$pid" 130 || fail "Ctrl-C"
+    [[ -z $(workers_of "$queue") ]] || fail "workers left"
+    [[ $(keys_left) -eq 0 ]] || fail "keys left: $("${cli[@]}" --scan --pattern 'parbench:*')" ;;
+  version)
+    start_server
+    "${cli[@]}" set "parbench:queue:$queue:feeder" 1 px 10000 >/dev/null
+    "${cli[@]}" hset "parbench:queue:$queue:description" version "0.0.1 (0000000)" kernel pi \
+      args "" size 10 chunk 1 config 1 heartbeat_ms 1000 >/dev/null
+    "$parbench" worker --redis "$url" --queue "$queue" --wait 1 >"$dir/log" 2>&1
+    rc=$?
+    [[ $rc -eq 2 ]] || fail "exit code $rc, expected 2"
+    grep -q "fed by parbench 0.0.1" "$dir/log" || fail "the refusal does not say why" ;;
+  *)
+    echo "unknown check $check"
+    exit 2 ;;
+esac
+echo "$check: ok"
