@@ -232,6 +232,13 @@ void RedisConnection::append_argv(const std::vector<std::string>& words) {
     check(nullptr);
 }
 
+void RedisConnection::flush() {
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) check(nullptr);
+  }
+}
+
 int RedisConnection::fd() const { return context_->fd; }
 
 void RedisConnection::check(void* reply) {

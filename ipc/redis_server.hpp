@@ -79,6 +79,9 @@ class RedisConnection {
     queue(format, args...);
   }
   std::string reply() { return take_reply(next_reply()); }
+  // Sends what append() queued now, without waiting for the replies: their round trip then
+  // overlaps whatever the caller does next.
+  void flush();
   // A command given as its words (any bytes, any number of them), sent at once or queued.
   std::string command_argv(const std::vector<std::string>& words);
   void append_argv(const std::vector<std::string>& words);

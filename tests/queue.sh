@@ -78,8 +78,14 @@ background_run() {
     --workers 2 --warmup 0 --heartbeat "$heartbeat_ms" --csv "$dir/out.csv" "$@" >"$dir/log" 2>&1 &
   pid=$!
 }
-# The worker processes of the run in the background.
-workers_of() { pgrep -f "parbench worker --queue ${1:-run-}" || true; }
+# The worker processes of this test's runs (their TMPDIR is the test's: other tests run alongside).
+workers_of() {
+  local p
+  for p in $(pgrep -f "parbench worker --queue ${1:-run-}"); do
+    grep -qaF "$dir" "/proc/$p/environ" 2>/dev/null && echo "$p"
+  done
+  return 0
+}
 wait_for_workers() {  # until N workers run
   for _ in $(seq 200); do
     [[ $(workers_of "$@" | wc -l) -ge 2 ]] && return 0
@@ -98,7 +104,7 @@ case $check in
     rows "$dir/out.csv" 'len(rows) == 8 * 5 and {r["workers"] for r in rows if r["backend"] == "redis-queue"} == {"1", "2", "3", "4"} and all(r["redelivered"] == "0" for r in rows if r["backend"] == "redis-queue")' ||
       fail "wrong rows" ;;
   kill)
-    background_run 2000 --repeat 40
+    background_run 2000 --repeat 10
     wait_for_workers
     sleep 1
     kill -9 "$(workers_of | head -1)"
@@ -123,7 +129,7 @@ case $check in
     rows "$dir/out.csv" "rows[0]['redelivered'] == '1'" || fail "the held chunk was not redone" ;;
   late)
     start_server
-    background_run 2000 --repeat 40 --redis "$url" --queue "$queue"
+    background_run 2000 --repeat 12 --redis "$url" --queue "$queue"
     wait_for_workers "$queue"
     sleep 1
     "$parbench" worker --redis "$url" --queue "$queue" >"$dir/late.log" 2>&1 &

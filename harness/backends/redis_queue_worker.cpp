@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <random>
 #include <thread>
 
@@ -92,30 +94,64 @@ class QueueWorker {
     chunks_ = chunk_count(description_.size, description_.chunk);
   }
 
-  // Takes, runs and acknowledges chunks until the feeder has gone. The acknowledgement of one chunk
-  // and the take of the next travel together: one round trip per chunk.
+  // Takes, runs and acknowledges chunks until the feeder has gone. The take of the next chunk is
+  // sent before the current one runs, and its acknowledgement after: the round trips overlap the
+  // work, and a worker holds at most two chunks. That early take does not block (LMOVE): Redis
+  // runs one client's commands in order, and a take waiting on an empty queue would hold back the
+  // acknowledgement behind it, the last one of a repetition included. Only a worker that holds
+  // nothing waits (BLMOVE).
   void take_chunks() {
-    std::optional<std::vector<std::string>> ack;
-    const std::string in_flight = keys_.in_flight(id_);
+    std::optional<std::string> held;
     for (;;) {
-      if (ack) redis_.append_argv(*ack);
-      redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(), in_flight.c_str(),
-                    kTakeTimeout_s);
-      if (ack) redis_.reply();
-      ack.reset();
-      const std::string text = redis_.reply();
-      if (text.empty()) {  // nothing to take: is there still a feeder?
-        if (redis_.command("EXISTS %s", keys_.feeder().c_str()) == "0") return;
-        continue;
+      if (!held) {
+        std::string text = take();
+        if (text.empty()) {  // nothing to take: is there still a feeder?
+          drain();
+          if (redis_.command("EXISTS %s", keys_.feeder().c_str()) == "0") return;
+          continue;
+        }
+        held = std::move(text);
       }
-      const std::optional<Message> m = Message::parse(text);
+      const std::optional<Message> m = Message::parse(*held);
+      drain();  // every reply due: what follows may read the server in turn
       if (m && m->config != description_.config) load_description();
       if (!m || m->config != description_.config || m->chunk >= chunks_) {
-        redis_.command("LREM %s 1 %s", in_flight.c_str(), text.c_str());  // of no run now
+        redis_.command("LREM %s 1 %s", keys_.in_flight(id_).c_str(), held->c_str());
+        held.reset();  // of no run now
         continue;
       }
-      ack = acknowledgement(*m, text, run_chunk(m->chunk));
+      send_take(false);
+      redis_.append_argv(acknowledgement(*m, *held, run_chunk(m->chunk)));
+      due_.push_back(Due::kAcknowledgement);
+      std::string next = take();
+      held = next.empty() ? std::nullopt : std::optional(std::move(next));
     }
+  }
+
+  void send_take(bool wait) {
+    if (wait) {
+      redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(),
+                    keys_.in_flight(id_).c_str(), kTakeTimeout_s);
+    } else {
+      redis_.append("LMOVE %s %s RIGHT LEFT", keys_.pending().c_str(),
+                    keys_.in_flight(id_).c_str());
+    }
+    redis_.flush();
+    due_.push_back(Due::kTake);
+  }
+  // The reply to the take sent last (sending one that waits if none is due), reading the replies
+  // due before it; a message, or "" when the queue stayed empty.
+  std::string take() {
+    if (std::find(due_.begin(), due_.end(), Due::kTake) == due_.end()) send_take(true);
+    for (;;) {
+      const Due due = due_.front();
+      due_.pop_front();
+      std::string text = redis_.reply();
+      if (due == Due::kTake) return text;
+    }
+  }
+  void drain() {
+    for (; !due_.empty(); due_.pop_front()) redis_.reply();
   }
 
   ChunkResult run_chunk(std::uint64_t chunk) const {
@@ -156,6 +192,9 @@ class QueueWorker {
   Description description_;
   std::shared_ptr<const Workload> work_;
   std::uint64_t chunks_ = 0;
+  // The replies still due on the connection, in the order the commands went.
+  enum class Due { kTake, kAcknowledgement };
+  std::deque<Due> due_;
 };
 
 }  // namespace

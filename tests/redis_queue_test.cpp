@@ -1,0 +1,89 @@
+// The job queue's wire formats (harness/backends/redis_queue.hpp) and Redis URLs with passwords,
+// restated: what the feeder writes, a worker on another host must read back exactly.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "harness/backends/redis_queue.hpp"
+#include "ipc/redis_server.hpp"
+
+namespace parbench::queue {
+namespace {
+
+TEST(RedisQueue, DescriptionRoundTripsArgumentsWithSpacesAndEmptyOnes) {
+  const Description d{"1.2.3 (abc)", "verify", {"--n", "25", "--label", "a b", ""}, 12, 5, 7, 300};
+  const Description back = Description::parse(d.fields());
+  EXPECT_EQ(back.version, d.version);
+  EXPECT_EQ(back.kernel, "verify");
+  EXPECT_EQ(back.args, d.args);
+  EXPECT_EQ(back.size, 12u);
+  EXPECT_EQ(back.chunk, 5u);
+  EXPECT_EQ(back.config, 7u);
+  EXPECT_EQ(back.heartbeat_ms, 300);
+}
+
+TEST(RedisQueue, DescriptionWithoutArgumentsHasNone) {
+  const Description d{"v", "pi", {}, 10, 1, 1, 1000};
+  EXPECT_TRUE(Description::parse(d.fields()).args.empty());
+}
+
+TEST(RedisQueue, DescriptionMissingOrMalformedFieldsAreRefused) {
+  std::vector<std::string> fields = Description{"v", "pi", {}, 10, 1, 1, 1000}.fields();
+  std::vector<std::string> no_size;
+  for (std::size_t i = 0; i < fields.size(); i += 2) {
+    if (fields[i] != "size") no_size.insert(no_size.end(), {fields[i], fields[i + 1]});
+  }
+  EXPECT_THROW(Description::parse(no_size), std::runtime_error);
+  for (std::size_t i = 0; i < fields.size(); i += 2) {
+    if (fields[i] == "chunk") fields[i + 1] = "0";
+  }
+  EXPECT_THROW(Description::parse(fields), std::runtime_error);
+}
+
+TEST(RedisQueue, MessagesNameTheirRepetitionAndChunk) {
+  const Message m{3, 14, 15926};
+  EXPECT_EQ(m.text(), "3:14:15926");
+  EXPECT_EQ(m.round(), "3:14");
+  const auto back = Message::parse(m.text());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->chunk, 15926u);
+  for (const char* bad : {"", "1:2", "1:2:3:4", "a:2:3", "1:2:-3", "1::3"})
+    EXPECT_FALSE(Message::parse(bad)) << bad;
+}
+
+TEST(RedisQueue, ChunkResultsKeepTheFull64BitValue) {
+  const ChunkResult r{"host/42/00ff", 18446744073709551557ULL, 1000, 0.25, 0.125};
+  const auto back = ChunkResult::parse(r.text());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->worker, "host/42/00ff");
+  EXPECT_EQ(back->value, 18446744073709551557ULL);
+  EXPECT_EQ(back->items, 1000u);
+  EXPECT_DOUBLE_EQ(back->busy_s, 0.25);
+  EXPECT_FALSE(ChunkResult::parse("host 1 2 x 0"));
+  EXPECT_FALSE(ChunkResult::parse("host 1 2 3"));
+}
+
+TEST(RedisQueue, QueueNamesAreSafeScanPatterns) {
+  EXPECT_EQ(check_queue_name("run-1.a_B"), "");
+  for (const char* bad : {"", "a*b", "a:b", "a b", "[x]", "a?"})
+    EXPECT_NE(check_queue_name(bad), "") << bad;
+  EXPECT_NE(check_queue_name(std::string(65, 'a')), "");
+  EXPECT_EQ(QueueKeys("q").pattern(), "parbench:queue:q:*");
+}
+
+TEST(RedisUrl, APasswordIsKeptOutOfMessagesAndPassedToWorkers) {
+  const ipc::RedisAddress a = ipc::parse_redis_url("redis://:s3cret@db.example:6380");
+  EXPECT_EQ(a.host, "db.example");
+  EXPECT_EQ(a.port, 6380);
+  EXPECT_EQ(a.password, "s3cret");
+  EXPECT_EQ(a.describe().find("s3cret"), std::string::npos);
+  EXPECT_EQ(ipc::parse_redis_url(a.url()).password, "s3cret");
+  const ipc::RedisAddress user = ipc::parse_redis_url("redis://alice:pw@h");
+  EXPECT_EQ(user.user, "alice");
+  EXPECT_EQ(user.port, 6379);
+  EXPECT_THROW(ipc::parse_redis_url("redis://:@h"), std::invalid_argument);
+  EXPECT_THROW(ipc::parse_redis_url("redis://nopassword@h"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace parbench::queue
