@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/measurement.hpp"
 #include "ipc/reach.hpp"
@@ -42,6 +43,10 @@ class Mechanism {
   // not add up): the repetition's row is invalid with it as the error. Empty when nothing.
   virtual std::string problem() const { return {}; }
   virtual void release() noexcept = 0;
+  // The kernel arguments with which a process that builds the workload from a description (a
+  // queue worker, on any host) joins this very mechanism instead of making one of its own; such a
+  // process only calls make() and release(). Empty where none can join from elsewhere.
+  virtual std::vector<std::string> join_args() const { return {}; }
   // In an MPI job, what the ranks do together once each has done its share of a repetition,
   // inside the timed part (a block's rows gathered to rank 0). The MPI backend calls it.
   virtual void complete_share() {}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -12,6 +13,16 @@ namespace parbench::ipc {
 
 struct MechanismSettings {
   std::string redis_url;  // empty: start a private redis-server
+  // A key the owner of a mechanism made, which this process joins (a queue worker on any host):
+  // used as it is, never cleared or deleted here. Empty: the mechanism is this process's own.
+  std::string join_key;
+};
+
+// Where a process that shares nothing else with the owner finds the owner's mechanism: a server
+// and a key on it. Only mechanisms on a server have one.
+struct JoinPoint {
+  std::string url;  // password included
+  std::string key;
 };
 
 // Whether a mechanism can run here, and the detail `parbench list` shows.

@@ -8,10 +8,10 @@ bool reaches(Need need, const WorkerModel& model) {
       return need != Need::kMpiJob;
     case Workers::kThreads:
       return need == Need::kOneAddressSpace || need == Need::kMadeBeforeStart ||
-             (need == Need::kTbbTaskGroup && model.tbb_tasks);
+             need == Need::kServer || (need == Need::kTbbTaskGroup && model.tbb_tasks);
     case Workers::kForkedProcesses:
       return need == Need::kMadeBeforeStart || need == Need::kSeparateMemory ||
-             need == Need::kProcessLock;
+             need == Need::kProcessLock || need == Need::kServer;
     case Workers::kRanks:  // each rank runs the plan with mechanisms of its own
       return need == Need::kMpiJob;
     case Workers::kRanksOfThreads:
@@ -19,9 +19,9 @@ bool reaches(Need need, const WorkerModel& model) {
       // make fast), and memory of one rank does not reach the others.
       return false;
     case Workers::kQueueWorkers:
-      // They share nothing with the owner but the queue: a mechanism made here never reaches
-      // them.
-      return false;
+      // They share nothing with the owner but the queue, and what is on a server they are told
+      // of (Mechanism::join_args).
+      return need == Need::kServer;
   }
   return false;
 }
@@ -34,7 +34,8 @@ std::string describe(Need need) {
       "made on this host before the workers start",
       "workers with separate memory",
       "the ranks of one MPI job",
-      "separate processes (a lock held per process) made on this host before the workers start"};
+      "separate processes (a lock held per process) made on this host before the workers start",
+      "a server the workers reach by its address"};
   return kText[static_cast<int>(need)];
 }
 

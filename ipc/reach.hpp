@@ -41,6 +41,9 @@ enum class Need {
   kProcessLock,      // made before the start like kMadeBeforeStart, but a lock the kernel grants
                      // to a process (POSIX record locks): it excludes forked processes from each
                      // other, never two threads of one process
+  kServer,           // a key on a server the owner names or starts before the workers start:
+                     // reached like kMadeBeforeStart, and by processes on any host that are told
+                     // its address (queue workers)
 };
 
 bool reaches(Need need, const WorkerModel& model);

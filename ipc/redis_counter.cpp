@@ -9,8 +9,15 @@ namespace {
 class RedisCounter final : public SharedCounter {
  public:
   explicit RedisCounter(const MechanismSettings& settings) : key_(settings, "counter") {
-    reset();  // reaches the server now: an unreachable one fails before anything runs
+    // Reaches the server now: an unreachable one fails before anything runs. A worker that joins
+    // the owner's key only reads it.
+    if (key_.joined()) {
+      key_.number();
+    } else {
+      reset();
+    }
   }
+  std::optional<JoinPoint> join_point() const override { return key_.join_point(); }
   void add(std::uint64_t k) override {
     key_.connection().command("INCRBY %s %llu", key_.name(), static_cast<unsigned long long>(k));
   }
@@ -26,7 +33,7 @@ class RedisCounter final : public SharedCounter {
 CounterVariant redis_counter_variant() {
   return {.name = "redis",
           .summary = "INCRBY of a key on a Redis server per add, hiredis (the book's ex3)",
-          .need = Need::kMadeBeforeStart,
+          .need = Need::kServer,
           .safe = true,
           .create = make_counter<RedisCounter>,
           .availability = redis_availability};

@@ -18,8 +18,15 @@ constexpr const char* kRaiseToMin =
 class RedisFlag final : public StopFlag {
  public:
   explicit RedisFlag(const MechanismSettings& settings) : key_(settings, "stop") {
-    reset();  // reaches the server now: an unreachable one fails before anything runs
+    // Reaches the server now: an unreachable one fails before anything runs. A worker that joins
+    // the owner's key only reads it.
+    if (key_.joined()) {
+      key_.number();
+    } else {
+      reset();
+    }
   }
+  std::optional<JoinPoint> join_point() const override { return key_.join_point(); }
 
   void raise(std::uint64_t value) override {
     const std::string text = std::to_string(value);
@@ -37,7 +44,7 @@ class RedisFlag final : public StopFlag {
 StopFlagVariant redis_flag_variant() {
   return {.name = "redis",
           .summary = "GET of a key on a Redis server per check, hiredis (the book's Redis flag)",
-          .need = Need::kMadeBeforeStart,
+          .need = Need::kServer,
           .create = make_flag<RedisFlag>,
           .availability = redis_availability};
 }

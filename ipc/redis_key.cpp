@@ -19,12 +19,15 @@ RedisKey::RedisKey(const MechanismSettings& settings, const char* what)
   } else {
     address_ = parse_redis_url(settings.redis_url);
   }
+  joined_ = !settings.join_key.empty();
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  name_ = fmt::format("parbench:{}:{}:{}:{}", host, getpid(), owner_, what);
+  name_ = joined_ ? settings.join_key
+                  : fmt::format("parbench:{}:{}:{}:{}", host, getpid(), owner_, what);
 }
 
 RedisKey::~RedisKey() {
+  if (joined_) return;  // the owner's to delete
   try {
     connection().command("DEL %s", name_.c_str());
   } catch (const std::exception&) {

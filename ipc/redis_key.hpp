@@ -23,6 +23,10 @@ class RedisKey {
   RedisKey& operator=(const RedisKey&) = delete;
 
   const char* name() const { return name_.c_str(); }
+  // Whether this process joined another's key (MechanismSettings::join_key): it then never resets
+  // or deletes it.
+  bool joined() const { return joined_; }
+  JoinPoint join_point() const { return {address_.url(), name_}; }
   // GET of the key as a number; 0 while it is unset.
   std::uint64_t number();
   // The calling thread's connection in this process.
@@ -33,6 +37,7 @@ class RedisKey {
   std::shared_ptr<PrivateRedisServer> server_;  // null when the user gave a server
   RedisAddress address_;
   std::string name_;
+  bool joined_ = false;
 };
 
 // Runnable with --redis URL, or where redis-server is on PATH for a private one.

@@ -45,6 +45,9 @@ class SharedCounter {
   // Reads whose text was not one number (two unlocked writers interleaved), counted by every
   // worker since the last reset; only the file variants have text to misread.
   virtual std::uint64_t unparsable_reads() { return 0; }
+  // Where workers on other hosts join this counter (MechanismSettings::join_key); nullopt where
+  // they cannot.
+  virtual std::optional<JoinPoint> join_point() const { return std::nullopt; }
 };
 
 // A counter whose add is a read-modify-write inside `hold()`: an RAII object that holds the

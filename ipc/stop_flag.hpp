@@ -28,6 +28,9 @@ class StopFlag {
   // their own checks and costs, and must check at one interval); `mine` where one process made it.
   enum class Across { kSum, kMin, kMax };
   virtual std::uint64_t across_owners(std::uint64_t mine, Across /*how*/) { return mine; }
+  // Where workers on other hosts join this flag (MechanismSettings::join_key); nullopt where they
+  // cannot.
+  virtual std::optional<JoinPoint> join_point() const { return std::nullopt; }
 };
 
 struct StopFlagVariant {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # queue.sh PARBENCH CHECK: the redis-queue backend (harness/backends/redis_queue*.cpp).
 #   exact      pi, primes (ranges A-E) and verify at 1 to 4 workers: every result exact
+#   mechanisms the owner's Redis flag and counter, joined by the queue workers: verify stops
+#              early through the flag, count and pi add to the counter, all exact
 #   kill       kill -9 of a worker mid-run: the run finishes exact, redelivered > 0, and the lost
 #              time is at most the heartbeat expiry plus the redone chunks
 #   last       a worker killed while it holds its last chunk: the other one redoes it
@@ -102,6 +104,18 @@ case $check in
       fail "the run failed"
     # 1 pi + 5 ranges + 2 numbers: a serial row and 4 queue rows each.
     rows "$dir/out.csv" 'len(rows) == 8 * 5 and {r["workers"] for r in rows if r["backend"] == "redis-queue"} == {"1", "2", "3", "4"} and all(r["redelivered"] == "0" for r in rows if r["backend"] == "redis-queue")' ||
+      fail "wrong rows" ;;
+  mechanisms)
+    common=(--backend serial,redis-queue --schedule queue --workers 2 --warmup 0 --repeat 1
+      --csv "$dir/out.csv")
+    "$parbench" run --kernel verify,pi --n 100109100129101027 --check-every 100000 \
+      --samples 3000000 --chunk 1000000 --ipc none,redis "${common[@]}" >"$dir/log" 2>&1 ||
+      fail "the run failed"
+    "$parbench" run --kernel count --increments 2000 --chunk 100 --ipc redis "${common[@]}" \
+      >"$dir/log" 2>&1 ||
+      fail "the count run failed"
+    # verify: a factor found stops the other chunks, so the flag's rows test fewer candidates.
+    rows "$dir/out.csv" 'all(r["result"] == "171656941" for r in rows if r["kernel"] == "verify") and min(sum(map(int, r["worker_items"].split(";"))) for r in rows if r["kernel"] == "verify" and r["ipc"] == "redis" and r["backend"] == "redis-queue") < 0.7 * min(sum(map(int, r["worker_items"].split(";"))) for r in rows if r["kernel"] == "verify" and r["ipc"] == "none" and r["backend"] == "redis-queue") and {(r["kernel"], r["ipc"]) for r in rows if r["backend"] == "redis-queue"} >= {("verify", "redis"), ("count", "redis"), ("pi", "redis")}' ||
       fail "wrong rows" ;;
   kill)
     background_run 2000 --repeat 10

@@ -46,7 +46,8 @@ std::vector<std::string> Description::fields() const {
           "size",         std::to_string(size),
           "chunk",        std::to_string(chunk),
           "config",       std::to_string(config),
-          "heartbeat_ms", std::to_string(heartbeat_ms)};
+          "heartbeat_ms", std::to_string(heartbeat_ms),
+          "threads",      std::to_string(threads)};
 }
 
 Description Description::parse(const std::vector<std::string>& hgetall) {
@@ -72,6 +73,7 @@ Description Description::parse(const std::vector<std::string>& hgetall) {
   d.chunk = whole("chunk");
   d.config = whole("config");
   d.heartbeat_ms = static_cast<int>(whole("heartbeat_ms"));
+  d.threads = static_cast<int>(whole("threads"));
   if (d.chunk == 0 || d.heartbeat_ms <= 0)
     throw std::runtime_error("the queue's chunk or heartbeat is 0");
   return d;

@@ -59,11 +59,14 @@ inline std::string check_queue_name(const std::string& name) {
 struct Description {
   std::string version;  // parbench's; a worker of another version refuses the queue
   std::string kernel;
-  std::vector<std::string> args;  // the kernel's options (Workload::cli_args)
+  // The kernel's options (Workload::cli_args), and those that join its mechanism
+  // (Mechanism::join_args).
+  std::vector<std::string> args;
   std::uint64_t size = 0;
   std::uint64_t chunk = 1;  // items per message
   std::uint64_t config = 0;
   int heartbeat_ms = 1000;  // the expiry of a worker's heartbeat key
+  int threads = 1;          // the configuration's workers, for a workload sized by them (count)
 
   std::vector<std::string> fields() const;  // HSET field value ...
   // From HGETALL's reply; throws std::runtime_error when a field is missing or malformed.

@@ -19,6 +19,7 @@
 #include "harness/backends/run_length.hpp"
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
+#include "harness/mechanism.hpp"
 #include "harness/version.hpp"
 #include "ipc/child_process.hpp"
 #include "ipc/redis_key.hpp"
@@ -64,9 +65,14 @@ class RedisQueueBackend final : public Backend {
                  : std::make_shared<FeederSession>(
                        options_.redis_url, options_.queue.empty() ? random_name() : options_.queue,
                        options_.heartbeat_ms);
-    const queue::Description d{parbench_version(),   work.kernel(), work.cli_args(),
-                               work.size(),          chunk_,        session_->begin_configuration(),
-                               options_.heartbeat_ms};
+    std::vector<std::string> args = work.cli_args();
+    if (const Mechanism* m = work.mechanism()) {  // made already: the workers join it
+      for (auto& arg : m->join_args()) args.push_back(std::move(arg));
+    }
+    const queue::Description d{
+        parbench_version(),    work.kernel(), args,
+        work.size(),           chunk_,        session_->begin_configuration(),
+        options_.heartbeat_ms, workers};
     config_ = d.config;
     rep_ = 0;
     auto& redis = session_->redis();

@@ -14,6 +14,7 @@
 #include "harness/backends/redis_queue.hpp"
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
+#include "harness/mechanism.hpp"
 #include "harness/schedule.hpp"
 #include "harness/version.hpp"
 #include "harness/workload.hpp"
@@ -49,6 +50,9 @@ class QueueWorker {
     load_description();
     ack_sha_ = redis_.command("SCRIPT LOAD %s", kAcknowledgeScript);
   }
+  ~QueueWorker() { leave_mechanism(); }
+  QueueWorker(const QueueWorker&) = delete;
+  QueueWorker& operator=(const QueueWorker&) = delete;
 
   void serve() {
     // The heartbeat exists before the worker is in the set: the feeder never sees a member
@@ -86,12 +90,23 @@ class QueueWorker {
       throw UsageError(fmt::format("queue {} is fed by parbench {}, and this is parbench {}",
                                    keys_.prefix, description_.version, parbench_version()));
     }
+    leave_mechanism();
     work_ = make_(description_.kernel, description_.args);
+    if (auto sized = work_->for_threads(description_.threads)) work_ = std::move(sized);
     if (work_->size() != description_.size) {
       throw UsageError(fmt::format("the queue's {} has {} items, and this worker makes {}",
                                    description_.kernel, description_.size, work_->size()));
     }
     chunks_ = chunk_count(description_.size, description_.chunk);
+    // The owner's mechanism, joined (Mechanism::join_args): made here, never reset or finished.
+    if (Mechanism* m = work_->mechanism()) {
+      m->make();
+      mechanism_ = m;
+    }
+  }
+  void leave_mechanism() noexcept {
+    if (mechanism_ != nullptr) mechanism_->release();
+    mechanism_ = nullptr;
   }
 
   // Takes, runs and acknowledges chunks until the feeder has gone. The take of the next chunk is
@@ -191,6 +206,7 @@ class QueueWorker {
   std::string ack_sha_;
   Description description_;
   std::shared_ptr<const Workload> work_;
+  Mechanism* mechanism_ = nullptr;  // work_'s, made
   std::uint64_t chunks_ = 0;
   // The replies still due on the connection, in the order the commands went.
   enum class Due { kTake, kAcknowledgement };

@@ -22,8 +22,12 @@ void IpcOptions::add_to(CLI::App& run) {
                    "result; slice: once per slice")
       ->capture_default_str();
   group->add_option("--redis", redis_url,
-                    "The redis variants' server, redis://host[:port] or unix:///path; default: a "
-                    "private redis-server");
+                    "The server of the redis variants and of the redis-queue backend, "
+                    "redis://[:password@]host[:port] or unix:///path; default: a private "
+                    "redis-server");
+  // Set in a queue's description only (Mechanism::join_args), hence hidden.
+  group->add_option("--join-url", join_url)->group("");
+  group->add_option("--join-key", join_key)->group("");
 }
 
 std::vector<std::string> IpcOptions::mine(const std::vector<std::string>& known,
@@ -45,7 +49,8 @@ ipc::MechanismSettings IpcOptions::settings() const {
     }
   }
 #endif
-  return {redis_url};
+  if (!join_key.empty()) return {join_url, join_key};
+  return {redis_url, ""};
 }
 
 }  // namespace parbench

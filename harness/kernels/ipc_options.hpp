@@ -25,6 +25,9 @@ struct IpcOptions {
   std::vector<std::string> names;  // as given; empty: each kernel's own default
   std::string redis_url;
   std::string publish_every = "slice";  // pi and primes with a counter: items between two adds
+  // A queue worker's: the owner's mechanism to join (Mechanism::join_args), never the user's.
+  std::string join_url;
+  std::string join_key;
 
   void add_to(CLI::App& run);
   // The names given that a kernel knows (`known`: its kind's variants, none, all), or `fallback`

@@ -24,6 +24,9 @@ class CounterMechanism final
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
   std::optional<std::uint64_t> lost_updates() const override { return lost_; }
   void release() noexcept override { counter_.reset(); }
+  std::vector<std::string> join_args() const override {
+    return counter_ ? join_args_of(counter_->join_point()) : std::vector<std::string>{};
+  }
 
   // Whether the counter can lose updates (a negative control).
   bool safe() const { return variant_.safe; }

@@ -30,6 +30,9 @@ class StopFlagMechanism final
   // result) and reports checks, check_ns and stop_latency_s.
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
   void release() noexcept override;
+  std::vector<std::string> join_args() const override {
+    return flag_ ? join_args_of(flag_->join_point()) : std::vector<std::string>{};
+  }
 
   // For the kernel, between make() and release(): the flag, and what it cost when made (MPI: the
   // slowest rank's look, the fastest rank's item, so that every rank chooses one interval).

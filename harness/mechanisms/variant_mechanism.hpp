@@ -3,10 +3,13 @@
 // kind's life (make, reset, finish, release) on top.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "harness/mechanism.hpp"
+#include "ipc/mechanism_settings.hpp"
 
 namespace parbench {
 
@@ -23,6 +26,11 @@ class VariantMechanism : public Mechanism {
  protected:
   // A fresh instance of the variant, made with the settings.
   auto create() const { return variant_.create(settings_); }
+  // join_args() of a made instance (ipc::JoinPoint): the hidden options of ipc_options.hpp.
+  static std::vector<std::string> join_args_of(const std::optional<ipc::JoinPoint>& point) {
+    if (!point) return {};
+    return {"--join-url", point->url, "--join-key", point->key};
+  }
 
   const Variant& variant_;
   Settings settings_;
