@@ -29,6 +29,10 @@ class Mechanism {
   virtual std::string name() const = 0;
   // What the backend's workers must share for the mechanism to reach them.
   virtual ipc::Need need() const = 0;
+  // Which workers it serves, before make(): a mechanism that tallies what workers report into
+  // memory of the owner's (a stop flag's looks) tallies nothing from queue workers, which share
+  // none, and must not report that as 0.
+  virtual void serve(const ipc::WorkerModel& /*workers*/) {}
   // Chosen as part of a group (--ipc all) rather than by name: a backend it cannot reach is then
   // skipped quietly, not noted.
   virtual bool chosen_as_group() const { return false; }

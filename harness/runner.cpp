@@ -141,6 +141,7 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
     Bound bound{nullptr};
     try {
       progress.show(label + ": setting up");
+      if (mechanism != nullptr) mechanism->serve(entry.model);
       if (mechanism != nullptr && !made_after_start) {
         bound.mechanism = mechanism;
         mechanism->make();  // before the workers start, so that forked ones inherit it
@@ -301,6 +302,24 @@ void Runner::warn_about_idle_workers(const ConfigResult& result) const {
                   first.threads_per_rank == 1 ? "workers" : "threads"));
 }
 
+void Runner::note_redelivery(const ConfigResult& result) const {
+  std::uint64_t chunks = 0;
+  double lost_s = 0.0;
+  int repetitions = 0;
+  for (const auto& r : result.reps) {
+    if (r.redelivered.value_or(0) == 0) continue;
+    chunks += *r.redelivered;
+    lost_s += r.lost_s.value_or(0.0);
+    ++repetitions;
+  }
+  if (chunks == 0) return;
+  const RunRecord& first = result.first();
+  warn(fmt::format(
+      "{} {} workers={}: a worker died in {} repetition(s); its {} chunk(s) were redone "
+      "by others, losing {:.3f} s (redelivered and lost_s in the CSV)",
+      first.kernel, first.backend, workers_text(first), repetitions, chunks, lost_s));
+}
+
 void Runner::run_configuration(const Configuration& config,
                                const std::vector<Reporter*>& reporters) {
   bool reports = true;
@@ -322,6 +341,7 @@ void Runner::report_configuration(const Configuration& config, std::vector<RunRe
   ConfigResult result = aggregate(work, std::move(records));
   if (!result.valid) ++failures_;
   if (result.valid) warn_about_idle_workers(result);
+  note_redelivery(result);
   if (result.valid && backends::is_reference(entry)) {
     serial_result_ = result.first().result;
     serial_ = Baseline{result.wall.median, result.first().setup_s};

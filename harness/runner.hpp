@@ -82,6 +82,8 @@ class Runner {
   void run_interleaved(const std::vector<Reporter*>& reporters);
   ConfigResult aggregate(const Workload& work, std::vector<RunRecord> records) const;
   void warn_about_idle_workers(const ConfigResult& result) const;
+  // Chunks redone after a worker died (redis-queue): the row is valid, and the user should know.
+  void note_redelivery(const ConfigResult& result) const;
 
   RunPlan plan_;
   std::vector<Configuration> configurations_;

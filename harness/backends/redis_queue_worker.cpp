@@ -84,12 +84,14 @@ class QueueWorker {
   }
 
   void load_description() {
+    // The version first: another version's description may not even parse.
+    const std::string version = redis_.command("HGET %s version", keys_.description().c_str());
+    if (version != parbench_version()) {
+      throw UsageError(fmt::format("queue {} is fed by parbench {}, and this is parbench {}",
+                                   keys_.prefix, version, parbench_version()));
+    }
     description_ =
         Description::parse(redis_.command_list("HGETALL %s", keys_.description().c_str()));
-    if (description_.version != parbench_version()) {
-      throw UsageError(fmt::format("queue {} is fed by parbench {}, and this is parbench {}",
-                                   keys_.prefix, description_.version, parbench_version()));
-    }
     leave_mechanism();
     work_ = make_(description_.kernel, description_.args);
     if (auto sized = work_->for_threads(description_.threads)) work_ = std::move(sized);

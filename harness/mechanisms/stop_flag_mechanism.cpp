@@ -63,9 +63,8 @@ std::uint64_t StopFlagMechanism::finish(std::uint64_t result, Measurements& meas
   std::uint64_t raised = flag_->across_owners(mine == 0 ? kNever : mine, Across::kMin);
   if (raised == kNever) raised = 0;
   const std::uint64_t stopped = flag_->across_owners(events_->last_stop_ns.load(), Across::kMax);
-  // None counted: the workers looked in processes that share no page with this one (queue
-  // workers, which count in their own): not measured, rather than 0.
-  if (checks != 0) measurements.push_back({"checks", static_cast<double>(checks)});
+  // Queue workers count their looks in pages of their own: not measured, rather than 0.
+  if (workers_share_pages_) measurements.push_back({"checks", static_cast<double>(checks)});
   measurements.push_back({"check_ns", check_ns_});
   if (raised != 0 && stopped != 0) {  // somebody stopped early
     measurements.push_back(

@@ -30,6 +30,9 @@ class StopFlagMechanism final
   // result) and reports checks, check_ns and stop_latency_s.
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
   void release() noexcept override;
+  void serve(const ipc::WorkerModel& workers) override {
+    workers_share_pages_ = workers.workers != ipc::Workers::kQueueWorkers;
+  }
   std::vector<std::string> join_args() const override {
     return flag_ ? join_args_of(flag_->join_point()) : std::vector<std::string>{};
   }
@@ -57,6 +60,7 @@ class StopFlagMechanism final
   boost::interprocess::mapped_region page_;
   Events* events_;
   std::unique_ptr<ipc::StopFlag> flag_;
+  bool workers_share_pages_ = true;  // they report their looks into events_
   double check_ns_ = 0.0;
   double item_ns_ = 0.0;
 };

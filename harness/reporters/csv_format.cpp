@@ -152,6 +152,32 @@ Column seconds(const char* name, double RunRecord::*field, ColumnScope scope) {
           [field](const RunRecord& r, const RunContext&) { return num(r.*field); },
           [field](RunRecord& r, const std::string& v) { r.*field = to_double(v); }};
 }
+// A repetition's number that only some rows have: empty in the others.
+template <typename Number>
+Column optional_column(const char* name, ColumnType type, std::optional<Number> RunRecord::*field,
+                       int since) {
+  return {name,
+          ColumnScope::kRepetition,
+          type,
+          [field](const RunRecord& r, const RunContext&) {
+            const std::optional<Number>& v = r.*field;
+            if (!v) return std::string();
+            if constexpr (std::is_floating_point_v<Number>) {
+              return num(*v);
+            } else {
+              return std::to_string(*v);
+            }
+          },
+          [field](RunRecord& r, const std::string& v) {
+            if (v.empty()) return;
+            if constexpr (std::is_floating_point_v<Number>) {
+              r.*field = to_double(v);
+            } else {
+              r.*field = to_u64(v);
+            }
+          },
+          since};
+}
 Column with_since(Column column, int version) {
   column.since = version;
   return column;
@@ -205,30 +231,9 @@ const std::vector<Column>& columns() {
          r.valid = v == "true";
        }},
       text("error", &RunRecord::error, S::kRepetition),
-      {"lost_updates", S::kRepetition, T::kInteger,
-       [](const RunRecord& r, const RunContext&) {
-         return r.lost_updates ? std::to_string(*r.lost_updates) : std::string();
-       },
-       [](RunRecord& r, const std::string& v) {
-         if (!v.empty()) r.lost_updates = to_u64(v);
-       },
-       6},
-      {"redelivered", S::kRepetition, T::kInteger,
-       [](const RunRecord& r, const RunContext&) {
-         return r.redelivered ? std::to_string(*r.redelivered) : std::string();
-       },
-       [](RunRecord& r, const std::string& v) {
-         if (!v.empty()) r.redelivered = to_u64(v);
-       },
-       8},
-      {"lost_s", S::kRepetition, T::kNumber,
-       [](const RunRecord& r, const RunContext&) {
-         return r.lost_s ? num(*r.lost_s) : std::string();
-       },
-       [](RunRecord& r, const std::string& v) {
-         if (!v.empty()) r.lost_s = to_double(v);
-       },
-       8},
+      optional_column("lost_updates", T::kInteger, &RunRecord::lost_updates, 6),
+      optional_column("redelivered", T::kInteger, &RunRecord::redelivered, 8),
+      optional_column("lost_s", T::kNumber, &RunRecord::lost_s, 8),
       derived("items_per_s", T::kNumber, throughput),
       derived("tested_fraction", T::kNumber, tested_fraction),
       {"measurements", S::kRepetition, T::kMeasurements,
