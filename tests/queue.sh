@@ -166,7 +166,8 @@ case $check in
     done
     [[ -z $(workers_of "$queue") ]] || fail "workers still run 5 s after their feeder died"
     echo "the workers left $((SECONDS - t0)) s after the feeder died"
-    [[ $(keys_left) -eq 0 ]] || fail "keys left: $("${cli[@]}" --scan --pattern 'parbench:*')" ;;
+    [[ $(keys_left) -eq 0 ]] || fail "keys left: $("${cli[@]}" --scan --pattern 'parbench:*')"
+    [[ -z $(ls -A "$TMPDIR") ]] || fail "left on disk: $(ls -A "$TMPDIR")" ;;
   redis)
     background_run 2000 --repeat 100
     wait_for_workers
