@@ -185,16 +185,23 @@ case $check in
     start_server tcp
     "$parbench" run --kernel primes --range B --algo mr --backend redis-queue --schedule queue \
       --chunk 2000 --workers 2 --warmup 1 --repeat 3 --redis "$url" --external-workers \
-      --queue "$queue" --csv "$dir/out.csv" >"$dir/log" 2>&1 &
+      --csv "$dir/out.csv" >"$dir/log" 2>&1 &
     pid=$!
-    sleep 0.5
+    # The queue's name, as parbench tells the user how to start the workers.
+    queue=
+    for _ in $(seq 200); do
+      queue=$(sed -n 's/.*parbench worker --redis URL --queue \([^ ]*\)$/\1/p' "$dir/log")
+      [[ -n $queue ]] && break
+      sleep 0.05
+    done
+    [[ -n $queue ]] || fail "no word on how to start the workers"
     # As on two other hosts: nothing but the server, its password and the queue's name.
     for w in 1 2; do
       env -i PATH="$PATH" "$parbench" worker --redis "$url" --queue "$queue" >"$dir/w$w.log" 2>&1 &
       eval "w$w=$!"
     done
     ends_with 60 "$pid" 0 || fail "the run with external workers failed"
-    grep -q "waits for 2 worker(s)" "$dir/log" || fail "no word on how to start the workers"
+    grep -q "waits for 2 worker(s)" "$dir/log" || fail "the announcement does not say how many"
     ends_with 5 "$w1" 0 || fail "worker 1 did not leave: $(cat "$dir/w1.log")"
     ends_with 5 "$w2" 0 || fail "worker 2 did not leave: $(cat "$dir/w2.log")"
     rows "$dir/out.csv" "all(len(r['worker_items'].split(';')) == 2 and r['worker_hosts'] for r in rows)" ||

@@ -45,7 +45,10 @@ std::string host_of(const std::string& worker) { return worker.substr(0, worker.
 // connected from one configuration to the next, until parbench ends.
 std::shared_ptr<FeederSession> lasting_session(const LaunchOptions& o) {
   static std::shared_ptr<FeederSession> session;
-  if (!session) session = std::make_shared<FeederSession>(o.redis_url, o.queue, o.heartbeat_ms);
+  if (!session) {
+    session = std::make_shared<FeederSession>(
+        o.redis_url, o.queue.empty() ? random_name() : o.queue, o.heartbeat_ms);
+  }
   return session;
 }
 
