@@ -141,8 +141,12 @@ const bool registered = [] {
         ->Unit(benchmark::kMillisecond);
   }
   for (const auto& entry : backends::all_backends()) {
-    // mpi's ranks need mpirun around them; a backend this build lacks has no factory.
-    if (!entry.make || ipc::launched_ranks(entry.model.workers)) continue;
+    // mpi's ranks need mpirun around them; redis-queue's workers are `parbench worker` processes,
+    // which this program is not (`parbench run --backend redis-queue` measures its costs); a
+    // backend this build lacks has no factory.
+    if (!entry.make || ipc::launched_ranks(entry.model.workers) ||
+        entry.model.workers == ipc::Workers::kQueueWorkers)
+      continue;
     benchmark::RegisterBenchmark(("BM_EmptyDispatch/" + entry.name).c_str(), BM_EmptyDispatch,
                                  entry.name)
         ->Arg(1)
