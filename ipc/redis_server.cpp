@@ -8,6 +8,7 @@
 #include <cstdarg>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -247,43 +248,45 @@ void RedisConnection::check(void* reply) {
                                        context_->errstr[0] != '\0' ? context_->errstr : "?"));
 }
 
+namespace {
+
+struct FreeReply {
+  void operator()(redisReply* r) const { freeReplyObject(r); }
+};
+using Reply = std::unique_ptr<redisReply, FreeReply>;
+
+// A reply that is there, owned; an error reply is thrown as the server's words.
+Reply own(void* raw, const std::string& where) {
+  Reply reply(static_cast<redisReply*>(raw));
+  if (reply->type == REDIS_REPLY_ERROR) {
+    throw std::runtime_error(
+        fmt::format("Redis at {} says: {}", where, std::string(reply->str, reply->len)));
+  }
+  return reply;
+}
+
+// A reply as text: a bulk or status string, an integer in decimal, "" for nil (or an array).
+std::string text_of(const redisReply* r) {
+  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS) return {r->str, r->len};
+  if (r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
+  return {};
+}
+
+}  // namespace
+
 std::vector<std::string> RedisConnection::take_list(void* raw) {
   check(raw);
-  auto* reply = static_cast<redisReply*>(raw);
+  const Reply reply = own(raw, where_);
   std::vector<std::string> items;
-  const int type = reply->type;
-  std::string error;
-  if (type == REDIS_REPLY_ARRAY) {
-    for (std::size_t i = 0; i < reply->elements; ++i) {
-      const redisReply* e = reply->element[i];
-      items.emplace_back(e->type == REDIS_REPLY_STRING || e->type == REDIS_REPLY_STATUS
-                             ? std::string(e->str, e->len)
-                         : e->type == REDIS_REPLY_INTEGER ? std::to_string(e->integer)
-                                                          : "");
-    }
-  } else if (type == REDIS_REPLY_ERROR) {
-    error.assign(reply->str, reply->len);
+  if (reply->type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i < reply->elements; ++i) items.push_back(text_of(reply->element[i]));
   }
-  freeReplyObject(reply);
-  if (type == REDIS_REPLY_ERROR)
-    throw std::runtime_error(fmt::format("Redis at {} says: {}", where_, error));
   return items;
 }
 
 std::string RedisConnection::take_reply(void* raw) {
   check(raw);
-  auto* reply = static_cast<redisReply*>(raw);
-  std::string text;
-  const int type = reply->type;
-  if (type == REDIS_REPLY_STRING || type == REDIS_REPLY_STATUS || type == REDIS_REPLY_ERROR) {
-    text.assign(reply->str, reply->len);
-  } else if (type == REDIS_REPLY_INTEGER) {
-    text = std::to_string(reply->integer);
-  }
-  freeReplyObject(reply);
-  if (type == REDIS_REPLY_ERROR)
-    throw std::runtime_error(fmt::format("Redis at {} says: {}", where_, text));
-  return text;
+  return text_of(own(raw, where_).get());
 }
 
 }  // namespace parbench::ipc

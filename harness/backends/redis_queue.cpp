@@ -9,6 +9,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "harness/reporters/csv_format.hpp"
+
 namespace parbench::queue {
 namespace {
 
@@ -20,16 +22,6 @@ std::optional<std::uint64_t> number(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  for (std::size_t from = 0;;) {
-    const auto at = text.find(separator, from);
-    parts.push_back(text.substr(from, at == std::string_view::npos ? at : at - from));
-    if (at == std::string_view::npos) return parts;
-    from = at + 1;
-  }
 }
 
 }  // namespace
@@ -66,9 +58,7 @@ Description Description::parse(const std::vector<std::string>& hgetall) {
   Description d;
   d.version = field("version");
   d.kernel = field("kernel");
-  if (!field("args").empty()) {
-    for (const auto part : split(field("args"), kArgSeparator)) d.args.emplace_back(part);
-  }
+  d.args = split_list(field("args"), kArgSeparator);  // none for ""
   d.size = whole("size");
   d.chunk = whole("chunk");
   d.config = whole("config");
@@ -101,7 +91,7 @@ std::string Message::round() const { return fmt::format("{}:{}", config, rep); }
 std::string Message::text() const { return fmt::format("{}:{}:{}", config, rep, chunk); }
 
 std::optional<Message> Message::parse(const std::string& text) {
-  const auto parts = split(text, ':');
+  const auto parts = split_list(text, ':');
   if (parts.size() != 3) return std::nullopt;
   const auto config = number(parts[0]);
   const auto rep = number(parts[1]);
@@ -115,7 +105,7 @@ std::string ChunkResult::text() const {
 }
 
 std::optional<ChunkResult> ChunkResult::parse(const std::string& text) {
-  const auto parts = split(text, ' ');
+  const auto parts = split_list(text, ' ');
   if (parts.size() != 5) return std::nullopt;
   ChunkResult r;
   r.worker = parts[0];
@@ -125,8 +115,8 @@ std::optional<ChunkResult> ChunkResult::parse(const std::string& text) {
   r.value = *value;
   r.items = *items;
   try {
-    r.busy_s = std::stod(std::string(parts[3]));
-    r.cpu_s = std::stod(std::string(parts[4]));
+    r.busy_s = std::stod(parts[3]);
+    r.cpu_s = std::stod(parts[4]);
   } catch (const std::exception&) {
     return std::nullopt;
   }

@@ -36,7 +36,10 @@ constexpr double kCheckEvery_s = 0.05;
 // How long workers started here may take to start and join.
 constexpr double kLocalJoin_s = 30.0;
 
-std::string random_name() { return fmt::format("run-{:08x}", std::random_device{}()); }
+// The user's --queue, or a name of its own.
+std::string queue_name(const LaunchOptions& o) {
+  return o.queue.empty() ? fmt::format("run-{:08x}", std::random_device{}()) : o.queue;
+}
 
 // "host/pid/tag" (redis_queue_worker.cpp): the host the worker runs on.
 std::string host_of(const std::string& worker) { return worker.substr(0, worker.find('/')); }
@@ -46,8 +49,7 @@ std::string host_of(const std::string& worker) { return worker.substr(0, worker.
 std::shared_ptr<FeederSession> lasting_session(const LaunchOptions& o) {
   static std::shared_ptr<FeederSession> session;
   if (!session) {
-    session = std::make_shared<FeederSession>(
-        o.redis_url, o.queue.empty() ? random_name() : o.queue, o.heartbeat_ms);
+    session = std::make_shared<FeederSession>(o.redis_url, queue_name(o), o.heartbeat_ms);
   }
   return session;
 }
@@ -63,11 +65,9 @@ class RedisQueueBackend final : public Backend {
     chunk_ = std::max<std::uint64_t>(1, schedule.chunk);
     expected_ = static_cast<std::size_t>(workers);
     const bool external = options_.external_workers;
-    session_ =
-        external ? lasting_session(options_)
-                 : std::make_shared<FeederSession>(
-                       options_.redis_url, options_.queue.empty() ? random_name() : options_.queue,
-                       options_.heartbeat_ms);
+    session_ = external ? lasting_session(options_)
+                        : std::make_shared<FeederSession>(options_.redis_url, queue_name(options_),
+                                                          options_.heartbeat_ms);
     std::vector<std::string> args = work.cli_args();
     if (const Mechanism* m = work.mechanism()) {  // made already: the workers join it
       for (auto& arg : m->join_args()) args.push_back(std::move(arg));
@@ -93,8 +93,8 @@ class RedisQueueBackend final : public Backend {
     const std::string round = first.round();
     const std::uint64_t chunks = chunk_count(work_->size(), chunk_);
     auto& redis = session_->redis();
-    redis.command("DEL %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
-                  keys().done(round).c_str());
+    // A repetition's results and done list are new keys; only a failed one's chunks may be left.
+    redis.command("DEL %s", keys().pending().c_str());
     redis.command("SET %s %s", keys().current().c_str(), round.c_str());
     feed(chunks);
 
@@ -275,8 +275,7 @@ class RedisQueueBackend final : public Backend {
       if (!r) throw WorkerFailure("a worker stored a malformed result: " + fields[i + 1]);
       out.result = fold(work_->reduction(), out.result, r->value);
       out.outside_cpu_s += r->cpu_s;
-      if (!reports.contains(r->worker) &&
-          std::find(order.begin(), order.end(), r->worker) == order.end())
+      if (std::find(order.begin(), order.end(), r->worker) == order.end())
         order.push_back(r->worker);
       reports[r->worker].busy_s += r->busy_s;
       reports[r->worker].items += r->items;

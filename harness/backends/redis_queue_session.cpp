@@ -7,12 +7,16 @@
 #include "ipc/cleanup.hpp"
 
 namespace parbench::queue {
+namespace {
 
+// A command in Redis's wire format (RESP): what a signal handler can write to a socket as it is.
 std::string resp_command(const std::vector<std::string>& words) {
   std::string out = fmt::format("*{}\r\n", words.size());
   for (const auto& w : words) out += fmt::format("${}\r\n{}\r\n", w.size(), w);
   return out;
 }
+
+}  // namespace
 
 FeederSession::FeederSession(const std::string& url, const std::string& name, int heartbeat_ms)
     : name_(name), keys_(name) {

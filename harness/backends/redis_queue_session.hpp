@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "harness/backends/redis_queue.hpp"
 #include "ipc/redis_server.hpp"
@@ -40,8 +39,5 @@ class FeederSession {
   std::uint64_t configurations_ = 0;
   std::unique_ptr<Heartbeat> heartbeat_;
 };
-
-// The RESP form of EVAL script 0 args...: what a signal handler can write to a socket as it is.
-std::string resp_command(const std::vector<std::string>& words);
 
 }  // namespace parbench::queue

@@ -45,7 +45,9 @@ class QueueWorker {
         redis_(address_),
         keys_(options.name),
         make_(std::move(make)),
-        id_(worker_id()) {
+        id_(worker_id()),
+        in_flight_(keys_.in_flight(id_)),
+        heartbeat_key_(keys_.heartbeat(id_)) {
     wait_for_feeder(options);
     load_description();
     ack_sha_ = redis_.command("SCRIPT LOAD %s", kAcknowledgeScript);
@@ -58,8 +60,8 @@ class QueueWorker {
     // The heartbeat exists before the worker is in the set: the feeder never sees a member
     // without one and takes it for dead.
     {
-      const Heartbeat heartbeat(address_, keys_.heartbeat(id_), description_.heartbeat_ms);
-      while (redis_.command("EXISTS %s", keys_.heartbeat(id_).c_str()) != "1")
+      const Heartbeat heartbeat(address_, heartbeat_key_, description_.heartbeat_ms);
+      while (redis_.command("EXISTS %s", heartbeat_key_.c_str()) != "1")
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       redis_.command("SADD %s %s", keys_.workers().c_str(), id_.c_str());
       take_chunks();
@@ -73,8 +75,9 @@ class QueueWorker {
  private:
   void wait_for_feeder(const WorkerOptions& options) {
     const double deadline = monotonic_s() + options.wait_s;
-    while (redis_.command("EXISTS %s", keys_.feeder().c_str()) != "1" ||
-           redis_.command("EXISTS %s", keys_.description().c_str()) != "1") {
+    // Both keys, in one round trip.
+    while (redis_.command("EXISTS %s %s", keys_.feeder().c_str(), keys_.description().c_str()) !=
+           "2") {
       if (monotonic_s() > deadline) {
         throw std::runtime_error(fmt::format("no feeder on queue {} at {} within {:.0f} s",
                                              options.name, address_.describe(), options.wait_s));
@@ -133,7 +136,7 @@ class QueueWorker {
       drain();  // every reply due: what follows may read the server in turn
       if (m && m->config != description_.config) load_description();
       if (!m || m->config != description_.config || m->chunk >= chunks_) {
-        redis_.command("LREM %s 1 %s", keys_.in_flight(id_).c_str(), held->c_str());
+        redis_.command("LREM %s 1 %s", in_flight_.c_str(), held->c_str());
         held.reset();  // of no run now
         continue;
       }
@@ -147,11 +150,10 @@ class QueueWorker {
 
   void send_take(bool wait) {
     if (wait) {
-      redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(),
-                    keys_.in_flight(id_).c_str(), kTakeTimeout_s);
+      redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(), in_flight_.c_str(),
+                    kTakeTimeout_s);
     } else {
-      redis_.append("LMOVE %s %s RIGHT LEFT", keys_.pending().c_str(),
-                    keys_.in_flight(id_).c_str());
+      redis_.append("LMOVE %s %s RIGHT LEFT", keys_.pending().c_str(), in_flight_.c_str());
     }
     redis_.flush();
     due_.push_back(Due::kTake);
@@ -190,7 +192,7 @@ class QueueWorker {
             ack_sha_,
             "4",
             keys_.results(round),
-            keys_.in_flight(id_),
+            in_flight_,
             keys_.done(round),
             keys_.current(),
             std::to_string(m.chunk),
@@ -205,6 +207,8 @@ class QueueWorker {
   QueueKeys keys_;
   WorkloadMaker make_;
   std::string id_;
+  std::string in_flight_;      // this worker's in-flight list
+  std::string heartbeat_key_;  // and its heartbeat
   std::string ack_sha_;
   Description description_;
   std::shared_ptr<const Workload> work_;
