@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "harness/errors.hpp"
@@ -120,6 +121,17 @@ std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_v
   }
   if (out.empty()) throw UsageError("--workers needs at least one count");
   return out;
+}
+
+double parse_seconds(std::string_view text, std::string_view option, double min, double max) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
+      value < min || value > max) {
+    throw UsageError(fmt::format("{} must be a number of seconds from {:g} to {:g}; got '{}'",
+                                 option, min, max, text));
+  }
+  return value;
 }
 
 }  // namespace parbench

@@ -23,6 +23,10 @@ std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_v
 // Any 64-bit unsigned integer in decimal digits (seeds).
 std::uint64_t parse_u64(std::string_view text, std::string_view option);
 
+// A duration in seconds, a finite decimal number in [min, max] ("0.5", "60", "1e-3"): nan, inf,
+// signs out of range and other text are refused with the bounds as written.
+double parse_seconds(std::string_view text, std::string_view option, double min, double max);
+
 // A non-negative integer option such as --repeat.
 int parse_small_int(std::string_view text, std::string_view option, int min, int max);
 

@@ -19,7 +19,9 @@
 namespace parbench::ipc {
 namespace {
 
-constexpr std::size_t kMaxChildren = 1024;
+// Every worker --workers allows (4096, harness/parse.cpp) plus the servers and launchers beside
+// them.
+constexpr std::size_t kMaxChildren = 4096 + 64;
 constexpr std::size_t kMaxPaths = 64;
 constexpr std::size_t kMaxPathLength = 256;
 

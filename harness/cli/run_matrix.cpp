@@ -288,19 +288,28 @@ int run_matrix(const RunOptions& o) {
   RunPlan plan;
   plan.workloads = resolve_workloads(o);
   plan.backends = resolve_backends(o);
-  // An impossible pair (a flag that cannot reach a backend's workers) is refused before anything
-  // runs when the user named both; with the default "every backend", or a variant that came from
-  // "--ipc all", the runner skips it.
-  for (const auto& w : o.backends.empty() ? decltype(plan.workloads){} : plan.workloads) {
+  // One rule for every list, named or default: a pair whose mechanism cannot reach the backend's
+  // workers is skipped with a note (the runner's), and only a variant the user named that reaches
+  // none of the backends of the run is refused before anything runs.
+  for (const auto& w : plan.workloads) {
     const Mechanism* m = w->mechanism();
-    for (const auto* b : plan.backends) {
-      if (m != nullptr && !m->chosen_as_group() && !ipc::reaches(m->need(), b->model)) {
-        throw UsageError(fmt::format(
-            "ipc variant {} cannot run on backend {}: it needs {}, and its workers are {} (see "
-            "`parbench list`)",
-            m->name(), b->name, ipc::describe(m->need()), ipc::describe(b->model.workers)));
-      }
+    if (m == nullptr || m->chosen_as_group()) continue;
+    const bool reached =
+        std::any_of(plan.backends.begin(), plan.backends.end(),
+                    [&](const auto* b) { return ipc::reaches(m->need(), b->model); });
+    if (reached) continue;
+    if (plan.backends.size() == 1) {
+      const auto* b = plan.backends.front();
+      throw UsageError(fmt::format(
+          "ipc variant {} cannot run on backend {}: it needs {}, and its workers are {} (see "
+          "`parbench list`)",
+          m->name(), b->name, ipc::describe(m->need()), ipc::describe(b->model.workers)));
     }
+    std::vector<std::string> names;
+    for (const auto* b : plan.backends) names.push_back(b->name);
+    throw UsageError(fmt::format(
+        "ipc variant {} cannot run on any of the backends {}: it needs {} (see `parbench list`)",
+        m->name(), fmt::join(names, ", "), ipc::describe(m->need())));
   }
   // Under a user's mpirun the rank's binding is not the node's size, and the launcher placed the
   // ranks: no oversubscription warning there.

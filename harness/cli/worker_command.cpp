@@ -10,6 +10,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
+#include "harness/parse.hpp"
 
 #if PARBENCH_HAVE_REDIS
 #include "harness/backends/redis_queue.hpp"
@@ -24,18 +25,18 @@ void setup_worker_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string url;
     std::string queue;
-    double wait_s = 60.0;
+    std::string wait_s = "60";
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--redis", o->url,
                   "The feeder's server: redis://[:password@]host[:port] or unix:///path (default: "
                   "$PARBENCH_REDIS_URL, which keeps a password out of `ps`)");
   cmd->add_option("--queue", o->queue, "The queue's name, as the feeder printed it")->required();
-  cmd->add_option("--wait", o->wait_s, "Seconds to wait for the feeder to appear")
-      ->check(CLI::PositiveNumber)
+  cmd->add_option("--wait", o->wait_s, "Seconds to wait for the feeder to appear (up to a day)")
       ->capture_default_str();
   cmd->callback([o, &exit_code] {
 #if PARBENCH_HAVE_REDIS
+    const double wait_s = parse_seconds(o->wait_s, "--wait", 0.001, 86400);
     std::string url = o->url;
     if (const char* env = std::getenv("PARBENCH_REDIS_URL"); url.empty() && env != nullptr)
       url = env;
@@ -47,7 +48,7 @@ void setup_worker_command(CLI::App& app, int& exit_code) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    queue::serve_queue({url, o->queue, o->wait_s}, workload_from_args);
+    queue::serve_queue({url, o->queue, wait_s}, workload_from_args);
     exit_code = 0;
 #else
     throw UsageError("this build has no Redis (configured without hiredis): no worker");

@@ -20,6 +20,9 @@
 namespace parbench {
 namespace {
 
+// At most this many per worker, so that the total of the most workers parbench starts (4096) fits
+// 64 bits; at a few nanoseconds an add it is already months of work.
+constexpr std::uint64_t kMaxIncrements = 1'000'000'000'000'000;
 // The book's experiment: 4 workers, 1000 increments each.
 constexpr std::uint64_t kBookIncrements = 1000;
 
@@ -184,7 +187,8 @@ class CountSpec final : public KernelSpec {
                                settings, "counter");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& text : increments_) {
-      const std::uint64_t n = text == "book" ? kBookIncrements : parse_count(text, "--increments");
+      const std::uint64_t n =
+          text == "book" ? kBookIncrements : parse_integer(text, "--increments", 1, kMaxIncrements);
       for (const auto& batch_text : batches_) {
         const std::uint64_t batch = parse_count(batch_text, "--batch");
         if (n % batch != 0)

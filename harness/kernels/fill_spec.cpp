@@ -260,8 +260,9 @@ class FillWorkload final : public Workload {
   mutable std::uint64_t expected_ = 0;
 };
 
-// "4G", "512M", "1e9": bytes, binary suffixes.
-std::uint64_t parse_bytes(std::string text) {
+// "4G", "512M", "1e9": bytes, binary suffixes. Errors quote what was typed, suffix included.
+std::uint64_t parse_bytes(const std::string& given) {
+  std::string text = given;
   std::uint64_t unit = 1;
   if (!text.empty()) {
     const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(text.back())));
@@ -271,8 +272,16 @@ std::uint64_t parse_bytes(std::string text) {
       text.pop_back();
     }
   }
-  const std::uint64_t n = parse_count(text, "--bytes");
-  if (n > (1ULL << 62) / unit) throw UsageError("--bytes " + text + ": too large");
+  std::uint64_t n = 0;
+  try {
+    n = parse_count(text, "--bytes");
+  } catch (const UsageError&) {
+    throw UsageError(fmt::format(
+        "--bytes must be a whole number of bytes, with K, M, G or T for binary units (4G, "
+        "1536M, 1e9); got '{}'",
+        given));
+  }
+  if (n > (1ULL << 62) / unit) throw UsageError("--bytes " + given + ": too large");
   return n * unit;
 }
 
@@ -303,13 +312,15 @@ class FillSpec final : public KernelSpec {
         ->delimiter(',')
         ->check(CLI::IsMember({"id", "random"}))
         ->capture_default_str();
-    group
-        ->add_option("--rng", rngs_,
-                     "random fills: counter (a stream per row) or inherited (the book's mistake: "
-                     "one generator whose state forked workers copy); a list")
-        ->delimiter(',')
-        ->check(CLI::IsMember({"counter", "inherited"}))
-        ->capture_default_str();
+    rng_option_ =
+        group
+            ->add_option(
+                "--rng", rngs_,
+                "random fills: counter (a stream per row) or inherited (the book's mistake: "
+                "one generator whose state forked workers copy); a list")
+            ->delimiter(',')
+            ->check(CLI::IsMember({"counter", "inherited"}))
+            ->capture_default_str();
     group->add_option("--seed", seed_, "Seed of the random fills")->capture_default_str();
     group
         ->add_option("--first-touch", touches_,
@@ -330,6 +341,9 @@ class FillSpec final : public KernelSpec {
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
+    const bool any_random = std::find(fills_.begin(), fills_.end(), "random") != fills_.end();
+    if (rng_option_->count() > 0 && !any_random)
+      throw UsageError("--rng chooses the generator of random fills: give it with --fill random");
     FillSettings base = shape();
     base.seed = parse_u64(seed_, "--seed");
     base.dir = dir_;
@@ -399,6 +413,7 @@ class FillSpec final : public KernelSpec {
   std::string size_;
   std::vector<std::string> fills_{"id"};
   std::vector<std::string> rngs_{"counter"};
+  CLI::Option* rng_option_ = nullptr;
   std::string seed_ = "2026";
   std::vector<std::string> touches_{"parent"};
   std::string dir_;

@@ -1,7 +1,10 @@
 #include "harness/kernels/publishing.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "harness/errors.hpp"
 #include "harness/parse.hpp"
 
 namespace parbench {
@@ -33,6 +36,13 @@ std::vector<Publishing> publishings(const IpcOptions& ipc) {
       continue;
     }
     list.push_back({std::make_shared<CounterMechanism>(*v.variant, settings, v.from_all), every});
+  }
+  const bool any_counter =
+      std::any_of(list.begin(), list.end(), [](const Publishing& p) { return p.mechanism(); });
+  if (every != 0 && !any_counter) {
+    throw UsageError(fmt::format(
+        "--publish-every {} needs a counter to publish through: add --ipc with one of {}",
+        ipc.publish_every, fmt::join(publishing_ipc_names(), ", ")));
   }
   return list;
 }

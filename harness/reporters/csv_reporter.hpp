@@ -13,8 +13,9 @@ namespace parbench {
 // device or a FIFO get the header first and then the rows.
 class CsvReporter final : public Reporter {
  public:
-  // Opens (creating) the file at once, so that an unwritable path is reported before anything runs;
-  // throws UsageError. An existing file must carry this schema's header.
+  // Checks the target at once, so that an unwritable path is reported before anything runs (throws
+  // UsageError): an existing file must carry this schema's header; a new one is made with the first
+  // rows. A failed append (a full disk) leaves the file as it was and throws.
   explicit CsvReporter(const OutputTarget& target);
   explicit CsvReporter(const std::string& path);  // a file parbench chose itself (mpi launcher)
   ~CsvReporter() override;
@@ -24,12 +25,10 @@ class CsvReporter final : public Reporter {
   void report(const ConfigResult& result) override;
 
  private:
+  void open_file();
   void append(const std::string& rows);
-  std::string path_;
-  int fd_ = -1;
-  bool appends_to_file_ = true;  // false for stdout, devices and FIFOs
-  std::string created_;          // the file, when this reporter created it
-  int rows_written_ = 0;
+  OutputTarget target_;
+  int fd_ = -1;  // for a new file: -1 until its first rows
   RunContext context_;
 };
 

@@ -1,15 +1,19 @@
 #include "harness/reporters/json_reporter.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 
 #include "harness/errors.hpp"
@@ -105,29 +109,64 @@ void write_configuration(JsonWriter& json, const ConfigResult& result, const Run
   json.end_array().end_object();
 }
 
-// A new file in `target`'s directory, named after it and this process.
-std::string make_staging_file(const std::string& target) {
+std::string this_host() {
+  std::array<char, 256> name{};
+  ::gethostname(name.data(), name.size() - 1);
+  return name.data();
+}
+
+// Staging files sit beside the target, in a directory others may write: each is made exclusively
+// (mkstemp: never through a link) under a name nobody can guess, ".NAME.parbench-PID-HOST-XXXXXX".
+// The pid and host let a later run tell the leftovers of a parbench killed outright.
+std::string staging_prefix(const std::filesystem::path& target) {
+  return fmt::format(".{}.parbench-", target.filename().string());
+}
+
+// Returns the new file's name; `fd` is open for writing it.
+std::string make_staging_file(const std::string& target, int& fd) {
   const std::filesystem::path p(target);
   std::string pattern =
-      (p.parent_path() / fmt::format(".{}.parbench-{}-XXXXXX", p.filename().string(), getpid()))
+      (p.parent_path() / fmt::format("{}{}-{}-XXXXXX", staging_prefix(p), ::getpid(), this_host()))
           .string();
-  const int fd = ::mkstemp(pattern.data());
-  if (fd < 0) return "";
+  fd = ::mkstemp(pattern.data());
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "staging " + target);
   ::fchmod(fd, 0644);  // what a plain write would have created, not mkstemp's 0600
-  ::close(fd);
   return pattern;
+}
+
+// Removes the staging files that a parbench killed outright (kill -9) left beside `target`: this
+// user's plain files whose process is gone from this host.
+void remove_stale_staging(const std::string& target) {
+  namespace fs = std::filesystem;
+  const fs::path p(target);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  const std::string prefix = staging_prefix(p);
+  const std::string host = this_host();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    pid_t pid = 0;
+    const char* rest = name.c_str() + prefix.size();
+    const auto [end, err] = std::from_chars(rest, name.c_str() + name.size(), pid);
+    // What follows the pid: "-HOST-XXXXXX".
+    const std::string_view tail(end, static_cast<std::size_t>(name.c_str() + name.size() - end));
+    if (err != std::errc() || pid <= 0 || tail.size() != host.size() + 8 ||
+        tail.substr(1, host.size()) != host)
+      continue;
+    struct stat st {};
+    if (::lstat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
+      continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(entry.path().c_str());
+  }
 }
 
 }  // namespace
 
 JsonReporter::JsonReporter(OutputTarget target) : target_(std::move(target)) {
   if (target_.kind == OutputTarget::Kind::kFile) {
-    staged_ = make_staging_file(target_.path);
-    if (staged_.empty()) {
-      throw UsageError(
-          fmt::format("cannot write JSON file {}: {}", target_.given, std::strerror(errno)));
-    }
-    ipc::register_path(staged_, ipc::PathKind::kFile);
+    remove_stale_staging(target_.path);
+    probe_new_file(target_);  // the staging file itself waits for the first configuration
   } else if (target_.kind == OutputTarget::Kind::kStream &&
              ::access(target_.path.c_str(), W_OK) != 0) {
     throw UsageError(
@@ -139,8 +178,7 @@ JsonReporter::~JsonReporter() {
   if (staged_.empty() || ended_) return;
   // The run failed before its end: keep the configurations that finished, as the CSV does.
   ipc::unregister_path(staged_);
-  if (results_.empty() || std::rename(staged_.c_str(), target_.path.c_str()) != 0)
-    std::remove(staged_.c_str());
+  if (std::rename(staged_.c_str(), target_.path.c_str()) != 0) std::remove(staged_.c_str());
 }
 
 void JsonReporter::write_fingerprint(JsonWriter& json, const Fingerprint& machine) {
@@ -167,34 +205,36 @@ void JsonReporter::begin(const RunContext& context) { context_ = context; }
 
 void JsonReporter::report(const ConfigResult& result) {
   results_.push_back(result);
-  if (staged_.empty()) return;
-  stage(document(false));
-  if (results_.size() == 1) {  // from now on an interrupt keeps it
-    ipc::unregister_path(staged_);
+  if (target_.kind == OutputTarget::Kind::kFile) stage(document(false));
+}
+
+// Each document goes into a fresh staging file, renamed over the previous one, so that an interrupt
+// always finds a whole document; from the first one on, an interrupt renames it over the target.
+void JsonReporter::stage(const std::string& text) {
+  int fd = -1;
+  const std::string next = make_staging_file(target_.path, fd);
+  ipc::register_path(next, ipc::PathKind::kFile);
+  try {
+    write_all(fd, text, next);
+    ::close(fd);
+    fd = -1;
+    if (!staged_.empty() && std::rename(next.c_str(), staged_.c_str()) != 0)
+      throw std::system_error(errno, std::generic_category(), "renaming " + next);
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    std::remove(next.c_str());
+    ipc::unregister_path(next);
+    throw;
+  }
+  ipc::unregister_path(next);
+  if (staged_.empty()) {
+    staged_ = next;
     ipc::register_commit(staged_, target_.path);
   }
 }
 
-// Through a second file and rename(), so that an interrupt always finds a whole document.
-void JsonReporter::stage(const std::string& text) const {
-  const std::string next = staged_ + ".next";
-  ipc::register_path(next, ipc::PathKind::kFile);
-  const int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "writing " + next);
-  try {
-    write_all(fd, text, next);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-  if (std::rename(next.c_str(), staged_.c_str()) != 0)
-    throw std::system_error(errno, std::generic_category(), "renaming " + next);
-  ipc::unregister_path(next);
-}
-
 void JsonReporter::end() {
-  ended_ = true;
+  ended_ = target_.kind != OutputTarget::Kind::kFile;  // a file is done once renamed
   const std::string text = document(true);
   switch (target_.kind) {
     case OutputTarget::Kind::kStdout:
@@ -211,6 +251,7 @@ void JsonReporter::end() {
     }
     case OutputTarget::Kind::kFile: {
       stage(text);
+      ended_ = true;
       const bool renamed = std::rename(staged_.c_str(), target_.path.c_str()) == 0;
       const int err = errno;
       ipc::unregister_path(staged_);

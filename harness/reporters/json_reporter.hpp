@@ -16,8 +16,8 @@ namespace parbench {
 // or a FIFO are written through once, at the end.
 class JsonReporter final : public Reporter {
  public:
-  // Creates the staging file in the target's directory at once: a path that cannot be written
-  // costs nothing (UsageError).
+  // Tries at once that a file can be made in the target's directory: a path that cannot be written
+  // costs nothing (UsageError). Removes what a parbench killed outright left beside the target.
   explicit JsonReporter(OutputTarget target);
   ~JsonReporter() override;
   JsonReporter(const JsonReporter&) = delete;
@@ -30,7 +30,7 @@ class JsonReporter final : public Reporter {
 
  private:
   std::string document(bool complete) const;
-  void stage(const std::string& text) const;
+  void stage(const std::string& text);
   OutputTarget target_;
   RunContext context_;
   std::vector<ConfigResult> results_;

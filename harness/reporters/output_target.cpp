@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -66,6 +67,19 @@ OutputTarget resolve_output(const std::string& given, const std::string& option)
   }
   t.identity = (dir / fs::path(t.path).filename()).string();
   return t;
+}
+
+void probe_new_file(const OutputTarget& target) {
+  const fs::path p(target.path);
+  std::string probe =
+      (p.parent_path().empty() ? fs::path(".") : p.parent_path()) / ".parbench-probe-XXXXXX";
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    throw UsageError(
+        fmt::format("cannot write {} {}: {}", target.option, target.given, std::strerror(errno)));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 void write_all(int fd, std::string_view text, const std::string& what) {

@@ -29,6 +29,11 @@ struct OutputTarget {
 // does not exist.
 OutputTarget resolve_output(const std::string& given, const std::string& option);
 
+// Tries that a new file can be made at `target`'s path (a file of a name nobody can guess beside
+// it, removed at once), so that an unwritable directory is refused before anything runs and nothing
+// stays behind if the run is killed outright. Throws UsageError.
+void probe_new_file(const OutputTarget& target);
+
 // Writes all of `text` to `fd`, retrying short writes and EINTR; throws std::system_error naming
 // `what`.
 void write_all(int fd, std::string_view text, const std::string& what);
