@@ -1,5 +1,5 @@
-// parbench report summary|verify|count|fill FILE...: from CSV files (of any machine), the run's
-// summary table per host, and the book's tables; medians of the rows of each configuration.
+// parbench report summary|card|verify|count|fill FILE...: from CSV files (of any machine), the
+// run's summary table per host, and the book's tables; medians of the rows of each configuration.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/errors.hpp"
+#include "harness/reporters/card.hpp"
 #include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/count_table.hpp"
 #include "harness/reporters/csv_format.hpp"
@@ -174,6 +175,26 @@ void setup_report_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingFile);
   summary->callback([summary_files, &exit_code] {
     print_summary(configurations(*summary_files, ""));
+    exit_code = 0;
+  });
+  auto* card = report->add_subcommand(
+      "card", "One screen of what parallelism costs on each host of the CSV files, side by side");
+  auto card_files = std::make_shared<std::vector<std::string>>();
+  auto card_as_json = std::make_shared<bool>(false);
+  card->add_option("files", *card_files, "CSV files written by parbench")
+      ->required()
+      ->check(CLI::ExistingFile);
+  card->add_flag("--json", *card_as_json, "Print the figures as JSON instead");
+  card->callback([card_files, card_as_json, &exit_code] {
+    std::vector<CsvRow> rows;
+    for (const auto& configuration : configurations(*card_files, ""))
+      rows.insert(rows.end(), configuration.begin(), configuration.end());
+    const Card figures = make_card(rows);
+    if (*card_as_json) {
+      std::cout << card_json(figures) << "\n";
+    } else {
+      print_card(std::cout, figures);
+    }
     exit_code = 0;
   });
   add_table(*report, "verify", "The book's verify table: variants x numbers, median seconds",
