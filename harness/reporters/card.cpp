@@ -333,6 +333,9 @@ std::string value_text(double v, const std::string& unit) {
   // A cost below the noise of the times it is taken from.
   if (unit == "us" && v < 0) return "< noise";
   if (unit == "%") return fmt::format("{:.0f}%", v);
+  // Times in the unit that keeps them short: 50841 ns is 50.8 us.
+  if ((unit == "ns" || unit == "us") && std::fabs(v) >= 10000)
+    return value_text(v / 1000, unit == "ns" ? "us" : "ms");
   const double a = std::fabs(v);
   const std::string number = a >= 100   ? fmt::format("{:.0f}", v)
                              : a >= 10  ? fmt::format("{:.1f}", v)
