@@ -3,6 +3,9 @@
 # scripts/cluster/local-slurm started in CLUSTER_DIR (the cluster.start test).
 #  template: scripts/cluster/slurm.sh under sbatch --wait, across both nodes: pi, primes with the
 #            dynamic schedule, verify with both MPI flags (mpi-rma is refused with one line).
+#  direct:   sbatch of slurm.sh itself, no knob set, from a submit directory holding the build, the
+#            job running in /: its #SBATCH defaults (2 ranks, as it says), the CSV named after the
+#            submit host, the default PARBENCH and OUTPUT_DIR those of the submit directory.
 #  launch:   parbench itself under salloc -N 2 runs serial, threads and mpi; its mpirun puts the
 #            ranks on n1 and n2, whose /tmp parbench cannot see: the rows still come back.
 #  hybrid:   srun, one rank per node with 2 threads each (mpi+threads, mpi+tbb): exact counts.
@@ -81,6 +84,20 @@ case $check in
       fail "mpi-rma was not refused with one line"
     ! grep -qi "abort\|MPI_ERR" <(grep -v "refused" "$out/local-$job.err") || fail "MPI errors"
     echo "job $job: $(($(wc -l <"$csv") - 1)) rows; mpi-rma refused with one line"
+    ;;
+  direct)
+    mkdir -p "$out/submit/build/portable"
+    ln -s "$(realpath "$parbench")" "$out/submit/build/portable/parbench"
+    (cd "$out/submit" && env -u CLUSTER -u PARBENCH -u OUTPUT_DIR -u NODES -u RANKS_PER_NODE \
+      BACKENDS=mpi BENCH_ARGS="--kernel pi --samples 2e7 --warmup 0 --repeat 1" sbatch --wait \
+      --chdir=/ --output="$out/direct.out" --error="$out/direct.err" \
+      "$here/../scripts/cluster/slurm.sh") >"$out/log" 2>&1 || fail "the job failed"
+    job=$(grep -o 'Submitted batch job [0-9]*' "$out/log" | grep -o '[0-9]*$')
+    csv=$out/submit/results/$(hostname -s)-$job.csv
+    check_rows "$csv" "n1*1;n2*1"
+    grep -q "^parbench job $job on .*: 2 ranks x 1 threads$" "$out/direct.out" ||
+      fail "the job does not say what runs: $(head -1 "$out/direct.out")"
+    echo "ok: sbatch slurm.sh: 2 ranks on n1 and n2, $(basename "$csv") in the submit directory"
     ;;
   launch)
     salloc -N 2 -n 2 "$parbench" run --kernel pi,primes --samples 2e8 --range A \
