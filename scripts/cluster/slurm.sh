@@ -21,7 +21,8 @@ PARTITION=${PARTITION:-}                   # empty: the cluster's default
 OUTPUT_DIR=${OUTPUT_DIR:-$submit_dir/results}  # on a file system every node sees
 CLUSTER=${CLUSTER:-${submit_host%%.*}}     # names the CSV, to tell machines apart when merged
 PARBENCH=${PARBENCH:-$submit_dir/build/portable/parbench}
-# srun: every rank runs the plan (backends that span ranks only: mpi, mpi+threads, mpi+tbb).
+# srun: every rank runs the plan (backends that span ranks only: mpi, mpi+threads, mpi+tbb), one
+# configuration per job step, so that a rank lost costs that configuration alone.
 # parbench: parbench runs the whole matrix on the first node and starts mpirun on the allocation's
 # nodes for the MPI configurations.
 LAUNCH=${LAUNCH:-srun}
@@ -67,16 +68,40 @@ per_node=${SLURM_NTASKS_PER_NODE:-$((ranks / SLURM_JOB_NUM_NODES))}
 mkdir -p "$OUTPUT_DIR"
 csv="$OUTPUT_DIR/$CLUSTER-$SLURM_JOB_ID.csv"
 echo "parbench job $SLURM_JOB_ID on $SLURM_JOB_NODELIST: $ranks ranks x $threads threads"
-# shellcheck disable=SC2086  # BENCH_ARGS is a list of options
-case "$LAUNCH" in
-  srun)
-    srun --mpi="$SRUN_MPI" --kill-on-bad-exit=1 --cpus-per-task="$threads" \
-      "$PARBENCH" run $BENCH_ARGS --backend "$BACKENDS" --threads-per-rank "$threads" \
-      --csv "$csv"
-    ;;
-  parbench)
-    "$PARBENCH" run $BENCH_ARGS --backend "$BACKENDS" --workers "$ranks" \
-      --threads-per-rank "$threads" --map-by "ppr:$per_node:node" --csv "$csv"
-    ;;
-esac
+if [[ $LAUNCH == parbench ]]; then
+  # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+  "$PARBENCH" run $BENCH_ARGS --backend "$BACKENDS" --workers "$ranks" \
+    --threads-per-rank "$threads" --map-by "ppr:$per_node:node" --csv "$csv"
+  echo "rows in $csv"
+  exit 0
+fi
+
+launch() {  # launch ARGS...: a job step in which every rank runs the plan with ARGS
+  # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+  srun --mpi="$SRUN_MPI" --kill-on-bad-exit=1 --cpus-per-task="$threads" "$PARBENCH" run \
+    $BENCH_ARGS --backend "$BACKENDS" --threads-per-rank "$threads" "$@" </dev/null
+}
+rows() { if [[ -f $csv ]]; then wc -l <"$csv"; else echo 0; fi; }
+# One configuration per step: a rank that dies takes its step down (srun ends the others, and
+# rank 0 cannot write a row for it), so only that configuration is lost, and this says which.
+plan=$(launch --list-configurations) || exit  # bad input: parbench said why
+count=$(grep -c . <<<"$plan")
+lost=()
+while IFS=$'\t' read -r -u 3 n what; do
+  before=$(rows)
+  launch --configuration "$n" --csv "$csv" && continue
+  rc=$?
+  lost+=("$n")
+  if (($(rows) > before)); then
+    echo "slurm.sh: configuration $n of $count ($what) failed: its rows in $csv say why" >&2
+  else
+    echo "slurm.sh: configuration $n of $count ($what) lost: its job step ended with exit code" \
+      "$rc before rank 0 wrote a row (a rank died or was killed: see srun's lines above); the" \
+      "next configuration runs" >&2
+  fi
+done 3<<<"$plan"
 echo "rows in $csv"
+if ((${#lost[@]} > 0)); then
+  echo "slurm.sh: ${#lost[@]} of $count configurations failed or were lost: ${lost[*]}" >&2
+  exit 1
+fi
