@@ -59,6 +59,8 @@ class Runner {
   explicit Runner(RunPlan plan);
   // What run() will measure, in order; empty when nothing in the plan can run.
   const std::vector<Configuration>& configurations() const { return configurations_; }
+  // Drops every configuration but configurations()[index] (run_matrix's --configuration).
+  void keep_only(std::size_t index) { configurations_ = {configurations_.at(index)}; }
   const RunPlan& plan() const { return plan_; }
   // Why pairs of the plan are skipped, and what oversubscribes: for warnings (or, when nothing is
   // left to run, for the error).

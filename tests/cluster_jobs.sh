@@ -2,7 +2,13 @@
 # cluster_jobs.sh PARBENCH CLUSTER_DIR CHECK: jobs on the private two-node Slurm cluster that
 # scripts/cluster/local-slurm started in CLUSTER_DIR (the cluster.start test).
 #  template: scripts/cluster/slurm.sh under sbatch --wait, across both nodes: pi, primes with the
-#            dynamic schedule, verify with both MPI flags (mpi-rma is refused with one line).
+#            dynamic schedule, verify with both MPI flags (mpi-rma is refused with one line per
+#            configuration, each its own job step).
+#  direct:   sbatch of slurm.sh itself, no knob set, from a submit directory holding the build, the
+#            job running in /: its #SBATCH defaults (2 ranks, as it says), the CSV named after the
+#            submit host, the default PARBENCH and OUTPUT_DIR those of the submit directory.
+#  lost:     slurm.sh (srun) with three configurations, the rank on n2 of the second killed: the
+#            first and third still give their rows, the log names the lost one, the job exits 1.
 #  launch:   parbench itself under salloc -N 2 runs serial, threads and mpi; its mpirun puts the
 #            ranks on n1 and n2, whose /tmp parbench cannot see: the rows still come back.
 #  hybrid:   srun, one rank per node with 2 threads each (mpi+threads, mpi+tbb): exact counts.
@@ -77,10 +83,61 @@ case $check in
     done
     grep -q ",verify,mpi,mpi-msg," "$csv" || fail "no mpi-msg row"
     ! grep -q ",mpi-rma," "$csv" || fail "mpi-rma ran across nodes over TCP"
-    [[ $(grep -c "parbench: refused: mpi-rma: .*one-sided window" "$out/local-$job.err") -eq 1 ]] ||
+    refusals=$(grep "parbench: refused: mpi-rma: .*one-sided window" "$out/local-$job.err" || true)
+    [[ -n $refusals && $(sort -u <<<"$refusals" | wc -l) -eq 1 ]] ||
       fail "mpi-rma was not refused with one line"
     ! grep -qi "abort\|MPI_ERR" <(grep -v "refused" "$out/local-$job.err") || fail "MPI errors"
     echo "job $job: $(($(wc -l <"$csv") - 1)) rows; mpi-rma refused with one line"
+    ;;
+  direct)
+    mkdir -p "$out/submit/build/portable"
+    ln -s "$(realpath "$parbench")" "$out/submit/build/portable/parbench"
+    (cd "$out/submit" && env -u CLUSTER -u PARBENCH -u OUTPUT_DIR -u NODES -u RANKS_PER_NODE \
+      BACKENDS=mpi BENCH_ARGS="--kernel pi --samples 2e7 --warmup 0 --repeat 1" sbatch --wait \
+      --chdir=/ --output="$out/direct.out" --error="$out/direct.err" \
+      "$here/../scripts/cluster/slurm.sh") >"$out/log" 2>&1 || fail "the job failed"
+    job=$(grep -o 'Submitted batch job [0-9]*' "$out/log" | grep -o '[0-9]*$')
+    csv=$out/submit/results/$(hostname -s)-$job.csv
+    check_rows "$csv" "n1*1;n2*1"
+    grep -q "^parbench job $job on .*: 2 ranks x 1 threads$" "$out/direct.out" ||
+      fail "the job does not say what runs: $(head -1 "$out/direct.out")"
+    echo "ok: sbatch slurm.sh: 2 ranks on n1 and n2, $(basename "$csv") in the submit directory"
+    ;;
+  lost)
+    WAIT=1 OUTPUT_DIR=$out CLUSTER=local PARBENCH=$parbench BACKENDS=mpi \
+      BENCH_ARGS="--kernel pi --samples 2e7,1e13,3e7 --warmup 0 --repeat 1" \
+      "$here/../scripts/cluster/slurm.sh" >"$out/log" 2>&1 &
+    pid=$!
+    victim=""
+    for _ in $(seq 600); do  # the rank of n2 in the second configuration's job step
+      for p in $(pgrep -f -- "--configuration 2" || true); do
+        tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^SLURMD_NODENAME=n2$" && victim=$p
+      done
+      [[ -n $victim ]] && break
+      sleep 0.1
+    done
+    [[ -n $victim ]] || { kill "$pid"; fail "no rank of configuration 2 started on n2"; }
+    sleep 1
+    kill -9 "$victim"
+    exits_within 120 "$pid" || { kill "$pid"; fail "the job still runs 120 s after a rank died"; }
+    wait "$pid"
+    rc=$?
+    [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1"
+    job=$(grep -o 'Submitted batch job [0-9]*' "$out/log" | grep -o '[0-9]*$')
+    csv=$out/local-$job.csv
+    [[ $(csv_column "$csv" size | paste -sd,) == 20000000,30000000 ]] ||
+      fail "not the rows of configurations 1 and 3: $(csv_column "$csv" size | paste -sd,)"
+    [[ $(csv_column "$csv" valid | sort -u) == true ]] || fail "invalid rows"
+    grep -q "slurm.sh: configuration 2 of 3 (pi (size 10000000000000, .*) lost" "$out/local-$job.err" ||
+      fail "the log does not name the lost configuration"
+    for _ in $(seq 100); do
+      [[ -z $(squeue -h 2>/dev/null) ]] && break
+      sleep 0.2
+    done
+    [[ -z $(squeue -h) ]] || fail "the allocation was not released: $(squeue)"
+    left=$(cluster_processes | grep -v "slurmctld\|slurmd\|slurmscriptd\|munged" || true)
+    [[ -z $left ]] || fail "left running: $left"
+    echo "ok: $(grep "slurm.sh: configuration 2 of 3" "$out/local-$job.err")"
     ;;
   launch)
     salloc -N 2 -n 2 "$parbench" run --kernel pi,primes --samples 2e8 --range A \

@@ -344,6 +344,28 @@ int run_matrix(const RunOptions& o) {
         fmt::format("nothing to run: {} (see `parbench list`)", fmt::join(runner.notes(), "; ")));
   }
 
+  if (o.list_configurations) {  // one line each: its number, a tab, what it runs
+    if (!is_reporting_rank) return 0;
+    std::size_t n = 0;
+    for (const Configuration& c : runner.configurations()) {
+      const Mechanism* m = c.work->mechanism();
+      fmt::print("{}\t{} (size {}, {}) {} {} {}{} workers={}{}\n", ++n, c.work->kernel(),
+                 c.work->size(), c.work->params(),
+                 c.entry->name, m != nullptr ? m->name() : "none", c.schedule.name(),
+                 c.schedule.kind == ScheduleKind::kStatic || c.schedule.kind == ScheduleKind::kAuto
+                     ? ""
+                     : fmt::format(":{}", c.schedule.chunk),
+                 c.workers, c.threads_per_rank > 1 ? fmt::format("x{}", c.threads_per_rank) : "");
+    }
+    return 0;
+  }
+  if (!o.configuration.empty()) {
+    const int count = static_cast<int>(runner.configurations().size());
+    const int n = parse_small_int(o.configuration, "--configuration", 1, 1 << 30);
+    if (n > count)
+      throw UsageError(fmt::format("--configuration {}: the plan has {} configuration(s)", n, count));
+    runner.keep_only(static_cast<std::size_t>(n - 1));
+  }
   if (is_reporting_rank && !mpi_child) warn_about_foreign_options(o);  // the input is good
   // Measured once the plan is valid and before any output is created, by the process that writes
   // the rows (not by every rank).
@@ -450,6 +472,12 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
       cmd.add_option("--json", o.json, "Write the whole run as JSON to FILE (- for stdout)");
   o.command = &cmd;
   cmd.add_option("--records-out", o.records_out, "internal: used by the mpi launcher")->group("");
+  cmd.add_flag("--list-configurations", o.list_configurations,
+               "internal: print the plan's configurations, numbered, and run nothing")
+      ->group("");
+  cmd.add_option("--configuration", o.configuration,
+                 "internal: run only the plan's N-th configuration (see --list-configurations)")
+      ->group("");
   for (auto& spec : o.specs) spec->add_options(cmd);
 }
 

@@ -34,6 +34,10 @@ struct RunOptions {
   std::string csv;
   std::string json;
   std::string records_out;  // internal: rank 0 of a job started by mpi_launcher writes here
+  // For job scripts that launch one configuration per job step (scripts/cluster/slurm.sh), so that
+  // a rank lost costs that configuration alone: list the plan's configurations, or run the N-th.
+  bool list_configurations = false;
+  std::string configuration;  // 1-based; empty: all
   std::vector<std::unique_ptr<KernelSpec>> specs = make_kernel_specs();
   // For commands built on `run`: a last change to the validated plan, and one more reporter that
   // writes to the human stream (stderr when CSV or JSON go to stdout).

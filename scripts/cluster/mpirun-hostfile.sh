@@ -24,10 +24,17 @@ root=()
 [[ $(id -u) -eq 0 ]] && root=(--allow-run-as-root)
 echo "parbench on $NODES hosts of $HOSTFILE: $ranks ranks x $THREADS_PER_RANK threads" | tee "$run.out"
 # Every rank runs the plan. Rank 0 writes the CSV to its stdout, which mpirun forwards here: the
-# file lands on this host whichever host rank 0 runs on. The summary table goes to stderr (.err).
+# file lands on this host whichever host rank 0 runs on. Everything else comes on stderr, which is
+# split as the other templates' files are: parbench's own lines ("parbench: ...": warnings,
+# progress, errors) and mpirun's messages (framed in dashes, or starting with "mpirun" or "[") to
+# .err, the plan and the table to .out.
 # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
 timeout --signal=INT "$TIME_LIMIT" mpirun "${root[@]}" --hostfile "$HOSTFILE" -np "$ranks" \
   --map-by "ppr:$RANKS_PER_NODE:node" --bind-to none "$PARBENCH" run $BENCH_ARGS \
-  --backend "$BACKENDS" --threads-per-rank "$THREADS_PER_RANK" --csv - \
-  >"$run.csv" 2>"$run.err"
+  --backend "$BACKENDS" --threads-per-rank "$THREADS_PER_RANK" --csv - 2>&1 >"$run.csv" |
+  awk -v out="$run.out" -v err="$run.err" '
+    /^--------------------/ { framed = !framed; print > err; next }
+    framed || /^parbench: / || /^mpirun/ || /^\[/ { print > err; fflush(err); next }
+    { print >> out; fflush(out) }
+    END { printf "" > err }'
 echo "rows in $run.csv"

@@ -18,9 +18,6 @@ BENCH_ARGS=${BENCH_ARGS:---kernel pi,primes --schedule static,dynamic --repeat 5
 set -euo pipefail
 
 if [[ -z "${PBS_JOBID:-}" ]]; then
-  PARBENCH=$(realpath "$PARBENCH")
-  mkdir -p "$OUTPUT_DIR"
-  OUTPUT_DIR=$(realpath "$OUTPUT_DIR")
   [[ -x "$PARBENCH" ]] || { echo "pbs.sh: no parbench at $PARBENCH (set PARBENCH)" >&2; exit 2; }
   cpus=$((RANKS_PER_NODE * THREADS_PER_RANK))
   case "$PBS_FLAVOUR" in
@@ -28,16 +25,32 @@ if [[ -z "${PBS_JOBID:-}" ]]; then
     torque) resources="nodes=$NODES:ppn=$cpus" ;;
     *) echo "pbs.sh: PBS_FLAVOUR is pro or torque, not '$PBS_FLAVOUR'" >&2; exit 2 ;;
   esac
-  options=(-N parbench -l "$resources" -l "walltime=$TIME_LIMIT"
-    -o "$OUTPUT_DIR/$CLUSTER-pbs.out" -e "$OUTPUT_DIR/$CLUSTER-pbs.err"
-    -v "NODES=$NODES,RANKS_PER_NODE=$RANKS_PER_NODE,THREADS_PER_RANK=$THREADS_PER_RANK,OUTPUT_DIR=$OUTPUT_DIR,CLUSTER=$CLUSTER,PARBENCH=$PARBENCH,BACKENDS=$BACKENDS,BENCH_ARGS=$BENCH_ARGS")
+  command -v qsub >/dev/null || { echo "pbs.sh: no qsub here: run it on a PBS login node" >&2; exit 2; }
+  mkdir -p "$OUTPUT_DIR"
+  PARBENCH=$(realpath "$PARBENCH")
+  OUTPUT_DIR=$(realpath "$OUTPUT_DIR")
+  # The settings travel inside the job script, not through qsub -v, which splits values at commas
+  # (BACKENDS and BENCH_ARGS have them): qsub reads the script from stdin and keeps a copy.
+  # The job writes its own .out and .err, named after the job; PBS's own (-j oe) output file, in
+  # the submit directory, only holds what failed before that.
+  options=(-N parbench -S /bin/bash -j oe -l "$resources" -l "walltime=$TIME_LIMIT")
   [[ -n "$QUEUE" ]] && options+=(-q "$QUEUE")
-  exec qsub "${options[@]}" "$0"
+  {
+    echo "#!/bin/bash"
+    for name in NODES RANKS_PER_NODE THREADS_PER_RANK OUTPUT_DIR CLUSTER PARBENCH BACKENDS \
+      BENCH_ARGS; do
+      printf '%s=%q\n' "$name" "${!name}"
+    done
+    tail -n +2 "$0"
+  } | qsub "${options[@]}"
+  exit
 fi
 
 cd "${PBS_O_WORKDIR:-$PWD}"
 job=${PBS_JOBID%%.*}
 csv="$OUTPUT_DIR/$CLUSTER-$job.csv"
+mkdir -p "$OUTPUT_DIR"
+exec >"$OUTPUT_DIR/$CLUSTER-$job.out" 2>"$OUTPUT_DIR/$CLUSTER-$job.err"
 ranks=$((NODES * RANKS_PER_NODE))
 echo "parbench job $job on $(sort -u "$PBS_NODEFILE" | paste -sd,): $ranks ranks x $THREADS_PER_RANK threads"
 export OMP_NUM_THREADS=$THREADS_PER_RANK
