@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-# The CSV schema versions this reads (results/README.md); older ones lack columns it matches on.
-KNOWN_SCHEMAS = {2, 3, 4, 5, 6, 7, 8}
+import parbench_csv
+
 # What identifies a configuration across files and machines.
 CONFIG_KEYS = ["kernel", "backend", "ipc", "schedule", "chunk", "workers", "threads_per_rank",
                "size", "params"]
@@ -37,39 +38,45 @@ class InputError(Exception):
     """Bad input: one line for the user, exit code 2."""
 
 
-def load(paths: list[str]) -> pd.DataFrame:
-    """Every row of the given parbench CSVs, of any schema version this knows."""
-    frames = []
+def load(paths: list[str], problems=None) -> pd.DataFrame:
+    """Every row of the given parbench CSVs that parbench could have written, of any schema version
+    this knows (parbench_csv's rule, which `parbench report` shares). Each line left out is one
+    "FILE:LINE: why" on stderr (or appended to `problems`); no usable row at all is bad input."""
+    rows, said = [], []
     for path in paths:
         try:
-            frame = pd.read_csv(path, dtype={"params": str, "error": str}, keep_default_na=False,
-                                na_values={"wall_s": [""], "usable_cpus": [""]})
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-            raise InputError(f"{path}: not a CSV parbench can read ({e.__class__.__name__})") from e
-        if "schema_version" not in frame.columns or "wall_s" not in frame.columns:
-            raise InputError(f"{path}: not a parbench CSV (no schema_version or wall_s column)")
-        unknown = set(pd.to_numeric(frame["schema_version"], errors="coerce").fillna(-1).astype(int))
-        unknown -= KNOWN_SCHEMAS
-        if unknown:
-            raise InputError(f"{path}: schema version {sorted(unknown)[0]} is not one this reads "
-                             f"({min(KNOWN_SCHEMAS)} to {max(KNOWN_SCHEMAS)})")
-        frame["source"] = path
-        frames.append(frame)
-    if not frames:
+            found, why = parbench_csv.read(path)
+        except OSError as e:
+            raise InputError(f"cannot read {path}: {e.strerror}") from e
+        for line in why:
+            if problems is None:
+                sys.stderr.write(line + "\n")
+            else:
+                problems.append(line)
+        said += why
+        rows += [{**row, "source": path} for row in found]
+    if not paths:
         raise InputError("no CSV files given")
-    df = pd.concat(frames, ignore_index=True)
+    if not rows:
+        raise InputError("no usable rows in " + ", ".join(paths)
+                         + (" (the lines above were left out)" if said else ""))
+    # Every field as text, as written; empty where the row's block had no such column.
+    df = pd.DataFrame(rows).fillna("")
     # Columns that older schemas lack, at the value they implied.
-    defaults = {"threads_per_rank": 1, "schedule": "static", "chunk": 0, "usable_cpus": ""}
+    defaults = {"threads_per_rank": "1", "round": "0"}
     for column, value in defaults.items():
         if column not in df.columns:
             df[column] = value
-    df["threads_per_rank"] = pd.to_numeric(df["threads_per_rank"], errors="coerce").fillna(1)
-    for column in ["chunk", "workers", "threads_per_rank", "size"]:
+        df[column] = df[column].replace("", value)
+    for column in ["schema_version", "chunk", "workers", "threads_per_rank", "nodes", "size", "rep",
+                   "round"]:
         df[column] = pd.to_numeric(df[column]).astype("int64")
+    for column in ["setup_s", "wall_s", "cpu_s", "value", "lost_updates", "redelivered", "lost_s"]:
+        df[column] = pd.to_numeric(df[column] if column in df.columns else np.nan,
+                                   errors="coerce")
     for column, _, _ in CALIBRATION.values():
         df[column] = pd.to_numeric(df.get(column, np.nan), errors="coerce")
-    df["valid"] = df["valid"].astype(str).str.lower() == "true"
-    df["wall_s"] = pd.to_numeric(df["wall_s"], errors="coerce")
+    df["valid"] = df["valid"] == "true"
     return df
 
 

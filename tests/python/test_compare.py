@@ -16,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCRIPT = os.path.join(ROOT, "scripts", "compare")
 sys.path.insert(0, os.path.join(ROOT, "scripts", "analysis"))
 import compare  # noqa: E402
+from parbench_rows import complete  # noqa: E402
 
 SPREAD = 0.01
 
@@ -36,7 +37,7 @@ def rows(host="vm", scale=1.0, reps=10, seed=1, backends=("serial", "threads"), 
                         "params": "seed=1", "rep": rep,
                         "wall_s": median * scale * (1 + SPREAD * rng.standard_normal()),
                         "valid": "true" if valid else "false"})
-    return pd.DataFrame(out)
+    return complete(pd.DataFrame(out))
 
 
 def write(tmp_path, name, frame):
@@ -119,12 +120,16 @@ def test_one_merged_file_splits_by_a_column(tmp_path):
     ("hello,world\n1,2\n", "not a parbench CSV"),
     ("schema_version,wall_s\n99,1\n", "schema version 99"),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, content, why):
+def test_a_side_without_a_usable_row_is_bad_input_after_its_lines_left_out(tmp_path, content,
+                                                                          why):
     bad = tmp_path / "bad.csv"
     bad.write_text(content)
     good = write(tmp_path, "good.csv", rows())
     done = run(good, "--against", str(bad))
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and why in done.stderr, done
+    said = done.stderr.splitlines()
+    assert done.returncode == 2 and not done.stdout, done
+    assert len(said) == 2 and said[0].startswith(f"{bad}:") and why in said[0], said
+    assert said[1] == f"compare: error: no usable rows in {bad} (the lines above were left out)"
 
 
 def test_no_common_configuration_is_bad_input(tmp_path):
