@@ -99,17 +99,37 @@ def split(base: pd.DataFrame, new: pd.DataFrame | None, by: str | None):
     return base[column == values[0]], base[column == values[1]]
 
 
+NOT_RECORDED = "(not recorded)"  # a column the rows lack, or leave empty: the same to a reader
+
+
 def fingerprint_diff(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """(field, base values, new values) for every fingerprint field on which the sides differ."""
+    """(field, base values, new values) for every fingerprint field on which the sides differ, the
+    values as the CSV has them."""
+    def values(side, field):
+        found = side[field].astype(str) if field in side.columns else pd.Series([""])
+        return sorted({v if v else NOT_RECORDED for v in found})
+
     differences = []
     for field in FINGERPRINT:
-        if field not in base.columns and field not in new.columns:
-            continue
-        left = sorted({str(v) for v in base.get(field, pd.Series(["(absent)"]))})
-        right = sorted({str(v) for v in new.get(field, pd.Series(["(absent)"]))})
+        left, right = values(base, field), values(new, field)
         if left != right:
             differences.append((field, "; ".join(left), "; ".join(right)))
     return differences
+
+
+def configuration_text(key: tuple) -> str:
+    """A configuration (a CONFIG_KEYS tuple) in words: pi threads none static, 2 workers, ..."""
+    c = dict(zip(CONFIG_KEYS, key))
+    workers = (f"{c['workers']} workers" if c["threads_per_rank"] == 1
+               else f"{c['workers']}x{c['threads_per_rank']} workers")
+    chunk = f" chunk {c['chunk']}" if c["chunk"] else ""
+    return (f"{c['kernel']} {c['backend']} {c['ipc']} {c['schedule']}{chunk}, {workers}, "
+            f"size {c['size']}" + (f", {c['params']}" if c["params"] else ""))
+
+
+def configuration_record(key: tuple) -> dict:
+    """A configuration as JSON has it: named, numbers as numbers."""
+    return {k: v.item() if hasattr(v, "item") else v for k, v in zip(CONFIG_KEYS, key)}
 
 
 def calibration(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, float, float]]:

@@ -165,3 +165,47 @@ def test_normalising_by_the_cpu_calibration_removes_a_machine_that_is_slower_thr
     assert compare.calibration(base, new)[0][:1] == ("cpu",)
     with pytest.raises(compare.InputError, match="calib_copy_gbs"):
         compare.normalise(base, new, "copy")
+
+
+@pytest.mark.parametrize("option,target", [("--csv", "/nonexistent/x.csv"), ("--json", "DIR"),
+                                           ("--csv", "DIR/no/such/dir/x.csv")])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path, option, target):
+    base = write(tmp_path, "base.csv", rows(seed=1))
+    target = target.replace("DIR", str(tmp_path))
+    done = run(base, "--against", base, option, target)
+    assert done.returncode == 2 and not done.stdout, done
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"compare: error: {option}")
+
+
+def test_nothing_is_written_when_the_input_is_bad(tmp_path):
+    base = write(tmp_path, "base.csv", rows(seed=1))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("hello\n")
+    done = run(base, "--against", str(bad), "--csv", str(tmp_path / "c.csv"), "--json",
+               str(tmp_path / "c.json"))
+    assert done.returncode == 2
+    assert sorted(os.listdir(tmp_path)) == ["bad.csv", "base.csv"]
+
+
+def test_the_fingerprint_diff_prints_values_as_the_csv_has_them():
+    base = compare_frame(rows().assign(usable_cpus=""))
+    new = compare_frame(rows().assign(usable_cpus=2, build_dirty="false", os_kernel=""))
+    diff = compare.fingerprint_diff(base, new)
+    # Empty and absent are both not recorded, hence no difference for os_kernel.
+    assert diff == [("usable_cpus", "(not recorded)", "2"),
+                    ("build_dirty", "(not recorded)", "false")]
+
+
+def test_what_only_one_side_ran_is_listed_in_words(tmp_path):
+    base = write(tmp_path, "base.csv", rows(backends=("serial", "threads", "processes")))
+    new = write(tmp_path, "new.csv", rows(backends=("serial", "threads")))
+    done = run(base, "--against", new, "--json", str(tmp_path / "c.json"))
+    assert done.returncode == 0, done.stderr
+    only = done.stdout.split("# only on the base side (1):\n")[1].splitlines()[0]
+    assert only == "  pi processes none static, 2 workers, size 1000000000, seed=1"
+    import json
+    with open(tmp_path / "c.json") as f:
+        assert json.load(f)["only"]["base"] == [
+            {"kernel": "pi", "backend": "processes", "ipc": "none", "schedule": "static",
+             "chunk": 0, "workers": 2, "threads_per_rank": 1, "size": 1000000000,
+             "params": "seed=1"}]
