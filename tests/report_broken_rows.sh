@@ -26,6 +26,8 @@ while IFS=$'\t' read -r -a expected; do
   if ((usable > 0)); then
     [[ $rc -eq 0 ]] || fail "$name: exit $rc with $usable usable rows: $(cat "$dir/err")"
     grep -q '^pi  *threads ' "$dir/out" || fail "$name: no summary of the usable rows"
+    ! grep '^pi ' "$dir/out" | grep -Eiq 'nan|inf| -[0-9]' ||
+      fail "$name: a figure from a row left out: $(cat "$dir/out")"
     diff "$dir/want" "$dir/err" || fail "$name: not the lines expected on stderr"
   else
     [[ $rc -eq 2 && ! -s $dir/out ]] || fail "$name: exit $rc without a usable row"
