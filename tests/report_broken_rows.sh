@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `parbench report summary` on the broken CSVs of tests/python/hostile_csvs.py: each line that cannot
-# be a row parbench wrote is one "FILE:LINE: why" on stderr and left out, the rest is summarised
-# with exit 0; no usable row is one more line and exit 2. scripts/analysis/parbench_csv.py (compare,
-# plot) says the same lines for the same files. Files of two schema versions concatenated whole
-# (`cat`, each keeping its header) read as two blocks. Needs /usr/bin/python3 (its standard library
-# only).
+# `parbench report summary` on the broken CSVs of tests/python/hostile_csvs.py: each line that
+# cannot be a row parbench wrote is one "FILE:LINE: why" on stderr and left out, the rest is
+# summarised with exit 0; no usable row is one more line and exit 2. The Python reader
+# (scripts/analysis/parbench_csv.py: compare, plot) says the same lines for the same files. Files of two schema versions concatenated
+# whole (`cat`, each keeping its header) read as two blocks. Needs /usr/bin/python3 (its standard
+# library only).
 set -euo pipefail
 parbench=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +51,7 @@ cat "$reference" "$dir/good.csv" >"$dir/two-versions.csv"
 "$parbench" report summary "$reference" >"$dir/reference"
 "$parbench" report summary "$dir/good.csv" >"$dir/good"
 [[ ! -s $dir/err ]] || fail "two schema versions concatenated: $(cat "$dir/err")"
-[[ $(configurations "$dir/out") -eq $(($(configurations "$dir/reference") + $(configurations "$dir/good"))) ]] ||
+both=$(($(configurations "$dir/reference") + $(configurations "$dir/good")))
+[[ $(configurations "$dir/out") -eq $both ]] ||
   fail "not every configuration of both: $(cat "$dir/out")"
 echo ok

@@ -201,7 +201,8 @@ def read(path: str) -> tuple[list[dict], list[str]]:
                 block.close(rows, problems)
             block = _Block(fields, number_)
         elif block is None:
-            problems.append((number_, "not a parbench CSV (its first column is not schema_version)"))
+            problems.append((number_,
+                             "not a parbench CSV (its first column is not schema_version)"))
             break
         elif not line:
             continue
