@@ -205,6 +205,56 @@ TEST(CsvReader, ReadsVersion2FilesByColumnName) {
   std::remove(path.c_str());
 }
 
+TEST(CsvReader, LeavesOutWhatParbenchCannotHaveWrittenAndSaysWhereAndWhy) {
+  std::string row = csv_row(sample_record(1), sample_context());
+  row.pop_back();
+  const std::string path =
+      write_csv(csv_header(),
+                {row, with_field(row, column_index("wall_s"), "nan"),
+                 with_field(row, column_index("setup_s"), "-1.5"),
+                 with_field(row, column_index("workers"), "-2"),
+                 with_field(row, column_index("value"), "inf"), row, row.substr(0, 40)},
+                false);
+  const CsvRead read = read_csv_file(path);
+  EXPECT_EQ(read.rows.size(), 2u);
+  const std::vector<std::string> expected{
+      path + ":3: column wall_s: 'nan' is not a time (finite seconds, 0 or more)",
+      path + ":4: column setup_s: '-1.5' is not a time (finite seconds, 0 or more)",
+      path + ":5: column workers: '-2' is not a whole number of 1 or more",
+      path + ":6: column value: 'inf' is not a finite number",
+      path + ":8: cut short: the file ends inside this line"};
+  EXPECT_EQ(read.problems, expected);
+  // The strict reader (the mpi launcher's) refuses the file with the first of them.
+  EXPECT_EQ(read_error(path), expected[0]);
+  std::remove(path.c_str());
+}
+
+TEST(CsvReader, ReadsFilesOfTwoSchemaVersionsConcatenatedWholeAsTwoBlocks) {
+  // A version-4 block (no threads_per_rank, worker_cpus, lost_updates, round, ...: version 4's
+  // columns only) followed by this version's: each row read by its own header.
+  std::vector<std::string> names = csv_split(csv_header());
+  std::string row = csv_row(sample_record(3), sample_context());
+  row.pop_back();
+  std::vector<std::string> fields = csv_split(row);
+  std::vector<std::string> old_names, old_fields;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    static const std::vector<std::string> newer{
+        "threads_per_rank", "worker_cpus",    "lost_updates",  "round",       "build_dirty",
+        "calib_cpu_ns",     "calib_copy_gbs", "calib_wake_us", "redelivered", "lost_s"};
+    if (std::find(newer.begin(), newer.end(), names[i]) != newer.end()) continue;
+    old_names.push_back(names[i]);
+    old_fields.push_back(csv_escape(i == 0 ? "4" : fields[i]));
+  }
+  const std::string path =
+      write_csv(fmt::format("{}\n", fmt::join(old_names, ",")),
+                {fmt::format("{}", fmt::join(old_fields, ",")), csv_header() + row, row});
+  const CsvRead read = read_csv_file(path);
+  EXPECT_TRUE(read.problems.empty()) << read.problems.front();
+  ASSERT_EQ(read.rows.size(), 3u);
+  for (const auto& r : read.rows) EXPECT_EQ(r.record.rep, 3);
+  std::remove(path.c_str());
+}
+
 TEST(CsvReporter, EndsAnUnterminatedLastLineBeforeAppending) {
   const std::string row = csv_row(sample_record(1), sample_context());
   const std::string path = write_csv(csv_header(), {row.substr(0, row.size() - 1)}, false);

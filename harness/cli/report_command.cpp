@@ -25,19 +25,23 @@ namespace {
 
 // The rows of `kernel` (empty: of every kernel) in `files`, one list per configuration (host,
 // backend, workers, variant, schedule and params), in the order the rows were written: numbers and
-// variants keep the order of the run (the book's: composites before primes).
+// variants keep the order of the run (the book's: composites before primes). A line that cannot be
+// a row parbench wrote is left out and said on stderr, FILE:LINE: why; the others are used.
 std::vector<std::vector<CsvRow>> configurations(const std::vector<std::string>& files,
                                                 const std::string& kernel) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<CsvRow>> configs;
+  std::size_t left_out = 0;
   for (const auto& path : files) {
-    std::vector<CsvRow> rows;
+    CsvRead read;
     try {
-      rows = read_csv_rows(path);
+      read = read_csv_file(path);
     } catch (const std::exception& e) {
       throw UsageError(e.what());
     }
-    for (auto& row : rows) {
+    for (const auto& problem : read.problems) fmt::print(stderr, "{}\n", problem);
+    left_out += read.problems.size();
+    for (auto& row : read.rows) {
       const RunRecord& r = row.record;
       if (!kernel.empty() && r.kernel != kernel) continue;
       const std::string key =
@@ -49,9 +53,13 @@ std::vector<std::vector<CsvRow>> configurations(const std::vector<std::string>& 
   }
   std::vector<std::vector<CsvRow>> list;
   for (const auto& key : order) list.push_back(std::move(configs[key]));
-  if (list.empty())
-    throw UsageError(kernel.empty() ? std::string("no rows in the given files")
-                                    : fmt::format("no {} rows in the given files", kernel));
+  if (list.empty()) {
+    const std::string rows = kernel.empty() ? "rows" : kernel + " rows";
+    throw UsageError(left_out == 0 ? fmt::format("no {} in the given files", rows)
+                                   : fmt::format("no usable {} in the given files (the lines "
+                                                 "above were left out)",
+                                                 rows));
+  }
   return list;
 }
 

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <type_traits>
@@ -37,10 +39,30 @@ T parse_number(const std::string& s, const char* what) {
   return value;
 }
 double to_double(const std::string& s) { return parse_number<double>(s, "a number"); }
+// What parbench writes is never nan or inf: such a value would turn every median it joins into one.
+double to_finite(const std::string& s) {
+  const double v = to_double(s);
+  if (!std::isfinite(v)) throw std::invalid_argument(fmt::format("'{}' is not a finite number", s));
+  return v;
+}
+// A duration parbench measured: finite and never negative.
+double to_seconds(const std::string& s) {
+  const double v = to_double(s);
+  if (!std::isfinite(v) || v < 0)
+    throw std::invalid_argument(fmt::format("'{}' is not a time (finite seconds, 0 or more)", s));
+  return v;
+}
 std::uint64_t to_u64(const std::string& s) {
   return parse_number<std::uint64_t>(s, "a whole number from 0 to 2^64-1");
 }
 int to_int(const std::string& s) { return parse_number<int>(s, "a whole number"); }
+// Counts with a floor: workers, threads per rank and nodes are 1 or more, rep and round 0 or more.
+int to_int_from(const std::string& s, int least) {
+  const std::string what = fmt::format("a whole number of {} or more", least);
+  const int v = parse_number<int>(s, what.c_str());
+  if (v < least) throw std::invalid_argument(fmt::format("'{}' is not {}", s, what));
+  return v;
+}
 
 std::string join_busy(const RunRecord& r) {
   std::vector<double> busy;
@@ -135,13 +157,14 @@ Column text(const char* name, std::string RunRecord::*field, ColumnScope scope) 
           [field](const RunRecord& r, const RunContext&) { return r.*field; },
           [field](RunRecord& r, const std::string& v) { r.*field = v; }};
 }
+// `least`: the smallest value an int column can have (ignored for unsigned ones).
 template <typename T>
-Column whole(const char* name, T RunRecord::*field, ColumnScope scope) {
+Column whole(const char* name, T RunRecord::*field, ColumnScope scope, int least = 0) {
   return {name, scope, ColumnType::kInteger,
           [field](const RunRecord& r, const RunContext&) { return std::to_string(r.*field); },
-          [field](RunRecord& r, const std::string& v) {
+          [field, least](RunRecord& r, const std::string& v) {
             if constexpr (std::is_same_v<T, int>) {
-              r.*field = to_int(v);
+              r.*field = to_int_from(v, least);
             } else {
               r.*field = to_u64(v);
             }
@@ -150,7 +173,7 @@ Column whole(const char* name, T RunRecord::*field, ColumnScope scope) {
 Column seconds(const char* name, double RunRecord::*field, ColumnScope scope) {
   return {name, scope, ColumnType::kNumber,
           [field](const RunRecord& r, const RunContext&) { return num(r.*field); },
-          [field](RunRecord& r, const std::string& v) { r.*field = to_double(v); }};
+          [field](RunRecord& r, const std::string& v) { r.*field = to_seconds(v); }};
 }
 // A repetition's number that only some rows have: empty in the others.
 template <typename Number>
@@ -171,7 +194,7 @@ Column optional_column(const char* name, ColumnType type, std::optional<Number> 
           [field](RunRecord& r, const std::string& v) {
             if (v.empty()) return;
             if constexpr (std::is_floating_point_v<Number>) {
-              r.*field = to_double(v);
+              r.*field = to_seconds(v);  // lost_s, the only optional number, is a time
             } else {
               r.*field = to_u64(v);
             }
@@ -207,9 +230,9 @@ const std::vector<Column>& columns() {
       text("ipc", &RunRecord::ipc, S::kConfiguration),
       text("schedule", &RunRecord::schedule, S::kConfiguration),
       whole("chunk", &RunRecord::chunk, S::kConfiguration),
-      whole("workers", &RunRecord::workers, S::kConfiguration),
-      with_since(whole("threads_per_rank", &RunRecord::threads_per_rank, S::kConfiguration), 5),
-      whole("nodes", &RunRecord::nodes, S::kConfiguration),
+      whole("workers", &RunRecord::workers, S::kConfiguration, 1),
+      with_since(whole("threads_per_rank", &RunRecord::threads_per_rank, S::kConfiguration, 1), 5),
+      whole("nodes", &RunRecord::nodes, S::kConfiguration, 1),
       whole("size", &RunRecord::size, S::kConfiguration),
       text("params", &RunRecord::params, S::kConfiguration),
       whole("rep", &RunRecord::rep, S::kRepetition),
@@ -220,7 +243,7 @@ const std::vector<Column>& columns() {
       whole("result", &RunRecord::result, S::kRepetition),
       {"value", S::kRepetition, T::kNumber,
        [](const RunRecord& r, const RunContext&) { return fmt::format("{:.12g}", r.value); },
-       [](RunRecord& r, const std::string& v) { r.value = to_double(v); }},
+       [](RunRecord& r, const std::string& v) { r.value = to_finite(v); }},
       {"valid", S::kRepetition, T::kBool,
        [](const RunRecord& r, const RunContext&) {
          return std::string(r.valid ? "true" : "false");
@@ -248,7 +271,7 @@ const std::vector<Column>& columns() {
          const auto parts = split_list(v, ';');
          r.worker_reports.resize(parts.size());
          for (std::size_t i = 0; i < parts.size(); ++i)
-           r.worker_reports[i].busy_s = to_double(parts[i]);
+           r.worker_reports[i].busy_s = to_seconds(parts[i]);
        }},
       {"worker_items", S::kRepetition, T::kNumberList,
        [](const RunRecord& r, const RunContext&) { return join_items(r); },
@@ -351,84 +374,149 @@ std::vector<CsvField> csv_fields(const RunRecord& record, const RunContext& cont
   return fields;
 }
 
-std::vector<CsvRow> read_csv_rows(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> names = csv_split(line);
-  if (names.empty() || names[0] != "schema_version")
-    throw std::runtime_error(path +
-                             ":1: not a parbench CSV (its first column is not schema_version)");
-  // Where each column this reader fills stands in the file's header.
-  std::vector<std::pair<const Column*, std::size_t>> wanted;
-  std::vector<std::pair<const LegacyColumn*, std::size_t>> legacy;  // after the others
+namespace {
+
+// The rows under one header line: a file is one block, or several when files of different schema
+// versions were concatenated whole (`cat`), each keeping its header.
+struct Block {
+  int line = 0;  // of the header
+  std::size_t fields = 0;
+  std::vector<std::pair<const Column*, std::size_t>> wanted;  // column and its place in the header
+  std::vector<std::pair<const LegacyColumn*, std::size_t>> legacy;  // read after the others
   std::optional<std::size_t> host_at;
   std::vector<std::pair<std::string, std::size_t>> run_columns;  // the run's and machine's
+  std::vector<CsvRow> rows;
+  int newest = 0;  // the newest schema version among the rows
+};
+
+bool is_header(const std::vector<std::string>& fields) { return fields[0] == "schema_version"; }
+
+Block block_of(const std::vector<std::string>& names, int line) {
+  Block block;
+  block.line = line;
+  block.fields = names.size();
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "host") host_at = i;
+    if (names[i] == "host") block.host_at = i;
     for (const auto& col : columns()) {
       if (names[i] == col.name &&
           (col.scope == ColumnScope::kRun || col.scope == ColumnScope::kMachine))
-        run_columns.emplace_back(col.name, i);
+        block.run_columns.emplace_back(col.name, i);
     }
     for (const auto& col : columns()) {
-      if (col.set && names[i] == col.name) wanted.emplace_back(&col, i);
+      if (col.set && names[i] == col.name) block.wanted.emplace_back(&col, i);
     }
     for (const auto& col : legacy_columns()) {
-      if (names[i] == col.name) legacy.emplace_back(&col, i);
+      if (names[i] == col.name) block.legacy.emplace_back(&col, i);
     }
   }
-  int newest = 0;
-  std::vector<CsvRow> rows;
-  for (int number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    const auto where = [&](const std::string& what) {
-      return std::runtime_error(fmt::format("{}:{}: {}", path, number, what));
-    };
-    const auto fields = csv_split(line);
-    if (fields.size() != names.size())
-      throw where(fmt::format("{} fields, the header has {}", fields.size(), names.size()));
-    int version = 0;
-    try {
-      version = to_int(fields[0]);
-    } catch (const std::invalid_argument&) {
-      version = -1;
-    }
-    if (version < kOldestReadableSchema || version > kCsvSchemaVersion) {
-      throw where(fmt::format("schema version {}; this parbench reads versions {} to {}", fields[0],
-                              kOldestReadableSchema, kCsvSchemaVersion));
-    }
-    newest = std::max(newest, version);
-    CsvRow row;
-    for (const auto& [col, i] : wanted) {
-      try {
-        col->set(row.record, fields[i]);
-      } catch (const std::invalid_argument& e) {
-        throw where(fmt::format("column {}: {}", col->name, e.what()));
-      }
-    }
-    for (const auto& [col, i] : legacy) {
-      if (version >= 4) continue;
-      try {
-        col->set(row.record, fields[i]);
-      } catch (const std::invalid_argument& e) {
-        throw where(fmt::format("column {}: {}", col->name, e.what()));
-      }
-    }
-    if (host_at) row.host = fields[*host_at];
-    for (const auto& [name, i] : run_columns) row.run[name] = fields[i];
-    rows.push_back(std::move(row));
-  }
-  // Checked after the rows so that an old version is named as such rather than as a missing column.
-  for (const auto& col : columns()) {
-    if (!col.set || col.since > std::max(newest, kOldestReadableSchema)) continue;
-    if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == &col; }))
-      throw std::runtime_error(fmt::format("{}:1: the header has no column {}", path, col.name));
-  }
-  return rows;
+  return block;
 }
 
+// Adds the row of `fields` to the block, or says why no row parbench writes looks like it. The
+// first field that fails is named, columns in the header's order.
+std::optional<std::string> add_row(Block& block, const std::vector<std::string>& fields) {
+  if (fields.size() != block.fields)
+    return fmt::format("{} fields, the header has {}", fields.size(), block.fields);
+  int version = -1;
+  try {
+    version = to_int(fields[0]);
+  } catch (const std::invalid_argument&) {
+  }
+  if (version < kOldestReadableSchema || version > kCsvSchemaVersion)
+    return fmt::format("schema version {}; this parbench reads versions {} to {}", fields[0],
+                       kOldestReadableSchema, kCsvSchemaVersion);
+  CsvRow row;
+  for (const auto& [col, i] : block.wanted) {
+    try {
+      col->set(row.record, fields[i]);
+    } catch (const std::invalid_argument& e) {
+      return fmt::format("column {}: {}", col->name, e.what());
+    }
+  }
+  for (const auto& [col, i] : block.legacy) {
+    if (version >= 4) continue;
+    try {
+      col->set(row.record, fields[i]);
+    } catch (const std::invalid_argument& e) {
+      return fmt::format("column {}: {}", col->name, e.what());
+    }
+  }
+  if (block.host_at) row.host = fields[*block.host_at];
+  for (const auto& [name, i] : block.run_columns) row.run[name] = fields[i];
+  block.newest = std::max(block.newest, version);
+  block.rows.push_back(std::move(row));
+  return std::nullopt;
+}
+
+// The block's rows, unless its header lacks a column their schema version has: then one problem,
+// on the header's line, for all of them. Checked after the rows so that an old version is named as
+// such rather than as a missing column.
+void close_block(Block& block, std::vector<CsvRow>& rows,
+                 std::vector<std::pair<int, std::string>>& problems) {
+  if (block.rows.empty()) return;
+  for (const auto& col : columns()) {
+    if (!col.set || col.since > block.newest) continue;
+    if (std::none_of(block.wanted.begin(), block.wanted.end(),
+                     [&](const auto& w) { return w.first == &col; })) {
+      problems.emplace_back(block.line, fmt::format("the header has no column {} (its {} rows "
+                                                    "left out)",
+                                                    col.name, block.rows.size()));
+      return;
+    }
+  }
+  for (auto& row : block.rows) rows.push_back(std::move(row));
+}
+
+}  // namespace
+
+CsvRead read_csv_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw std::runtime_error("cannot read " + path);
+  CsvRead read;
+  std::vector<std::pair<int, std::string>> problems;  // line and why
+  std::optional<Block> block;
+  int number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    ++number;
+    const std::size_t end = text.find('\n', start);
+    std::string_view line(text.data() + start,
+                          (end == std::string::npos ? text.size() : end) - start);
+    start = end == std::string::npos ? text.size() : end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (end == std::string::npos) {
+      // parbench ends every line it writes: a run still writing, or a copy cut off.
+      problems.emplace_back(number, "cut short: the file ends inside this line");
+      break;
+    }
+    const auto fields = csv_split(line);
+    if (is_header(fields)) {
+      if (block) close_block(*block, read.rows, problems);
+      block = block_of(fields, number);
+    } else if (!block) {
+      problems.emplace_back(number, "not a parbench CSV (its first column is not schema_version)");
+      break;  // one line for a whole file of something else
+    } else if (line.empty()) {
+      continue;
+    } else if (auto why = add_row(*block, fields)) {
+      problems.emplace_back(number, std::move(*why));
+    }
+  }
+  if (text.empty()) problems.emplace_back(1, "empty: not even a header line");
+  if (block) close_block(*block, read.rows, problems);
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [line, why] : problems)
+    read.problems.push_back(fmt::format("{}:{}: {}", path, line, why));
+  return read;
+}
+
+std::vector<CsvRow> read_csv_rows(const std::string& path) {
+  CsvRead read = read_csv_file(path);
+  if (!read.problems.empty()) throw std::runtime_error(read.problems.front());
+  return std::move(read.rows);
+}
 std::vector<RunRecord> read_csv_records(const std::string& path) {
   std::vector<RunRecord> records;
   for (auto& row : read_csv_rows(path)) records.push_back(std::move(row.record));

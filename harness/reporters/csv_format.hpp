@@ -50,10 +50,25 @@ struct CsvRow {
   std::map<std::string, std::string> run;
 };
 
-// Reads every row of a file written by the CSV reporter (this schema version or an older readable
-// one), columns found by name. Throws std::runtime_error naming the file and line on what it
-// cannot read: another schema version, a missing column, a row with the wrong number of fields, a
-// value that is not a number in a numeric column.
+// What a reader made of one file: the rows parbench could have written, and one line per line it
+// left out, "FILE:LINE: why" (the reports print them and go on with the rest).
+struct CsvRead {
+  std::vector<CsvRow> rows;
+  std::vector<std::string> problems;
+};
+
+// Reads a file of rows written by the CSV reporter, of this schema version or an older readable
+// one, columns found by name. Every header line (a line whose first field is schema_version)
+// starts a block with its own columns, so files of several versions concatenated whole read
+// together. Left out, each with a problem: a last line without its line break (cut short), a row
+// with the wrong number of fields, of another schema version, with a value parbench never writes
+// (not a number, nan, inf, a negative time, fewer than 1 worker), and the rows of a block whose
+// header lacks a column of their version; a file that does not start with a header is one problem.
+// Scripts/analysis/parbench_csv.py applies the same rule with the same words. Throws
+// std::runtime_error only when the file cannot be read at all.
+CsvRead read_csv_file(const std::string& path);
+// The same, for files parbench wrote itself moments ago (the mpi launcher's): throws
+// std::runtime_error with the first problem instead of leaving anything out.
 std::vector<CsvRow> read_csv_rows(const std::string& path);
 // The same, repetitions only.
 std::vector<RunRecord> read_csv_records(const std::string& path);

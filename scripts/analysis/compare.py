@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-# The CSV schema versions this reads (results/README.md); older ones lack columns it matches on.
-KNOWN_SCHEMAS = {2, 3, 4, 5, 6, 7, 8}
+import parbench_csv
+
 # What identifies a configuration across files and machines.
 CONFIG_KEYS = ["kernel", "backend", "ipc", "schedule", "chunk", "workers", "threads_per_rank",
                "size", "params"]
@@ -37,39 +38,45 @@ class InputError(Exception):
     """Bad input: one line for the user, exit code 2."""
 
 
-def load(paths: list[str]) -> pd.DataFrame:
-    """Every row of the given parbench CSVs, of any schema version this knows."""
-    frames = []
+def load(paths: list[str], problems=None) -> pd.DataFrame:
+    """Every row of the given parbench CSVs that parbench could have written, of any schema version
+    this knows (parbench_csv's rule, which `parbench report` shares). Each line left out is one
+    "FILE:LINE: why" on stderr (or appended to `problems`); no usable row at all is bad input."""
+    rows, said = [], []
     for path in paths:
         try:
-            frame = pd.read_csv(path, dtype={"params": str, "error": str}, keep_default_na=False,
-                                na_values={"wall_s": [""], "usable_cpus": [""]})
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-            raise InputError(f"{path}: not a CSV parbench can read ({e.__class__.__name__})") from e
-        if "schema_version" not in frame.columns or "wall_s" not in frame.columns:
-            raise InputError(f"{path}: not a parbench CSV (no schema_version or wall_s column)")
-        unknown = set(pd.to_numeric(frame["schema_version"], errors="coerce").fillna(-1).astype(int))
-        unknown -= KNOWN_SCHEMAS
-        if unknown:
-            raise InputError(f"{path}: schema version {sorted(unknown)[0]} is not one this reads "
-                             f"({min(KNOWN_SCHEMAS)} to {max(KNOWN_SCHEMAS)})")
-        frame["source"] = path
-        frames.append(frame)
-    if not frames:
+            found, why = parbench_csv.read(path)
+        except OSError as e:
+            raise InputError(f"cannot read {path}: {e.strerror}") from e
+        for line in why:
+            if problems is None:
+                sys.stderr.write(line + "\n")
+            else:
+                problems.append(line)
+        said += why
+        rows += [{**row, "source": path} for row in found]
+    if not paths:
         raise InputError("no CSV files given")
-    df = pd.concat(frames, ignore_index=True)
+    if not rows:
+        raise InputError("no usable rows in " + ", ".join(paths)
+                         + (" (the lines above were left out)" if said else ""))
+    # Every field as text, as written; empty where the row's block had no such column.
+    df = pd.DataFrame(rows).fillna("")
     # Columns that older schemas lack, at the value they implied.
-    defaults = {"threads_per_rank": 1, "schedule": "static", "chunk": 0, "usable_cpus": ""}
+    defaults = {"threads_per_rank": "1", "round": "0"}
     for column, value in defaults.items():
         if column not in df.columns:
             df[column] = value
-    df["threads_per_rank"] = pd.to_numeric(df["threads_per_rank"], errors="coerce").fillna(1)
-    for column in ["chunk", "workers", "threads_per_rank", "size"]:
+        df[column] = df[column].replace("", value)
+    for column in ["schema_version", "chunk", "workers", "threads_per_rank", "nodes", "size", "rep",
+                   "round"]:
         df[column] = pd.to_numeric(df[column]).astype("int64")
+    for column in ["setup_s", "wall_s", "cpu_s", "value", "lost_updates", "redelivered", "lost_s"]:
+        df[column] = pd.to_numeric(df[column] if column in df.columns else np.nan,
+                                   errors="coerce")
     for column, _, _ in CALIBRATION.values():
         df[column] = pd.to_numeric(df.get(column, np.nan), errors="coerce")
-    df["valid"] = df["valid"].astype(str).str.lower() == "true"
-    df["wall_s"] = pd.to_numeric(df["wall_s"], errors="coerce")
+    df["valid"] = df["valid"] == "true"
     return df
 
 
@@ -92,17 +99,37 @@ def split(base: pd.DataFrame, new: pd.DataFrame | None, by: str | None):
     return base[column == values[0]], base[column == values[1]]
 
 
+NOT_RECORDED = "(not recorded)"  # a column the rows lack, or leave empty: the same to a reader
+
+
 def fingerprint_diff(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """(field, base values, new values) for every fingerprint field on which the sides differ."""
+    """(field, base values, new values) for every fingerprint field on which the sides differ, the
+    values as the CSV has them."""
+    def values(side, field):
+        found = side[field].astype(str) if field in side.columns else pd.Series([""])
+        return sorted({v if v else NOT_RECORDED for v in found})
+
     differences = []
     for field in FINGERPRINT:
-        if field not in base.columns and field not in new.columns:
-            continue
-        left = sorted({str(v) for v in base.get(field, pd.Series(["(absent)"]))})
-        right = sorted({str(v) for v in new.get(field, pd.Series(["(absent)"]))})
+        left, right = values(base, field), values(new, field)
         if left != right:
             differences.append((field, "; ".join(left), "; ".join(right)))
     return differences
+
+
+def configuration_text(key: tuple) -> str:
+    """A configuration (a CONFIG_KEYS tuple) in words: pi threads none static, 2 workers, ..."""
+    c = dict(zip(CONFIG_KEYS, key))
+    workers = (f"{c['workers']} workers" if c["threads_per_rank"] == 1
+               else f"{c['workers']}x{c['threads_per_rank']} workers")
+    chunk = f" chunk {c['chunk']}" if c["chunk"] else ""
+    return (f"{c['kernel']} {c['backend']} {c['ipc']} {c['schedule']}{chunk}, {workers}, "
+            f"size {c['size']}" + (f", {c['params']}" if c["params"] else ""))
+
+
+def configuration_record(key: tuple) -> dict:
+    """A configuration as JSON has it: named, numbers as numbers."""
+    return {k: v.item() if hasattr(v, "item") else v for k, v in zip(CONFIG_KEYS, key)}
 
 
 def calibration(base: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, float, float]]:

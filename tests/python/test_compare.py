@@ -16,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCRIPT = os.path.join(ROOT, "scripts", "compare")
 sys.path.insert(0, os.path.join(ROOT, "scripts", "analysis"))
 import compare  # noqa: E402
+from parbench_rows import complete  # noqa: E402
 
 SPREAD = 0.01
 
@@ -36,7 +37,7 @@ def rows(host="vm", scale=1.0, reps=10, seed=1, backends=("serial", "threads"), 
                         "params": "seed=1", "rep": rep,
                         "wall_s": median * scale * (1 + SPREAD * rng.standard_normal()),
                         "valid": "true" if valid else "false"})
-    return pd.DataFrame(out)
+    return complete(pd.DataFrame(out))
 
 
 def write(tmp_path, name, frame):
@@ -119,12 +120,16 @@ def test_one_merged_file_splits_by_a_column(tmp_path):
     ("hello,world\n1,2\n", "not a parbench CSV"),
     ("schema_version,wall_s\n99,1\n", "schema version 99"),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, content, why):
+def test_a_side_without_a_usable_row_is_bad_input_after_its_lines_left_out(tmp_path, content,
+                                                                          why):
     bad = tmp_path / "bad.csv"
     bad.write_text(content)
     good = write(tmp_path, "good.csv", rows())
     done = run(good, "--against", str(bad))
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and why in done.stderr, done
+    said = done.stderr.splitlines()
+    assert done.returncode == 2 and not done.stdout, done
+    assert len(said) == 2 and said[0].startswith(f"{bad}:") and why in said[0], said
+    assert said[1] == f"compare: error: no usable rows in {bad} (the lines above were left out)"
 
 
 def test_no_common_configuration_is_bad_input(tmp_path):
@@ -160,3 +165,47 @@ def test_normalising_by_the_cpu_calibration_removes_a_machine_that_is_slower_thr
     assert compare.calibration(base, new)[0][:1] == ("cpu",)
     with pytest.raises(compare.InputError, match="calib_copy_gbs"):
         compare.normalise(base, new, "copy")
+
+
+@pytest.mark.parametrize("option,target", [("--csv", "/nonexistent/x.csv"), ("--json", "DIR"),
+                                           ("--csv", "DIR/no/such/dir/x.csv")])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path, option, target):
+    base = write(tmp_path, "base.csv", rows(seed=1))
+    target = target.replace("DIR", str(tmp_path))
+    done = run(base, "--against", base, option, target)
+    assert done.returncode == 2 and not done.stdout, done
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"compare: error: {option}")
+
+
+def test_nothing_is_written_when_the_input_is_bad(tmp_path):
+    base = write(tmp_path, "base.csv", rows(seed=1))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("hello\n")
+    done = run(base, "--against", str(bad), "--csv", str(tmp_path / "c.csv"), "--json",
+               str(tmp_path / "c.json"))
+    assert done.returncode == 2
+    assert sorted(os.listdir(tmp_path)) == ["bad.csv", "base.csv"]
+
+
+def test_the_fingerprint_diff_prints_values_as_the_csv_has_them():
+    base = compare_frame(rows().assign(usable_cpus=""))
+    new = compare_frame(rows().assign(usable_cpus=2, build_dirty="false", os_kernel=""))
+    diff = compare.fingerprint_diff(base, new)
+    # Empty and absent are both not recorded, hence no difference for os_kernel.
+    assert diff == [("usable_cpus", "(not recorded)", "2"),
+                    ("build_dirty", "(not recorded)", "false")]
+
+
+def test_what_only_one_side_ran_is_listed_in_words(tmp_path):
+    base = write(tmp_path, "base.csv", rows(backends=("serial", "threads", "processes")))
+    new = write(tmp_path, "new.csv", rows(backends=("serial", "threads")))
+    done = run(base, "--against", new, "--json", str(tmp_path / "c.json"))
+    assert done.returncode == 0, done.stderr
+    only = done.stdout.split("# only on the base side (1):\n")[1].splitlines()[0]
+    assert only == "  pi processes none static, 2 workers, size 1000000000, seed=1"
+    import json
+    with open(tmp_path / "c.json") as f:
+        assert json.load(f)["only"]["base"] == [
+            {"kernel": "pi", "backend": "processes", "ipc": "none", "schedule": "static",
+             "chunk": 0, "workers": 2, "threads_per_rank": 1, "size": 1000000000,
+             "params": "seed=1"}]
