@@ -386,15 +386,33 @@ void print_card(std::ostream& out, const Card& card) {
     head += fmt::format(" {:>{}}", host.substr(0, static_cast<std::size_t>(column)), column);
   line(head + "  from");
   std::vector<std::string> commands;  // of the sections with a figure missing, in order
+  int lines = 1;
   const auto& figures = card.figures;
+  const auto measured = [](const CardFigure& f) {
+    return std::any_of(f.values.begin(), f.values.end(),
+                       [](const auto& v) { return v.has_value(); });
+  };
   for (std::size_t i = 0; i < figures.size(); ++i) {
     const CardFigure& f = figures[i];
     const bool first_of_section = i == 0 || figures[i - 1].section != f.section;
+    std::size_t end = i;
+    while (end < figures.size() && figures[end].section == f.section) ++end;
+    // A section nothing measured is one line, its command below.
+    if (first_of_section &&
+        std::none_of(figures.begin() + static_cast<std::ptrdiff_t>(i),
+                     figures.begin() + static_cast<std::ptrdiff_t>(end), measured)) {
+      line(fmt::format("{:<{}}{} figures: not measured", f.section, kSection, end - i));
+      ++lines;
+      commands.push_back(f.how);
+      i = end - 1;
+      continue;
+    }
     std::string label = f.label;
     std::vector<std::string> cells;
     for (std::size_t h = 0; h < card.hosts.size(); ++h) cells.push_back(cell(f, h));
     // Efficiency comes in pairs, pi and primes of one backend: one line "threads  0.99 / 1.00".
-    if (f.unit == "eff" && i + 1 < figures.size() && figures[i + 1].unit == "eff") {
+    const bool pair = f.unit == "eff" && i + 1 < figures.size() && figures[i + 1].unit == "eff";
+    if (pair) {
       label = f.label.substr(0, f.label.find(':'));
       for (std::size_t h = 0; h < card.hosts.size(); ++h)
         cells[h] += " / " + cell(figures[i + 1], h);
@@ -404,29 +422,31 @@ void print_card(std::ostream& out, const Card& card) {
     for (const auto& c : cells) text += fmt::format(" {:>{}}", c, column);
     if (first_of_section) text += "  " + f.source;
     line(text);
-    const bool missing =
-        std::any_of(f.values.begin(), f.values.end(), [](const auto& v) { return !v.has_value(); });
+    ++lines;
+    const bool missing = !measured(f) || std::any_of(f.values.begin(), f.values.end(),
+                                                     [](const auto& v) { return !v; });
     if (missing && std::find(commands.begin(), commands.end(), f.how) == commands.end())
       commands.push_back(f.how);
-    if (f.unit == "eff" && i + 1 < figures.size() && figures[i + 1].unit == "eff") {
-      ++i;
-      const auto& g = figures[i];
-      if (std::any_of(g.values.begin(), g.values.end(), [](const auto& v) { return !v; }) &&
-          std::find(commands.begin(), commands.end(), g.how) == commands.end())
-        commands.push_back(g.how);
-    }
+    if (pair) ++i;
   }
-  if (commands.empty()) return;
-  line("\"-\": not measured by these rows; what measures it:");
-  for (const auto& command : commands) {
-    // Long commands wrap as a shell would read them: a backslash and an indented rest.
-    std::string rest = "  " + command;
+  // What measures each "-", as long as the screen has room (40 lines); --json lists them all.
+  for (std::size_t c = 0; c < commands.size(); ++c) {
+    std::vector<std::string> wrapped;
+    std::string rest = "$ " + commands[c];
     while (rest.size() > kWidth) {
       const std::size_t cut = rest.rfind(' ', kWidth - 2);
-      line(rest.substr(0, cut) + " \\");
-      rest = "      " + rest.substr(cut + 1);
+      wrapped.push_back(rest.substr(0, cut) + " \\");
+      rest = "    " + rest.substr(cut + 1);
     }
-    line(rest);
+    wrapped.push_back(rest);
+    const bool last = c + 1 == commands.size();
+    if (lines + static_cast<int>(wrapped.size()) + (last ? 0 : 1) > 40) {
+      line(fmt::format("({} more commands measure the other \"-\": parbench report card --json)",
+                       commands.size() - c));
+      return;
+    }
+    for (const auto& w : wrapped) line(w);
+    lines += static_cast<int>(wrapped.size());
   }
 }
 
