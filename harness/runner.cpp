@@ -351,16 +351,27 @@ void Runner::report_configuration(const Configuration& config, std::vector<RunRe
         Baseline{result.wall.median, result.first().setup_s};
   }
   if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
-    warn(fmt::format(
-        "{} {} workers={}: spread {:.1f}% is over 5%; the machine is busy or the runs "
-        "are too short (raise the size or --repeat)",
-        work.kernel(), entry.name, workers_text(result.first()), result.wall.mdape_pct));
+    const RunRecord& r = result.first();
+    if (plan_.hardware_threads > 0 && total_threads(r) > plan_.hardware_threads) {
+      ++oversubscribed_spread_;  // the run asked for it: said once, at the end
+    } else {
+      warn(fmt::format(
+          "{} {} ipc={} schedule={}{} workers={} ({}): spread {:.1f}% is over 5%; the machine "
+          "is busy or the runs are too short (raise the size or --repeat)",
+          work.kernel(), entry.name, r.ipc, r.schedule,
+          r.chunk > 0 ? fmt::format(" chunk={}", r.chunk) : std::string(), workers_text(r),
+          r.params.empty() ? fmt::format("size {}", r.size)
+                           : fmt::format("size {}, {}", r.size, r.params),
+          result.wall.mdape_pct));
+    }
   }
   for (auto* r : reporters) r->report(result);
 }
 
 Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
   std::set<std::pair<std::string, int>> warned_oversubscribed;
+  // By threads in all, in the plan's order: what runs that many.
+  std::vector<std::pair<int, std::vector<std::string>>> oversubscribed;
   std::set<std::pair<std::string, std::string>> warned_unreachable;
   std::vector<std::vector<Schedule>> schedules;  // per backend
   for (const auto* entry : plan_.backends) schedules.push_back(schedules_for(*entry));
@@ -370,7 +381,7 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
       const Mechanism* mechanism = work->mechanism();
       if (mechanism != nullptr && !ipc::reaches(mechanism->need(), entry->model)) {
         if (warned_unreachable.insert({entry->name, mechanism->name()}).second) {
-          notes_.push_back(
+          unreachable_.push_back(
               fmt::format("skipping {} with ipc {}: it needs {}, and that backend's workers are {}",
                           entry->name, mechanism->name(), ipc::describe(mechanism->need()),
                           ipc::describe(entry->model.workers)));
@@ -392,10 +403,11 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
             const int total = workers * threads;
             if (plan_.hardware_threads > 0 && total > plan_.hardware_threads &&
                 warned_oversubscribed.insert({entry->name, total}).second) {
-              notes_.push_back(fmt::format(
-                  "{} threads outnumber the {} hardware threads: {} at {} measures "
-                  "oversubscription",
-                  total, plan_.hardware_threads, entry->name,
+              auto it = std::find_if(oversubscribed.begin(), oversubscribed.end(),
+                                     [total](const auto& o) { return o.first == total; });
+              if (it == oversubscribed.end()) it = oversubscribed.insert(it, {total, {}});
+              it->second.push_back(fmt::format(
+                  "{} at {}", entry->name,
                   threads == 1 ? fmt::format("{} workers", workers)
                                : fmt::format("{} ranks x {} threads", workers, threads)));
             }
@@ -414,10 +426,28 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
       }
     }
   }
+  for (const auto& [total, which] : oversubscribed) {
+    notes_.push_back(
+        fmt::format("{} threads outnumber the {} hardware threads: {} {} "
+                    "oversubscription",
+                    total, plan_.hardware_threads, fmt::join(which, ", "),
+                    which.size() == 1 ? "measures" : "measure"));
+  }
 }
 
 int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporters) {
   for (const auto& note : notes_) warn(note);
+  // Pairs a list asks for that cannot run are expected (`--ipc all`, a flag beside backends it
+  // does not reach): one line says how many, --verbose names each.
+  if (plan_.verbose) {
+    for (const auto& note : unreachable_) warn(note);
+  } else if (!unreachable_.empty()) {
+    warn(
+        fmt::format("{} backend and ipc pair{} skipped: the mechanism cannot reach that backend's "
+                    "workers (`parbench list` shows where each reaches; --verbose names them)",
+                    unreachable_.size(), unreachable_.size() == 1 ? "" : "s"));
+  }
+  oversubscribed_spread_ = 0;
   for (auto* r : reporters) r->begin(context);
   failures_ = 0;
   progress_index_ = 0;
@@ -429,6 +459,12 @@ int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporte
       ++progress_index_;
       run_configuration(config, reporters);
     }
+  }
+  if (oversubscribed_spread_ > 0) {
+    warn(
+        fmt::format("spread over 5% in {} configuration{} with more threads than hardware "
+                    "threads: expected when workers take turns on the CPUs",
+                    oversubscribed_spread_, oversubscribed_spread_ == 1 ? "" : "s"));
   }
   for (auto* r : reporters) r->end();
   return failures_;

@@ -38,6 +38,7 @@ struct RunPlan {
   // More workers than this draw a warning; 0: no warning (under a user's mpirun, where the
   // launcher places the ranks, possibly on several nodes).
   int hardware_threads = 1;
+  bool verbose = false;  // name every pair skipped, not just how many
   bool quiet = false;  // no warnings or progress: another process (the launcher, rank 0) gives them
 };
 
@@ -64,7 +65,11 @@ class Runner {
   const RunPlan& plan() const { return plan_; }
   // Why pairs of the plan are skipped, and what oversubscribes: for warnings (or, when nothing is
   // left to run, for the error).
-  const std::vector<std::string>& notes() const { return notes_; }
+  std::vector<std::string> notes() const {
+    std::vector<std::string> all = notes_;
+    all.insert(all.end(), unreachable_.begin(), unreachable_.end());
+    return all;
+  }
   // Runs every configuration; returns the number of invalid or failed ones.
   int run(const RunContext& context, const std::vector<Reporter*>& reporters);
 
@@ -93,6 +98,8 @@ class Runner {
   std::vector<std::shared_ptr<const Workload>> sized_;
   std::set<std::string> refused_;  // mechanisms' refusals already printed (ipc::Unreachable)
   std::vector<std::string> notes_;
+  std::vector<std::string> unreachable_;  // pairs skipped: counted in one warning unless verbose
+  int oversubscribed_spread_ = 0;  // configurations over 5% spread that the plan oversubscribes
   // Per workload: the serial result and times, the reference for validity and speed-up.
   const Workload* baselines_of_ = nullptr;  // the workload they belong to
   std::optional<std::uint64_t> serial_result_;

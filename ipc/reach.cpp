@@ -31,10 +31,10 @@ std::string describe(Need need) {
   static constexpr const char* kText[] = {
       "one address space",
       "a oneTBB task group",
-      "made on this host before the workers start",
+      "to be made on this host before the workers start",
       "workers with separate memory",
       "the ranks of one MPI job",
-      "separate processes (a lock held per process) made on this host before the workers start",
+      "separate processes (a lock is held per process), made on this host before they start",
       "a server the workers reach by its address"};
   return kText[static_cast<int>(need)];
 }

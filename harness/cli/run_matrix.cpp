@@ -164,8 +164,19 @@ void warn_about_machine(const Fingerprint& m) {
 
 void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const Fingerprint& m) {
   fmt::print(out, "parbench run\n");
+  // One line per kernel setting, its mechanisms listed together (not one line per variant).
+  std::vector<std::pair<std::string, std::vector<std::string>>> settings;
   for (const auto& w : plan.workloads) {
-    fmt::print(out, "  kernel     = {} (size {}, {})\n", w->kernel(), w->size(), w->params());
+    const std::string setting =
+        fmt::format("{} (size {}, {})", w->kernel(), w->size(), w->params());
+    auto it = std::find_if(settings.begin(), settings.end(),
+                           [&](const auto& s) { return s.first == setting; });
+    if (it == settings.end()) it = settings.insert(settings.end(), {setting, {}});
+    if (const Mechanism* m = w->mechanism()) it->second.push_back(m->name());
+  }
+  for (const auto& [setting, ipcs] : settings) {
+    fmt::print(out, "  kernel     = {}{}\n", setting,
+               ipcs.empty() ? std::string() : fmt::format(", ipc {}", fmt::join(ipcs, ", ")));
   }
   std::vector<std::string> names;
   for (const auto* b : plan.backends) names.push_back(b->name);
@@ -316,6 +327,7 @@ int run_matrix(const RunOptions& o) {
   plan.hardware_threads = inside_mpi_launch() ? 0 : machine.usable_cpus;
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
+  plan.verbose = o.verbose;
   plan.interleave = o.interleave && !mpi_child;  // a launched job runs one round's repetition
   plan.workers = parse_workers(default_workers(o), machine.usable_cpus);
   plan.threads_per_rank.clear();
@@ -350,8 +362,8 @@ int run_matrix(const RunOptions& o) {
     for (const Configuration& c : runner.configurations()) {
       const Mechanism* m = c.work->mechanism();
       fmt::print("{}\t{} (size {}, {}) {} {} {}{} workers={}{}\n", ++n, c.work->kernel(),
-                 c.work->size(), c.work->params(),
-                 c.entry->name, m != nullptr ? m->name() : "none", c.schedule.name(),
+                 c.work->size(), c.work->params(), c.entry->name, m != nullptr ? m->name() : "none",
+                 c.schedule.name(),
                  c.schedule.kind == ScheduleKind::kStatic || c.schedule.kind == ScheduleKind::kAuto
                      ? ""
                      : fmt::format(":{}", c.schedule.chunk),
@@ -363,7 +375,8 @@ int run_matrix(const RunOptions& o) {
     const int count = static_cast<int>(runner.configurations().size());
     const int n = parse_small_int(o.configuration, "--configuration", 1, 1 << 30);
     if (n > count)
-      throw UsageError(fmt::format("--configuration {}: the plan has {} configuration(s)", n, count));
+      throw UsageError(
+          fmt::format("--configuration {}: the plan has {} configuration(s)", n, count));
     runner.keep_only(static_cast<std::size_t>(n - 1));
   }
   if (is_reporting_rank && !mpi_child) warn_about_foreign_options(o);  // the input is good
@@ -462,6 +475,9 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
   cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
       ->capture_default_str();
+  cmd.add_flag("--verbose", o.verbose,
+               "Name every backend and ipc pair skipped because the mechanism cannot reach the "
+               "backend's workers (by default one line says how many)");
   cmd.add_flag("--interleave", o.interleave,
                "Run the repetitions of all configurations in rounds (A B C A B C ...), so that a "
                "slow phase of the machine falls on all alike; each round starts every backend "

@@ -31,6 +31,7 @@ struct RunOptions {
   std::string warmup = "1";
   std::string repeat = "5";
   bool interleave = false;
+  bool verbose = false;
   std::string csv;
   std::string json;
   std::string records_out;  // internal: rank 0 of a job started by mpi_launcher writes here

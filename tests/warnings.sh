@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Warnings that mean something: pairs skipped because a mechanism cannot reach a backend's workers
+# are one line (--verbose names each); a spread warning on a configuration the run itself
+# oversubscribes is said once per run; the plan names each kernel setting once, its mechanisms
+# together; oversubscription is one line per thread count.
+set -uo pipefail
+parbench=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; cat "$dir/err"; exit 1; }
+hw=$(nproc)
+over=$((hw * 2))
+"$parbench" run --kernel count --ipc all --backend threads,processes --workers "$over" \
+  --warmup 0 --repeat 5 >"$dir/out" 2>"$dir/err"
+grep -q "pairs skipped: the mechanism cannot reach that backend's workers" "$dir/err" ||
+  fail "no line counting the skipped pairs"
+! grep -q "skipping .* with ipc" "$dir/err" || fail "skipped pairs named without --verbose"
+[[ $(grep -c "outnumber the" "$dir/err") -eq 1 ]] || fail "oversubscription said more than once"
+! grep -q "workers=$over.*spread .* is over 5%" "$dir/err" ||
+  fail "a spread warning for a configuration the run oversubscribes on purpose"
+[[ $(grep -c "^  kernel     = count" "$dir/err" "$dir/out" | awk -F: '{ s += $2 } END { print s }') -eq 1 ]] ||
+  fail "the plan names the count setting more than once"
+(($(grep -c "warning" "$dir/err") <= 3)) || fail "more than 3 warning lines"
+
+"$parbench" run --kernel count --ipc all --backend threads,processes --workers 2 --warmup 0 \
+  --repeat 1 --verbose >"$dir/out" 2>"$dir/err"
+grep -q "skipping threads with ipc file-fcntl" "$dir/err" || fail "--verbose does not name the pairs"
+! grep -q "it needs made" "$dir/err" || fail "the need still reads 'it needs made ...'"
+echo ok
