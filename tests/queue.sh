@@ -13,6 +13,8 @@
 #   external   --external-workers: two workers started separately, over TCP with a password
 #   interrupt  Ctrl-C: exit 130, no key left on the user's server, no worker left
 #   version    a worker refuses a queue fed by another parbench version
+#   options    --queue '', a line break in it, --queue and --external-workers without redis-queue:
+#              one line and exit code 2
 set -uo pipefail
 parbench=$(realpath "$1")
 check=$2
@@ -232,6 +234,14 @@ case $check in
     rc=$?
     [[ $rc -eq 2 ]] || fail "exit code $rc, expected 2"
     grep -q "fed by parbench 0.0.1" "$dir/log" || fail "the refusal does not say why" ;;
+  options)
+    refused() { "$(dirname "$0")/expect_usage_error.sh" "$parbench" run --kernel pi --samples 1000 \
+      --warmup 0 --repeat 1 --csv "$dir/refused.csv" "$@" || fail "not refused: $*"; }
+    refused --backend redis-queue --schedule queue --queue ""
+    refused --backend redis-queue --schedule queue --queue $'q\nx'
+    refused --backend threads --queue q
+    refused --queue q
+    refused --backend threads --external-workers --redis redis://127.0.0.1:1 ;;
   *)
     echo "unknown check $check"
     exit 2 ;;

@@ -49,7 +49,8 @@ inline std::string check_queue_name(const std::string& name) {
   for (const char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
-    if (!ok) return "a queue name has letters, digits, '.', '_' and '-' only: " + name;
+    // The name is not quoted: a line break in it would split the one line of the message.
+    if (!ok) return "a queue name has letters, digits, '.', '_' and '-' only";
   }
   return {};
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
@@ -306,18 +307,22 @@ class RedisQueueBackend final : public Backend {
 }  // namespace
 
 BackendEntry redis_queue_backend() {
-  return {.name = "redis-queue",
-          .summary =
-              "independent worker processes, on any host, taking chunks from a Redis list "
-              "with acknowledgement (the book's job queue); survives a worker's death",
-          .make = [] { return std::unique_ptr<Backend>(new RedisQueueBackend); },
-          .availability =
-              [] {
-                const ipc::Availability a = ipc::redis_availability({});
-                return Availability{a.runnable, a.detail};
-              },
-          .model = {ipc::Workers::kQueueWorkers},
-          .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue}};
+  return {
+      .name = "redis-queue",
+      .summary =
+          "independent worker processes, on any host, taking chunks from a Redis list "
+          "with acknowledgement (the book's job queue); survives a worker's death",
+      .make = [] { return std::unique_ptr<Backend>(new RedisQueueBackend); },
+      .availability =
+          [] {
+            // A server in $PARBENCH_REDIS_URL needs no redis-server here (--redis, given to
+            // the run, is not known at this point).
+            const char* url = std::getenv(ipc::kRedisUrlVariable);
+            const ipc::Availability a = ipc::redis_availability({url != nullptr ? url : "", ""});
+            return Availability{a.runnable, a.detail};
+          },
+      .model = {ipc::Workers::kQueueWorkers},
+      .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue}};
 }
 
 }  // namespace parbench::backends
