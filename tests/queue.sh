@@ -13,6 +13,8 @@
 #   external   --external-workers: two workers started separately, over TCP with a password
 #   interrupt  Ctrl-C: exit 130, no key left on the user's server, no worker left
 #   version    a worker refuses a queue fed by another parbench version
+#   expiry     kill -9 of a feeder before any worker joined, and of a feeder and its workers at
+#              once: every key left on the server expires
 #   options    --queue '', a line break in it, --queue and --external-workers without redis-queue:
 #              one line and exit code 2
 set -uo pipefail
@@ -234,6 +236,35 @@ case $check in
     rc=$?
     [[ $rc -eq 2 ]] || fail "exit code $rc, expected 2"
     grep -q "fed by parbench 0.0.1" "$dir/log" || fail "the refusal does not say why" ;;
+  expiry)
+    start_server
+    every_key_expires() {  # every_key_expires QUEUE
+      local keys key
+      keys=$("${cli[@]}" --scan --pattern "parbench:queue:$1:*")
+      [[ -n $keys ]] || fail "no key left to look at"
+      for key in $keys; do
+        [[ $("${cli[@]}" pttl "$key") -gt 0 ]] || fail "$key has no expiry"
+      done
+      echo "$(wc -w <<<"$keys") key(s) of queue $1 left, each with an expiry"
+    }
+    "$parbench" run --kernel pi --samples 100000 --backend redis-queue --schedule queue \
+      --workers 1 --warmup 0 --repeat 1 --redis "$url" --external-workers --queue "$queue" \
+      --heartbeat "$heartbeat_ms" >"$dir/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 200); do
+      grep -q "waits for" "$dir/log" && break
+      sleep 0.05
+    done
+    grep -q "waits for" "$dir/log" || fail "the feeder did not get to wait for its workers"
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    every_key_expires "$queue"
+    background_run 2000 --repeat 100 --redis "$url" --queue "$queue-2"
+    wait_for_workers "$queue-2"
+    sleep 1
+    kill -9 "$pid" $(workers_of "$queue-2")
+    wait "$pid" 2>/dev/null
+    every_key_expires "$queue-2" ;;
   options)
     refused() { "$(dirname "$0")/expect_usage_error.sh" "$parbench" run --kernel pi --samples 1000 \
       --warmup 0 --repeat 1 --csv "$dir/refused.csv" "$@" || fail "not refused: $*"; }

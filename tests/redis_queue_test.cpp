@@ -127,5 +127,10 @@ TEST(RedisUrl, PasswordsInQuotedArgumentsAreRedacted) {
             "a redis://***@h b unix:///s c://");
 }
 
+TEST(RedisQueue, EveryKeyOutlivesAHeartbeatByFar) {
+  EXPECT_EQ(key_expiry_ms(1000), 30000);
+  EXPECT_EQ(key_expiry_ms(60000), 600000);
+}
+
 }  // namespace
 }  // namespace parbench::queue

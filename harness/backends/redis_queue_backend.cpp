@@ -84,6 +84,7 @@ class RedisQueueBackend final : public Backend {
     std::vector<std::string> hset{"HSET", keys().description()};
     for (auto& f : d.fields()) hset.push_back(std::move(f));
     redis.command_argv(hset);
+    redis.command("PEXPIRE %s %s", keys().description().c_str(), session_->expiry_ms().c_str());
     requeue_sha_ = redis.command("SCRIPT LOAD %s", queue::kRequeueScript);
     if (!external) start_local_workers();
     wait_for_workers();
@@ -96,7 +97,8 @@ class RedisQueueBackend final : public Backend {
     auto& redis = session_->redis();
     // A repetition's results and done list are new keys; only a failed one's chunks may be left.
     redis.command("DEL %s", keys().pending().c_str());
-    redis.command("SET %s %s", keys().current().c_str(), round.c_str());
+    redis.command("SET %s %s PX %s", keys().current().c_str(), round.c_str(),
+                  session_->expiry_ms().c_str());
     feed(chunks);
 
     Losses losses;
@@ -225,7 +227,8 @@ class RedisQueueBackend final : public Backend {
       redis.append_argv(words);
       ++batches;
     }
-    for (std::uint64_t b = 0; b < batches; ++b) redis.reply();
+    redis.append("PEXPIRE %s %s", keys().pending().c_str(), session_->expiry_ms().c_str());
+    for (std::uint64_t b = 0; b <= batches; ++b) redis.reply();
   }
 
   // The heartbeats: a worker whose key expired is dead, and its chunks go back to the queue.
