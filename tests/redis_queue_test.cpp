@@ -127,6 +127,17 @@ TEST(RedisUrl, PasswordsInQuotedArgumentsAreRedacted) {
             "a redis://***@h b unix:///s c://");
 }
 
+TEST(RedisQueue, TheServersUrlStaysOutOfTheDescription) {
+  const std::vector<std::string> args{
+      "--n", "25", "--redis", "redis://:pw@h", "--join-url", "redis://:pw@h", "--join-key", "k"};
+  const auto stored = without_server(args);
+  EXPECT_EQ(stored,
+            (std::vector<std::string>{"--n", "25", "--join-url", kQueueServer, "--join-key", "k"}));
+  EXPECT_EQ(with_server(stored, "redis://:pw@other:1"),
+            (std::vector<std::string>{"--n", "25", "--join-url", "redis://:pw@other:1",
+                                      "--join-key", "k"}));
+}
+
 TEST(RedisQueue, EveryKeyOutlivesAHeartbeatByFar) {
   EXPECT_EQ(key_expiry_ms(1000), 30000);
   EXPECT_EQ(key_expiry_ms(60000), 600000);

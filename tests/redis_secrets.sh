@@ -6,7 +6,7 @@
 #         does the refusal of --redis by sweep, which takes none
 #   ps    run and worker take the URL from $PARBENCH_REDIS_URL alone (a server with a password,
 #         over TCP): processes workers, the redis flag, a redis-queue feeder and its workers, MPI
-#         ranks; and no command line of any of them holds the password
+#         ranks; and no command line of any of them, nor a queue's description, holds the password
 #   ipv6  a password %-encoded (holding '@', ':' and '/') to a server on [::1]
 set -uo pipefail
 parbench=$(realpath "$1")
@@ -95,11 +95,14 @@ case $check in
     # No private server to fall back on: the run must use the variable's.
     export PARBENCH_REDIS_SERVER=/nonexistent/redis-server
     watch_ps() {  # every parbench and redis command line on the host, sampled until $1 exits
-      local p line
+      local p line key
       while kill -0 "$1" 2>/dev/null; do
         for p in /proc/[0-9]*; do
           line=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
           [[ $line == *parbench* || $line == *redis* ]] && echo "$line" >>"$dir/cmdlines"
+        done
+        for key in $("${cli[@]}" --scan --pattern 'parbench:queue:*:description'); do
+          "${cli[@]}" hgetall "$key" >>"$dir/descriptions"
         done
         sleep 0.02
       done
@@ -115,6 +118,16 @@ case $check in
     pid=$!
     watch_ps "$pid"
     ends_with 60 "$pid" 0 || fail "redis-queue with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
+    # Queue workers joining the owner's flag: the queue's description names no server.
+    "$parbench" run --kernel verify --n 100109100129101027 --ipc redis --check-every 100000 \
+      --backend redis-queue --schedule queue --chunk 1000000 --workers 2 --warmup 0 --repeat 6 \
+      --csv "$dir/joined.csv" >"$dir/log" 2>&1 &
+    pid=$!
+    watch_ps "$pid"
+    ends_with 60 "$pid" 0 || fail "a flag joined by queue workers: $(cat "$dir/log")"
+    grep -q ",171656941," "$dir/joined.csv" || fail "wrong factor through the queue"
+    grep -q "join-key" "$dir/descriptions" || fail "no description with a mechanism sampled"
+    [[ -z $(leaks "$dir/descriptions") ]] || fail "a queue's description holds the password"
     # The feeder of users' workers, and a worker: both from the variable alone.
     "$parbench" run --kernel primes --range B --algo mr --backend redis-queue --schedule queue \
       --chunk 2000 --workers 1 --warmup 0 --repeat 2 --external-workers --queue "ps-$$" \

@@ -69,6 +69,28 @@ Description Description::parse(const std::vector<std::string>& hgetall) {
   return d;
 }
 
+std::vector<std::string> without_server(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--redis" && i + 1 < args.size()) {
+      ++i;
+    } else if (args[i] == "--join-url" && i + 1 < args.size()) {
+      out.insert(out.end(), {args[i], kQueueServer});
+      ++i;
+    } else {
+      out.push_back(args[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> with_server(std::vector<std::string> args, const std::string& url) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--join-url" && args[i + 1] == kQueueServer) args[i + 1] = url;
+  }
+  return args;
+}
+
 Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms, Also also)
     : thread_([address, key = std::move(key), expiry_ms,
                also = std::move(also)](const std::stop_token& stop) {

@@ -81,6 +81,14 @@ struct Description {
 // that comes late must not lose a live queue's keys.
 inline int key_expiry_ms(int heartbeat_ms) { return std::max(30000, 10 * heartbeat_ms); }
 
+// The server's URL stays out of a description: it may hold a password, and a worker on another
+// host may reach the server by another name. The feeder drops "--redis URL" from the arguments and
+// writes kQueueServer for the mechanism's --join-url; a worker puts there the URL it reached the
+// queue with (a mechanism on a server is always on the queue's).
+inline constexpr const char* kQueueServer = "@queue";
+std::vector<std::string> without_server(const std::vector<std::string>& args);
+std::vector<std::string> with_server(std::vector<std::string> args, const std::string& url);
+
 // A key that says a process is alive: set with an expiry `expiry_ms` four times per expiry, on a
 // connection of its own, until the object goes (the key is then deleted) or the process dies (the
 // key then expires). The feeder keeps one (its workers leave when it is gone), and so does every

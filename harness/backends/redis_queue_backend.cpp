@@ -75,6 +75,7 @@ class RedisQueueBackend final : public Backend {
     if (const Mechanism* m = work.mechanism()) {  // made already: the workers join it
       for (auto& arg : m->join_args()) args.push_back(std::move(arg));
     }
+    args = queue::without_server(args);
     const queue::Description d{
         parbench_version(),    work.kernel(), args,
         work.size(),           chunk_,        session_->begin_configuration(),

@@ -96,7 +96,7 @@ class QueueWorker {
     description_ =
         Description::parse(redis_.command_list("HGETALL %s", keys_.description().c_str()));
     leave_mechanism();
-    work_ = make_(description_.kernel, description_.args);
+    work_ = make_(description_.kernel, with_server(description_.args, address_.url()));
     if (auto sized = work_->for_threads(description_.threads)) work_ = std::move(sized);
     if (work_->size() != description_.size) {
       throw UsageError(fmt::format("the queue's {} has {} items, and this worker makes {}",
