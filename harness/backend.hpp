@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/measurement.hpp"
 #include "harness/schedule.hpp"
 #include "harness/worker_report.hpp"
 #include "harness/workload.hpp"
@@ -42,6 +43,10 @@ struct RunOutput {
   // time the run lost to it (waiting for the dead worker's heartbeat to expire, then redoing).
   std::optional<std::uint64_t> redelivered;
   std::optional<double> lost_s;
+  // Figures of the backend's own (redis-queue: workers_ran where fewer ran than were asked for),
+  // and why a repetition that ran cannot stand for its configuration (the row is then invalid).
+  Measurements measurements;
+  std::string problem;
 };
 
 class Backend {

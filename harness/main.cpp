@@ -11,6 +11,7 @@
 #include "harness/errors.hpp"
 #include "harness/fingerprint.hpp"
 #include "ipc/cleanup.hpp"
+#include "ipc/redis_server.hpp"
 #include "ipc/temp_dir.hpp"
 
 namespace {
@@ -56,7 +57,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    fmt::print(stderr, "parbench: error: {}\n", e.what());
+    // CLI11 quotes arguments it did not expect: a Redis URL among them may hold a password.
+    fmt::print(stderr, "parbench: error: {}\n", parbench::ipc::redact_url_passwords(e.what()));
     parbench::backends::abort_parallel_jobs(2);
     return 2;
   } catch (const parbench::UsageError& e) {

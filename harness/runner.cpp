@@ -218,6 +218,8 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         r.redelivered = done.out.redelivered;
         r.lost_s = done.out.lost_s;
         r.error = std::move(done.problem);  // judged wrong already: the row says why
+        if (r.error.empty()) r.error = std::move(done.out.problem);  // a backend's judgement
+        for (auto& m : done.out.measurements) r.measurements.push_back(std::move(m));
         // A warm-up that computed something else is as much a bug as a wrong repetition, where
         // the result is one exact value (not where an early stop may find another real factor).
         for (const std::uint64_t w : warmup_results) {

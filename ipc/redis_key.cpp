@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <stdexcept>
 
 #include "ipc/connection_cache.hpp"
 
@@ -47,7 +48,13 @@ RedisConnection& RedisKey::connection() {
 }
 
 Availability redis_availability(const MechanismSettings& settings) {
-  if (!settings.redis_url.empty()) return {true, "the server at " + settings.redis_url};
+  if (!settings.redis_url.empty()) {
+    try {  // described without its password
+      return {true, "the server at " + parse_redis_url(settings.redis_url).describe()};
+    } catch (const std::invalid_argument& e) {
+      return {false, e.what()};
+    }
+  }
   const std::string server = find_redis_server();
   if (server.empty())
     return {false, "redis-server not found on PATH; --redis URL uses a running server"};

@@ -38,55 +38,6 @@ std::string last_line(const std::string& path) {
 
 }  // namespace
 
-std::string RedisAddress::describe() const {
-  if (!socket_path.empty()) return "unix://" + socket_path;
-  const std::string auth = password.empty() ? "" : fmt::format("{}:***@", user);
-  return fmt::format("redis://{}{}:{}", auth, host, port);
-}
-
-std::string RedisAddress::url() const {
-  if (!socket_path.empty()) return "unix://" + socket_path;
-  const std::string auth = password.empty() ? "" : fmt::format("{}:{}@", user, password);
-  return fmt::format("redis://{}{}:{}", auth, host, port);
-}
-
-RedisAddress parse_redis_url(const std::string& url) {
-  RedisAddress a;
-  if (url.starts_with("unix://")) {
-    a.socket_path = url.substr(7);
-    if (a.socket_path.empty() || a.socket_path[0] != '/')
-      throw std::invalid_argument("a unix:// Redis URL needs an absolute socket path: " + url);
-    return a;
-  }
-  if (!url.starts_with("redis://"))
-    throw std::invalid_argument("a Redis URL is redis://host[:port] or unix:///path; got " + url);
-  std::string rest = url.substr(8);
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (const auto at = rest.rfind('@'); at != std::string::npos) {
-    const std::string auth = rest.substr(0, at);
-    const auto colon = auth.find(':');
-    if (colon == std::string::npos || colon + 1 == auth.size())
-      throw std::invalid_argument("a Redis URL gives its password as redis://:password@host");
-    a.user = auth.substr(0, colon);
-    a.password = auth.substr(colon + 1);
-    rest = rest.substr(at + 1);
-  }
-  const auto colon = rest.rfind(':');
-  a.host = rest.substr(0, colon);
-  a.port = 6379;
-  if (colon != std::string::npos) {
-    const std::string port = rest.substr(colon + 1);
-    char* end = nullptr;
-    const long p = std::strtol(port.c_str(), &end, 10);
-    if (port.empty() || *end != '\0' || p < 1 || p > 65535)
-      throw std::invalid_argument("bad port in Redis URL " + url);
-    a.port = static_cast<int>(p);
-  }
-  if (a.host.empty() || a.host.find('/') != std::string::npos)
-    throw std::invalid_argument("bad host in Redis URL " + url);
-  return a;
-}
-
 std::string find_redis_server() {
   const char* forced = std::getenv("PARBENCH_REDIS_SERVER");
   return find_executable(forced != nullptr ? forced : "redis-server");
@@ -167,14 +118,23 @@ RedisConnection::RedisConnection(const RedisAddress& address) : where_(address.d
   }
   if (!address.password.empty()) {
     try {
+      // As words: a password may hold any byte.
       if (address.user.empty()) {
-        command("AUTH %s", address.password.c_str());
+        command_argv({"AUTH", address.password});
       } else {
-        command("AUTH %s %s", address.user.c_str(), address.password.c_str());
+        command_argv({"AUTH", address.user, address.password});
       }
     } catch (const std::exception& e) {
       redisFree(std::exchange(context_, nullptr));
       throw std::runtime_error(fmt::format("the password was refused: {}", e.what()));
+    }
+  }
+  if (address.db != 0) {
+    try {
+      command("SELECT %d", address.db);
+    } catch (...) {
+      redisFree(std::exchange(context_, nullptr));
+      throw;
     }
   }
 }

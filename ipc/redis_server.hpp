@@ -11,14 +11,16 @@ struct redisContext;
 
 namespace parbench::ipc {
 
-// How to reach a server: a Unix socket path, or a TCP host and port; with a password (and a user,
-// for Redis 6 ACLs) where the server asks for one.
+// How to reach a server: a Unix socket path, or a TCP host (an IPv6 one without brackets) and
+// port; with a password (and a user, for Redis 6 ACLs) where the server asks for one, and the
+// database to SELECT.
 struct RedisAddress {
   std::string socket_path;
   std::string host;
   int port = 0;
   std::string user;
   std::string password;
+  int db = 0;
   // The URL without the password, for messages.
   std::string describe() const;
   // The URL a worker connects with, password included (passed through the environment, never on
@@ -26,9 +28,19 @@ struct RedisAddress {
   std::string url() const;
 };
 
-// redis://[[user]:password@]host[:port] or unix:///path/to/socket; anything else throws
-// std::invalid_argument.
+// redis://[[user]:password@]host[:port][/db] (host a name, an IPv4 address or [IPv6]; user and
+// password %-encoded where they hold reserved bytes) or unix:///path/to/socket. Anything else
+// throws std::invalid_argument, whose message quotes no part of the URL: it may hold a password.
+// ipc/redis_url.cpp.
 RedisAddress parse_redis_url(const std::string& url);
+
+// `text` with whatever stands between "://" and the last '@' of each URL in it replaced by ***: for
+// messages that quote arguments as they were given (a command-line parser's).
+std::string redact_url_passwords(std::string text);
+
+// The variable every command that takes --redis reads when it is not given: a password there
+// stays out of `ps` (a command line is public; forked workers show their parent's).
+inline constexpr const char* kRedisUrlVariable = "PARBENCH_REDIS_URL";
 
 // The redis-server a private server would run ($PARBENCH_REDIS_SERVER or PATH); empty if none.
 std::string find_redis_server();

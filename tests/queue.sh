@@ -13,6 +13,13 @@
 #   external   --external-workers: two workers started separately, over TCP with a password
 #   interrupt  Ctrl-C: exit 130, no key left on the user's server, no worker left
 #   version    a worker refuses a queue fed by another parbench version
+#   expiry     kill -9 of a feeder before any worker joined, and of a feeder and its workers at
+#              once: every key left on the server expires
+#   replace    a worker that parbench started, killed: another takes its place, and the
+#              repetitions after it run on two workers again
+#   lost       a user's worker killed, none started again: no row claims the two workers
+#   options    --queue '', a line break in it, --queue and --external-workers without redis-queue:
+#              one line and exit code 2
 set -uo pipefail
 parbench=$(realpath "$1")
 check=$2
@@ -232,6 +239,79 @@ case $check in
     rc=$?
     [[ $rc -eq 2 ]] || fail "exit code $rc, expected 2"
     grep -q "fed by parbench 0.0.1" "$dir/log" || fail "the refusal does not say why" ;;
+  expiry)
+    start_server
+    every_key_expires() {  # every_key_expires QUEUE
+      local keys key
+      keys=$("${cli[@]}" --scan --pattern "parbench:queue:$1:*")
+      [[ -n $keys ]] || fail "no key left to look at"
+      for key in $keys; do
+        [[ $("${cli[@]}" pttl "$key") -gt 0 ]] || fail "$key has no expiry"
+      done
+      echo "$(wc -w <<<"$keys") key(s) of queue $1 left, each with an expiry"
+    }
+    "$parbench" run --kernel pi --samples 100000 --backend redis-queue --schedule queue \
+      --workers 1 --warmup 0 --repeat 1 --redis "$url" --external-workers --queue "$queue" \
+      --heartbeat "$heartbeat_ms" >"$dir/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 200); do
+      grep -q "waits for" "$dir/log" && break
+      sleep 0.05
+    done
+    grep -q "waits for" "$dir/log" || fail "the feeder did not get to wait for its workers"
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    every_key_expires "$queue"
+    background_run 2000 --repeat 100 --redis "$url" --queue "$queue-2"
+    wait_for_workers "$queue-2"
+    sleep 1
+    kill -9 "$pid" $(workers_of "$queue-2")
+    wait "$pid" 2>/dev/null
+    every_key_expires "$queue-2" ;;
+  replace)
+    background_run 2000 --repeat 8
+    wait_for_workers
+    sleep 1
+    kill -9 "$(workers_of | head -1)"
+    ends_with 120 "$pid" 0 || fail "the run did not finish after a worker died"
+    # The last repetitions: both workers took chunks (before: "0;N", the dead one still listed).
+    rows "$dir/out.csv" "len(rows) == 8 and all(sum(int(x) > 0 for x in r['worker_items'].split(';')) >= 2 for r in rows[-2:])" ||
+      fail "the repetitions after the death did not run on two workers"
+    grep -q "another takes its place" "$dir/log" || fail "no word of a replacement" ;;
+  lost)
+    start_server
+    "$parbench" run --kernel primes --range C --backend redis-queue --schedule queue --chunk 2000 \
+      --workers 2 --warmup 0 --repeat 8 --redis "$url" --external-workers --queue "$queue" \
+      --join-timeout 3 --heartbeat "$heartbeat_ms" --csv "$dir/out.csv" >"$dir/log" 2>&1 &
+    pid=$!
+    # --queue first: workers_of finds them by "parbench worker --queue NAME".
+    "$parbench" worker --queue "$queue" --redis "$url" >/dev/null 2>&1 &
+    w1=$!
+    "$parbench" worker --queue "$queue" --redis "$url" >/dev/null 2>&1 &
+    wait_for_workers "$queue"
+    sleep 1
+    kill -9 "$w1"
+    ends_with 60 "$pid" 1 || fail "the run did not end with a failed row"
+    # No row is valid that ran on one worker without a death in it (redelivered), and a row says
+    # what became of the second worker.
+    python3 - "$dir/out.csv" <<'PY' || fail "a row claims two workers that did not run"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    ran = sum(int(x) > 0 for x in r["worker_items"].split(";") if x)
+    assert r["valid"] != "true" or ran >= 2 or int(r["redelivered"] or 0) > 0, r
+assert any(r["valid"] != "true" and "of 2 workers" in r["error"] for r in rows), rows
+print(len(rows), "rows ok:", [r["error"] for r in rows if r["error"]])
+PY
+    ;;
+  options)
+    refused() { "$(dirname "$0")/expect_usage_error.sh" "$parbench" run --kernel pi --samples 1000 \
+      --warmup 0 --repeat 1 --csv "$dir/refused.csv" "$@" || fail "not refused: $*"; }
+    refused --backend redis-queue --schedule queue --queue ""
+    refused --backend redis-queue --schedule queue --queue $'q\nx'
+    refused --backend threads --queue q
+    refused --queue q
+    refused --backend threads --external-workers --redis redis://127.0.0.1:1 ;;
   *)
     echo "unknown check $check"
     exit 2 ;;

@@ -85,5 +85,63 @@ TEST(RedisUrl, APasswordIsKeptOutOfMessagesAndPassedToWorkers) {
   EXPECT_THROW(ipc::parse_redis_url("redis://nopassword@h"), std::invalid_argument);
 }
 
+TEST(RedisUrl, IPv6HostsDatabasesAndEncodedPasswords) {
+  const ipc::RedisAddress v6 = ipc::parse_redis_url("redis://[::1]:6380/2");
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.port, 6380);
+  EXPECT_EQ(v6.db, 2);
+  EXPECT_EQ(v6.describe(), "redis://[::1]:6380/2");
+  EXPECT_EQ(ipc::parse_redis_url("redis://[fe80::1]").port, 6379);
+  // '@', ':' and '/' in a password, %-encoded; and back the same way for the workers.
+  const ipc::RedisAddress a = ipc::parse_redis_url("redis://al%69ce:p%40ss%3Aw%2Frd@h:1/0");
+  EXPECT_EQ(a.user, "alice");
+  EXPECT_EQ(a.password, "p@ss:w/rd");
+  EXPECT_EQ(a.db, 0);
+  EXPECT_EQ(ipc::parse_redis_url(a.url()).password, "p@ss:w/rd");
+  // Unencoded, the last '@' still ends the password.
+  EXPECT_EQ(ipc::parse_redis_url("redis://:a@b/c?d@h").password, "a@b/c?d");
+}
+
+// No message quotes the URL, whatever is wrong with it: it may hold a password.
+TEST(RedisUrl, NoMessageHoldsThePassword) {
+  for (const char* url :
+       {"redis://:SECRET@127.0.0.1:6379/x", "redis://:SECRET@:6379", "redis://:SECRET@h:",
+        "redis://:SECRET@h:99999", "rediss://:SECRET@h", "redis://:SECRET@h?x=1",
+        "redis://:SECRET@h#f", "redis://:SECRET@::1:6379", "redis://:SECRET@[::1",
+        "redis://:SECRET", "redis://SECRET@h", "redis://:SECRET%zz@h", "http://:SECRET@h",
+        "unix://:SECRET@x", "redis://:SECRET@h\n", "redis://:p@h?password=SECRET"}) {
+    try {
+      ipc::parse_redis_url(url);
+      ADD_FAILURE() << "accepted " << url;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).find("SECRET"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(RedisUrl, PasswordsInQuotedArgumentsAreRedacted) {
+  EXPECT_EQ(ipc::redact_url_passwords("not expected: redis://:SECRET@h:1 --redis x"),
+            "not expected: redis://***@h:1 --redis x");
+  EXPECT_EQ(ipc::redact_url_passwords("a redis://u:p@ss@h b unix:///s c://"),
+            "a redis://***@h b unix:///s c://");
+}
+
+TEST(RedisQueue, TheServersUrlStaysOutOfTheDescription) {
+  const std::vector<std::string> args{
+      "--n", "25", "--redis", "redis://:pw@h", "--join-url", "redis://:pw@h", "--join-key", "k"};
+  const auto stored = without_server(args);
+  EXPECT_EQ(stored,
+            (std::vector<std::string>{"--n", "25", "--join-url", kQueueServer, "--join-key", "k"}));
+  EXPECT_EQ(with_server(stored, "redis://:pw@other:1"),
+            (std::vector<std::string>{"--n", "25", "--join-url", "redis://:pw@other:1",
+                                      "--join-key", "k"}));
+}
+
+TEST(RedisQueue, EveryKeyOutlivesAHeartbeatByFar) {
+  EXPECT_EQ(key_expiry_ms(1000), 30000);
+  EXPECT_EQ(key_expiry_ms(60000), 600000);
+}
+
 }  // namespace
 }  // namespace parbench::queue

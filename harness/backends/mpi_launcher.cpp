@@ -86,8 +86,18 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   } else if (oversubscribed || request.threads_per_rank > 1) {
     argv.insert(argv.end(), {"--bind-to", "none"});
   }
+  // --redis goes to the ranks through the environment (they read PARBENCH_REDIS_URL; -x hands it
+  // to ranks on other hosts too): its password would be public in `ps` on a command line.
+  std::string redis_url;
+  std::vector<std::string> args = request.work.cli_args();
+  if (const auto it = std::find(args.begin(), args.end(), "--redis");
+      it != args.end() && it + 1 != args.end()) {
+    redis_url = *(it + 1);
+    args.erase(it, it + 2);
+    argv.insert(argv.end(), {"-x", "PARBENCH_REDIS_URL"});
+  }
   argv.insert(argv.end(), {ipc::self_executable(), "run", "--kernel", request.work.kernel()});
-  for (const auto& arg : request.work.cli_args()) argv.push_back(arg);
+  argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--schedule", request.schedule.name(), "--chunk",
                            std::to_string(std::max<std::uint64_t>(1, request.schedule.chunk))});
   argv.insert(argv.end(),
@@ -104,6 +114,7 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
   // parbench does (with our directory).
   options.extra_env.push_back("OMPI_MCA_orte_tmpdir_base=" + dir.path());
   options.extra_env.push_back(fmt::format("PARBENCH_LAUNCH_T0={:.9f}", monotonic_s()));
+  if (!redis_url.empty()) options.extra_env.push_back("PARBENCH_REDIS_URL=" + redis_url);
   options.graceful_stop = true;
   options.own_process_group = true;
   options.output_file = dir.file("mpirun.log");

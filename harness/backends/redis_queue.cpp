@@ -69,8 +69,31 @@ Description Description::parse(const std::vector<std::string>& hgetall) {
   return d;
 }
 
-Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms)
-    : thread_([address, key = std::move(key), expiry_ms](const std::stop_token& stop) {
+std::vector<std::string> without_server(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--redis" && i + 1 < args.size()) {
+      ++i;
+    } else if (args[i] == "--join-url" && i + 1 < args.size()) {
+      out.insert(out.end(), {args[i], kQueueServer});
+      ++i;
+    } else {
+      out.push_back(args[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> with_server(std::vector<std::string> args, const std::string& url) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--join-url" && args[i + 1] == kQueueServer) args[i + 1] = url;
+  }
+  return args;
+}
+
+Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms, Also also)
+    : thread_([address, key = std::move(key), expiry_ms,
+               also = std::move(also)](const std::stop_token& stop) {
         std::mutex mutex;
         std::condition_variable_any wake;
         try {
@@ -79,6 +102,7 @@ Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expi
           std::unique_lock lock(mutex);
           do {
             beat.command("SET %s 1 PX %s", key.c_str(), px.c_str());
+            if (also) also(beat);
           } while (!wake.wait_for(lock, stop, std::chrono::milliseconds(expiry_ms / 4),
                                   [&stop] { return stop.stop_requested(); }));
           beat.command("DEL %s", key.c_str());
@@ -127,8 +151,11 @@ const char* const kAcknowledgeScript =
     "redis.call('LREM', KEYS[2], 1, ARGV[4]) "
     "if redis.call('GET', KEYS[4]) ~= ARGV[5] then return 0 end "
     "local first = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) "
+    "local ttl = redis.call('PTTL', KEYS[4]) "
+    "if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end "
     "if first == 1 and redis.call('HLEN', KEYS[1]) == tonumber(ARGV[3]) then "
-    "redis.call('RPUSH', KEYS[3], '1') end "
+    "redis.call('RPUSH', KEYS[3], '1') "
+    "if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end end "
     "return first";
 
 const char* const kRequeueScript =
@@ -141,6 +168,18 @@ const char* const kRequeueScript =
     "end "
     "redis.call('SREM', KEYS[3], ARGV[1]) "
     "return moved";
+
+const char* const kRenewScript =
+    "local p, ttl = ARGV[1], ARGV[2] "
+    "for _, k in ipairs({'description', 'current', 'pending', 'workers'}) do "
+    "redis.call('PEXPIRE', p .. k, ttl) end "
+    "local round = redis.call('GET', p .. 'current') "
+    "if round then "
+    "redis.call('PEXPIRE', p .. 'results:' .. round, ttl) "
+    "redis.call('PEXPIRE', p .. 'done:' .. round, ttl) end "
+    "for _, w in ipairs(redis.call('SMEMBERS', p .. 'workers')) do "
+    "redis.call('PEXPIRE', p .. 'in-flight:' .. w, ttl) end "
+    "return 1";
 
 const char* const kRemoveAllScript =
     "local cursor = '0' "

@@ -10,6 +10,7 @@
 // chunk id, and the first result wins (HSETNX).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,7 +50,8 @@ inline std::string check_queue_name(const std::string& name) {
   for (const char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
-    if (!ok) return "a queue name has letters, digits, '.', '_' and '-' only: " + name;
+    // The name is not quoted: a line break in it would split the one line of the message.
+    if (!ok) return "a queue name has letters, digits, '.', '_' and '-' only";
   }
   return {};
 }
@@ -73,13 +75,29 @@ struct Description {
   static Description parse(const std::vector<std::string>& hgetall);
 };
 
+// Every other key of a queue expires too, so that nothing outlives a feeder killed outright, even
+// with no worker left to remove its keys: the feeder renews them with each of its heartbeats
+// (kRenewScript), and gives each key it makes the expiry at once. Long beside a heartbeat: a beat
+// that comes late must not lose a live queue's keys.
+inline int key_expiry_ms(int heartbeat_ms) { return std::max(30000, 10 * heartbeat_ms); }
+
+// The server's URL stays out of a description: it may hold a password, and a worker on another
+// host may reach the server by another name. The feeder drops "--redis URL" from the arguments and
+// writes kQueueServer for the mechanism's --join-url; a worker puts there the URL it reached the
+// queue with (a mechanism on a server is always on the queue's).
+inline constexpr const char* kQueueServer = "@queue";
+std::vector<std::string> without_server(const std::vector<std::string>& args);
+std::vector<std::string> with_server(std::vector<std::string> args, const std::string& url);
+
 // A key that says a process is alive: set with an expiry `expiry_ms` four times per expiry, on a
 // connection of its own, until the object goes (the key is then deleted) or the process dies (the
 // key then expires). The feeder keeps one (its workers leave when it is gone), and so does every
-// worker (its chunks go to others when it is gone).
+// worker (its chunks go to others when it is gone). `also` runs on that connection after each
+// beat (the feeder renews its queue's keys there).
 class Heartbeat {
  public:
-  Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms);
+  using Also = std::function<void(ipc::RedisConnection&)>;
+  Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms, Also also = {});
 
  private:
   std::jthread thread_;
@@ -109,7 +127,8 @@ struct ChunkResult {
 // acknowledge: KEYS results, in-flight, done, current; ARGV chunk, result, chunks, message, round.
 // Stores the result unless one is there (the first wins), takes the message off the in-flight
 // list, and rings `done` once every chunk has a result. A late acknowledgement of a finished
-// repetition only leaves the in-flight list. Returns 1 when this result was the first.
+// repetition only leaves the in-flight list. The results and `done` take `current`'s expiry.
+// Returns 1 when this result was the first.
 extern const char* const kAcknowledgeScript;
 // requeue: KEYS in-flight, pending, workers; ARGV worker, "config:rep:" of the running repetition.
 // Moves the worker's in-flight messages of that repetition back to the end of `pending` that is
@@ -117,6 +136,9 @@ extern const char* const kAcknowledgeScript;
 extern const char* const kRequeueScript;
 // remove all: ARGV a SCAN pattern. Deletes every key of the queue.
 extern const char* const kRemoveAllScript;
+// renew: ARGV the queue's prefix, the expiry in ms. Renews the expiry of the description, the
+// running repetition's keys, the workers' set and their in-flight lists.
+extern const char* const kRenewScript;
 
 // `parbench worker`: joins queue `name` on the server at `url`, waiting up to `wait_s` for its
 // feeder, and takes chunks until the feeder is gone. `make` builds the workload from the queue's

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -20,6 +22,7 @@
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/mechanism.hpp"
+#include "harness/reporters/csv_format.hpp"
 #include "harness/version.hpp"
 #include "ipc/child_process.hpp"
 #include "ipc/redis_key.hpp"
@@ -72,6 +75,7 @@ class RedisQueueBackend final : public Backend {
     if (const Mechanism* m = work.mechanism()) {  // made already: the workers join it
       for (auto& arg : m->join_args()) args.push_back(std::move(arg));
     }
+    args = queue::without_server(args);
     const queue::Description d{
         parbench_version(),    work.kernel(), args,
         work.size(),           chunk_,        session_->begin_configuration(),
@@ -83,19 +87,26 @@ class RedisQueueBackend final : public Backend {
     std::vector<std::string> hset{"HSET", keys().description()};
     for (auto& f : d.fields()) hset.push_back(std::move(f));
     redis.command_argv(hset);
+    redis.command("PEXPIRE %s %s", keys().description().c_str(), session_->expiry_ms().c_str());
     requeue_sha_ = redis.command("SCRIPT LOAD %s", queue::kRequeueScript);
     if (!external) start_local_workers();
     wait_for_workers();
   }
 
   RunOutput run() override {
+    // Every repetition begins with the workers its row claims: those started here that died are
+    // replaced, users' workers that died are waited for (--join-timeout). Its time starts then.
+    replace_dead_children();
+    wait_for_workers();
+    const double t0 = monotonic_s();
     const Message first{config_, ++rep_, 0};
     const std::string round = first.round();
     const std::uint64_t chunks = chunk_count(work_->size(), chunk_);
     auto& redis = session_->redis();
     // A repetition's results and done list are new keys; only a failed one's chunks may be left.
     redis.command("DEL %s", keys().pending().c_str());
-    redis.command("SET %s %s", keys().current().c_str(), round.c_str());
+    redis.command("SET %s %s PX %s", keys().current().c_str(), round.c_str(),
+                  session_->expiry_ms().c_str());
     feed(chunks);
 
     Losses losses;
@@ -105,8 +116,17 @@ class RedisQueueBackend final : public Backend {
       check_workers(round, losses);
     }
     RunOutput out = collect(round, chunks, losses);
+    out.wall_s = monotonic_s() - t0;
     redis.command("DEL %s %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
                   done.c_str(), keys().current().c_str());
+    // A worker that died before the repetition began (its heartbeat had not expired yet) did not
+    // run it: the row says how many did, and is not valid for the count it was asked for.
+    if (const std::size_t ran = participants(round, losses); ran < expected_) {
+      out.measurements.push_back({"workers_ran", static_cast<double>(ran)});
+      out.problem = fmt::format(
+          "the repetition ran on {} of {} workers: the others had died before it began (queue {})",
+          ran, expected_, session_->name());
+    }
     return out;
   }
 
@@ -125,21 +145,47 @@ class RedisQueueBackend final : public Backend {
     std::uint64_t redelivered = 0;
     double waited_s = 0.0;           // from a dead worker's last heartbeat to its chunks' return
     std::set<std::uint64_t> redone;  // the chunks put back
+    std::set<std::string> ran;       // the workers that stored a result or died holding a chunk
   };
 
   const queue::QueueKeys& keys() const { return session_->keys(); }
 
   void start_local_workers() {
+    for (std::size_t i = 0; i < expected_; ++i) children_.push_back(spawn_worker());
+  }
+  ipc::ChildProcess spawn_worker() const {
     ipc::ChildProcess::SpawnOptions options;
     // The URL (a password with it) through the environment: a command line is public in `ps`.
     options.extra_env = {"PARBENCH_REDIS_URL=" + session_->worker_url()};
     options.own_process_group = true;  // Ctrl-C reaches parbench, which stops them in order
     options.outlives_parent = true;    // a feeder killed outright: they clean up, then leave
-    const std::string self = ipc::self_executable();
-    for (std::size_t i = 0; i < expected_; ++i) {
-      children_.push_back(
-          ipc::ChildProcess::spawn({self, "worker", "--queue", session_->name()}, options));
+    return ipc::ChildProcess::spawn({ipc::self_executable(), "worker", "--queue", session_->name()},
+                                    options);
+  }
+
+  // Workers started here that died are replaced (at most `expected_` times a repetition: a worker
+  // that cannot live is a failure, not a loop). Their heartbeats outlive them a while: their pids
+  // are remembered, so that they are not counted among the live.
+  void replace_dead_children() {
+    std::vector<ipc::ChildProcess> alive;
+    for (auto& child : children_) {
+      const auto status = child.try_wait();
+      if (!status || replaced_ >= expected_) {
+        alive.push_back(std::move(child));
+        continue;
+      }
+      dead_pids_.insert(std::to_string(child.pid()));
+      fmt::print(stderr, "parbench: warning: queue worker (pid {}) {}; another takes its place\n",
+                 child.pid(), ipc::describe_wait_status(*status));
+      alive.push_back(spawn_worker());
+      ++replaced_;
     }
+    children_.swap(alive);
+  }
+  // "host/pid/tag" of a worker started here that died.
+  bool dead_child(const std::string& worker) const {
+    const auto parts = split_list(worker, '/');
+    return parts.size() == 3 && dead_pids_.contains(parts[1]);
   }
 
   // The workers whose heartbeat key exists, and (through `dead`) those in the set whose has gone.
@@ -163,16 +209,26 @@ class RedisQueueBackend final : public Backend {
   }
 
   // Waits until `expected_` workers have joined: workers started here within kLocalJoin_s, users'
-  // workers within --join-timeout, announcing once how to start them.
+  // workers within --join-timeout, announcing once how to start them. The workers then in the
+  // queue keep their order from one repetition to the next; newcomers follow.
   void wait_for_workers() {
     const bool external = options_.external_workers;
     const double deadline = monotonic_s() + (external ? options_.join_timeout_s : kLocalJoin_s);
     bool announced = false;
     for (;;) {
       std::vector<std::string> live = live_workers();
+      std::erase_if(live, [this](const std::string& w) { return dead_child(w); });
       if (live.size() >= expected_) {
         std::sort(live.begin(), live.end());
-        joined_ = live;
+        std::vector<std::string> order;
+        for (const auto& w : joined_) {
+          if (std::binary_search(live.begin(), live.end(), w)) order.push_back(w);
+        }
+        for (const auto& w : live) {
+          if (std::find(order.begin(), order.end(), w) == order.end()) order.push_back(w);
+        }
+        joined_ = std::move(order);
+        replaced_ = 0;
         std::vector<std::string> hosts;
         for (const auto& w : live) hosts.push_back(host_of(w));
         hosts_ = run_length(hosts);
@@ -188,9 +244,10 @@ class RedisQueueBackend final : public Backend {
         announced = true;
       }
       if (monotonic_s() > deadline) {
-        throw WorkerFailure(fmt::format("{} of {} workers joined queue {} within {:.0f} s",
-                                        live.size(), expected_, session_->name(),
-                                        external ? options_.join_timeout_s : kLocalJoin_s));
+        throw WorkerFailure(
+            fmt::format("{} of {} workers {} queue {} within {:.0f} s", live.size(), expected_,
+                        rep_ == 0 ? "joined" : "were left on (a worker died)", session_->name(),
+                        external ? options_.join_timeout_s : kLocalJoin_s));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(external ? 50 : 2));
     }
@@ -224,7 +281,8 @@ class RedisQueueBackend final : public Backend {
       redis.append_argv(words);
       ++batches;
     }
-    for (std::uint64_t b = 0; b < batches; ++b) redis.reply();
+    redis.append("PEXPIRE %s %s", keys().pending().c_str(), session_->expiry_ms().c_str());
+    for (std::uint64_t b = 0; b <= batches; ++b) redis.reply();
   }
 
   // The heartbeats: a worker whose key expired is dead, and its chunks go back to the queue.
@@ -239,6 +297,7 @@ class RedisQueueBackend final : public Backend {
                              keys().in_flight(worker).c_str(), keys().pending().c_str(),
                              keys().workers().c_str(), worker.c_str(), (round + ":").c_str());
       losses.redelivered += moved.size();
+      if (!moved.empty()) losses.ran.insert(worker);
       for (const auto& text : moved) {
         if (const auto m = Message::parse(text)) losses.redone.insert(m->chunk);
       }
@@ -246,6 +305,7 @@ class RedisQueueBackend final : public Backend {
       if (!moved.empty() && beat != last_beat_.end()) losses.waited_s += now - beat->second;
       last_beat_.erase(worker);
     }
+    replace_dead_children();
     if (live.empty()) {
       throw_if_children_died("and none is left to take the chunks");
       if (options_.external_workers && now - last_live_ > options_.join_timeout_s) {
@@ -257,9 +317,44 @@ class RedisQueueBackend final : public Backend {
     }
   }
 
+  // The workers that took part in the repetition: those that stored a result or died holding a
+  // chunk of it, and those still alive (idle: fewer chunks than workers). Whether one that did
+  // neither is alive only its heartbeat says: renewed, or expired, within an expiry.
+  std::size_t participants(const std::string& round, Losses& losses) {
+    std::map<std::string, long long> unsure;  // worker: its heartbeat's last time to live
+    for (const auto& w : joined_) {
+      if (!losses.ran.contains(w)) unsure[w] = std::numeric_limits<long long>::max();
+    }
+    if (losses.ran.size() >= expected_ || unsure.empty()) return losses.ran.size();
+    auto& redis = session_->redis();
+    const double deadline = monotonic_s() + options_.heartbeat_ms * 1e-3 + 0.5;
+    while (!unsure.empty() && monotonic_s() < deadline) {
+      for (auto it = unsure.begin(); it != unsure.end();) {
+        const long long ttl =
+            std::stoll(redis.command("PTTL %s", keys().heartbeat(it->first).c_str()));
+        if (ttl > it->second) {  // renewed: alive
+          losses.ran.insert(it->first);
+        } else if (ttl < 0) {  // expired: dead; did it hold a chunk of this repetition?
+          const auto moved = redis.command_list("EVALSHA %s 3 %s %s %s %s %s", requeue_sha_.c_str(),
+                                                keys().in_flight(it->first).c_str(),
+                                                keys().pending().c_str(), keys().workers().c_str(),
+                                                it->first.c_str(), (round + ":").c_str());
+          if (!moved.empty()) losses.ran.insert(it->first);
+        } else {
+          it->second = ttl;
+          ++it;
+          continue;
+        }
+        it = unsure.erase(it);
+      }
+      if (!unsure.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return losses.ran.size() + unsure.size();  // those still unsure: counted, as claimed
+  }
+
   // The results by chunk id, folded; each worker's load, in the order they joined and then as
   // late ones appear.
-  RunOutput collect(const std::string& round, std::uint64_t chunks, const Losses& losses) {
+  RunOutput collect(const std::string& round, std::uint64_t chunks, Losses& losses) {
     const auto fields = session_->redis().command_list("HGETALL %s", keys().results(round).c_str());
     if (fields.size() / 2 != chunks) {
       throw WorkerFailure(
@@ -278,6 +373,7 @@ class RedisQueueBackend final : public Backend {
       if (std::find(order.begin(), order.end(), r->worker) == order.end())
         order.push_back(r->worker);
       reports[r->worker].busy_s += r->busy_s;
+      losses.ran.insert(r->worker);
       reports[r->worker].items += r->items;
       if (losses.redone.contains(std::stoull(fields[i]))) redo_s += r->busy_s;
     }
@@ -301,23 +397,29 @@ class RedisQueueBackend final : public Backend {
   double last_live_ = monotonic_s();
   std::string hosts_;
   int nodes_ = 1;
+  std::set<std::string> dead_pids_;  // of the workers started here that died
+  std::size_t replaced_ = 0;         // workers started here replaced since the last full queue
 };
 
 }  // namespace
 
 BackendEntry redis_queue_backend() {
-  return {.name = "redis-queue",
-          .summary =
-              "independent worker processes, on any host, taking chunks from a Redis list "
-              "with acknowledgement (the book's job queue); survives a worker's death",
-          .make = [] { return std::unique_ptr<Backend>(new RedisQueueBackend); },
-          .availability =
-              [] {
-                const ipc::Availability a = ipc::redis_availability({});
-                return Availability{a.runnable, a.detail};
-              },
-          .model = {ipc::Workers::kQueueWorkers},
-          .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue}};
+  return {
+      .name = "redis-queue",
+      .summary =
+          "independent worker processes, on any host, taking chunks from a Redis list "
+          "with acknowledgement (the book's job queue); survives a worker's death",
+      .make = [] { return std::unique_ptr<Backend>(new RedisQueueBackend); },
+      .availability =
+          [] {
+            // A server in $PARBENCH_REDIS_URL needs no redis-server here (--redis, given to
+            // the run, is not known at this point).
+            const char* url = std::getenv(ipc::kRedisUrlVariable);
+            const ipc::Availability a = ipc::redis_availability({url != nullptr ? url : "", ""});
+            return Availability{a.runnable, a.detail};
+          },
+      .model = {ipc::Workers::kQueueWorkers},
+      .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue}};
 }
 
 }  // namespace parbench::backends

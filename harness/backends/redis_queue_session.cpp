@@ -19,7 +19,7 @@ std::string resp_command(const std::vector<std::string>& words) {
 }  // namespace
 
 FeederSession::FeederSession(const std::string& url, const std::string& name, int heartbeat_ms)
-    : name_(name), keys_(name) {
+    : name_(name), keys_(name), expiry_ms_(std::to_string(key_expiry_ms(heartbeat_ms))) {
   if (url.empty()) {
     server_ = ipc::PrivateRedisServer::shared();
     address_ = server_->address();
@@ -38,7 +38,12 @@ FeederSession::FeederSession(const std::string& url, const std::string& name, in
   redis_->command("SET %s 1 PX %s", keys_.feeder().c_str(), px.c_str());
   ipc::register_farewell(farewell_->fd(),
                          resp_command({"EVAL", kRemoveAllScript, "0", keys_.pattern()}));
-  heartbeat_ = std::make_unique<Heartbeat>(address_, keys_.feeder(), heartbeat_ms);
+  // Each beat renews the expiry of the queue's other keys too: they go when the feeder has gone.
+  heartbeat_ = std::make_unique<Heartbeat>(
+      address_, keys_.feeder(), heartbeat_ms,
+      [prefix = keys_.prefix, expiry = expiry_ms_](ipc::RedisConnection& beat) {
+        beat.command("EVAL %s 0 %s %s", kRenewScript, prefix.c_str(), expiry.c_str());
+      });
 }
 
 FeederSession::~FeederSession() {

@@ -26,12 +26,15 @@ class FeederSession {
   std::string worker_url() const { return address_.url(); }
   std::string where() const { return address_.describe(); }
   ipc::RedisConnection& redis() { return *redis_; }
+  // The expiry (key_expiry_ms) that a key the feeder makes gets at once, in ms as text.
+  const std::string& expiry_ms() const { return expiry_ms_; }
   // Configurations fed through this queue so far, counting the one this call begins.
   std::uint64_t begin_configuration() { return ++configurations_; }
 
  private:
   std::string name_;
   QueueKeys keys_;
+  std::string expiry_ms_;
   std::shared_ptr<ipc::PrivateRedisServer> server_;  // null for the user's server
   ipc::RedisAddress address_;
   std::unique_ptr<ipc::RedisConnection> redis_;

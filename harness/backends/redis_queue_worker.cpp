@@ -96,13 +96,14 @@ class QueueWorker {
     description_ =
         Description::parse(redis_.command_list("HGETALL %s", keys_.description().c_str()));
     leave_mechanism();
-    work_ = make_(description_.kernel, description_.args);
+    work_ = make_(description_.kernel, with_server(description_.args, address_.url()));
     if (auto sized = work_->for_threads(description_.threads)) work_ = std::move(sized);
     if (work_->size() != description_.size) {
       throw UsageError(fmt::format("the queue's {} has {} items, and this worker makes {}",
                                    description_.kernel, description_.size, work_->size()));
     }
     chunks_ = chunk_count(description_.size, description_.chunk);
+    expiry_ms_ = std::to_string(key_expiry_ms(description_.heartbeat_ms));
     // The owner's mechanism, joined (Mechanism::join_args): made here, never reset or finished.
     if (Mechanism* m = work_->mechanism()) {
       m->make();
@@ -142,7 +143,7 @@ class QueueWorker {
       }
       send_take(false);
       redis_.append_argv(acknowledgement(*m, *held, run_chunk(m->chunk)));
-      due_.push_back(Due::kAcknowledgement);
+      due_.push_back(Due::kOther);
       std::string next = take();
       held = next.empty() ? std::nullopt : std::optional(std::move(next));
     }
@@ -155,8 +156,12 @@ class QueueWorker {
     } else {
       redis_.append("LMOVE %s %s RIGHT LEFT", keys_.pending().c_str(), in_flight_.c_str());
     }
+    // A list that a take makes expires like the feeder's keys (key_expiry_ms), which the feeder
+    // renews: nothing is left when everyone was killed outright.
+    redis_.append("PEXPIRE %s %s", in_flight_.c_str(), expiry_ms_.c_str());
     redis_.flush();
     due_.push_back(Due::kTake);
+    due_.push_back(Due::kOther);
   }
   // The reply to the take sent last (sending one that waits if none is due), reading the replies
   // due before it; a message, or "" when the queue stayed empty.
@@ -214,8 +219,9 @@ class QueueWorker {
   std::shared_ptr<const Workload> work_;
   Mechanism* mechanism_ = nullptr;  // work_'s, made
   std::uint64_t chunks_ = 0;
+  std::string expiry_ms_;
   // The replies still due on the connection, in the order the commands went.
-  enum class Due { kTake, kAcknowledgement };
+  enum class Due { kTake, kOther };  // kOther: acknowledgements, expiries
   std::deque<Due> due_;
 };
 

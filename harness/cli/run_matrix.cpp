@@ -12,9 +12,9 @@
 #include <optional>
 #include <random>
 
-#include "harness/backends/redis_queue.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
+#include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
@@ -234,21 +234,18 @@ LaunchOptions launch_options(const RunOptions& o) {
   LaunchOptions l;
   l.map_by = o.map_by;
   l.bind_to = o.bind_to;
-  if (const CLI::Option* redis =
-          o.command != nullptr ? o.command->get_option_no_throw("--redis") : nullptr;
-      redis != nullptr && redis->count() > 0)
+  const auto given = [&o](const char* name) -> const CLI::Option* {
+    const CLI::Option* option =
+        o.command != nullptr ? o.command->get_option_no_throw(name) : nullptr;
+    return option != nullptr && option->count() > 0 ? option : nullptr;
+  };
+  if (const CLI::Option* redis = given("--redis")) {  // or $PARBENCH_REDIS_URL
     l.redis_url = redis->as<std::string>();
+    check_redis_url(l.redis_url);
+  }
   l.queue = o.queue;
-  if (!l.queue.empty()) {
-    if (const std::string why = queue::check_queue_name(l.queue); !why.empty())
-      throw UsageError("--queue: " + why);
-  }
   l.external_workers = o.external_workers;
-  if (l.external_workers && l.redis_url.empty()) {
-    throw UsageError(
-        "--external-workers needs --redis URL: a server that workers on other hosts can reach "
-        "(the private one listens on a Unix socket only)");
-  }
+  check_queue_options(o.backends, given("--queue") != nullptr, l);
   l.join_timeout_s = parse_small_int(o.join_timeout, "--join-timeout", 1, 86400);
   l.heartbeat_ms = parse_small_int(o.heartbeat_ms, "--heartbeat", 40, 60000);
   return l;

@@ -3,7 +3,6 @@
 // the queue, never from its own command line.
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
@@ -29,24 +28,23 @@ void setup_worker_command(CLI::App& app, int& exit_code) {
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--redis", o->url,
-                  "The feeder's server: redis://[:password@]host[:port] or unix:///path (default: "
-                  "$PARBENCH_REDIS_URL, which keeps a password out of `ps`)");
+                  "The feeder's server: redis://[:password@]host[:port][/db] or unix:///path "
+                  "(default: $PARBENCH_REDIS_URL, which keeps a password out of `ps`)")
+      ->envname("PARBENCH_REDIS_URL");
   cmd->add_option("--queue", o->queue, "The queue's name, as the feeder printed it")->required();
   cmd->add_option("--wait", o->wait_s, "Seconds to wait for the feeder to appear (up to a day)")
       ->capture_default_str();
   cmd->callback([o, &exit_code] {
 #if PARBENCH_HAVE_REDIS
     const double wait_s = parse_seconds(o->wait_s, "--wait", 0.001, 86400);
-    std::string url = o->url;
-    if (const char* env = std::getenv("PARBENCH_REDIS_URL"); url.empty() && env != nullptr)
-      url = env;
+    const std::string& url = o->url;
     if (url.empty()) throw UsageError("parbench worker needs --redis URL (or PARBENCH_REDIS_URL)");
     if (const std::string why = queue::check_queue_name(o->queue); !why.empty())
       throw UsageError(why);
     try {
       ipc::parse_redis_url(url);
     } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
+      throw UsageError(fmt::format("--redis: {}", e.what()));
     }
     queue::serve_queue({url, o->queue, wait_s}, workload_from_args);
     exit_code = 0;

@@ -21,10 +21,14 @@ void IpcOptions::add_to(CLI::App& run) {
                    "pi and primes with a counter: items between two adds of a worker's partial "
                    "result; slice: once per slice")
       ->capture_default_str();
-  group->add_option("--redis", redis_url,
-                    "The server of the redis variants and of the redis-queue backend, "
-                    "redis://[:password@]host[:port] or unix:///path; default: a private "
-                    "redis-server");
+  // From the environment too: a password on the command line is public in `ps`.
+  group
+      ->add_option("--redis", redis_url,
+                   "The server of the redis variants and of the redis-queue backend, "
+                   "redis://[:password@]host[:port][/db] or unix:///path; default: "
+                   "$PARBENCH_REDIS_URL (which keeps a password out of `ps`), else a private "
+                   "redis-server")
+      ->envname("PARBENCH_REDIS_URL");
   // Set in a queue's description only (Mechanism::join_args), hence hidden.
   group->add_option("--join-url", join_url)->group("");
   group->add_option("--join-key", join_key)->group("");

@@ -1,0 +1,21 @@
+// The checks of run's and sweep's --redis, --queue and --external-workers, made before anything
+// runs: bad input is one line and exit code 2 (UsageError), never a failed row later.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/backend.hpp"
+
+namespace parbench::cli {
+
+// A malformed URL (given or from $PARBENCH_REDIS_URL) is a UsageError that quotes none of it.
+void check_redis_url(const std::string& url);
+
+// --queue (given, even empty) and --external-workers belong to the redis-queue backend: refused
+// unless `backends` names it; a bad queue name, or external workers with no server they can
+// reach, refused too.
+void check_queue_options(const std::vector<std::string>& backends, bool queue_given,
+                         const LaunchOptions& launch);
+
+}  // namespace parbench::cli
