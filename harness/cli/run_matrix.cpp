@@ -172,7 +172,7 @@ void echo_plan(std::FILE* out, const RunPlan& plan, const RunOptions& o, const F
     auto it = std::find_if(settings.begin(), settings.end(),
                            [&](const auto& s) { return s.first == setting; });
     if (it == settings.end()) it = settings.insert(settings.end(), {setting, {}});
-    if (const Mechanism* m = w->mechanism()) it->second.push_back(m->name());
+    if (const Mechanism* mechanism = w->mechanism()) it->second.push_back(mechanism->name());
   }
   for (const auto& [setting, ipcs] : settings) {
     fmt::print(out, "  kernel     = {}{}\n", setting,
