@@ -8,7 +8,11 @@ namespace parbench {
 
 struct Fingerprint;
 
-// Fills the fingerprint's calibration fields; well under a second.
-void calibrate(Fingerprint& machine);
+// Fills the fingerprint's calibration fields and calib_at. The figures are measured (well under a
+// second, 135 MiB) once per machine and boot and kept in a per-user cache
+// ($XDG_CACHE_HOME/parbench or ~/.cache/parbench) keyed by what can change them: the boot, the
+// host, the CPU and the CPUs this process may use, and the parbench build. Cached figures older
+// than six hours, or `refresh`, measure anew.
+void calibrate(Fingerprint& machine, bool refresh = false);
 
 }  // namespace parbench

@@ -172,7 +172,8 @@ std::vector<std::pair<std::string, std::string>> Fingerprint::fields() const {
           {"build_dirty", build_dirty},
           {"calib_cpu_ns", fmt::format("{:.4g}", calib_cpu_ns)},
           {"calib_copy_gbs", fmt::format("{:.4g}", calib_copy_gbs)},
-          {"calib_wake_us", fmt::format("{:.4g}", calib_wake_us)}};
+          {"calib_wake_us", fmt::format("{:.4g}", calib_wake_us)},
+          {"calib_at", calib_at.empty() ? std::string("not measured") : calib_at}};
 }
 
 }  // namespace parbench

@@ -37,6 +37,7 @@ struct Fingerprint {
   double calib_cpu_ns = 0.0;    // one step of a dependent multiply-add chain
   double calib_copy_gbs = 0.0;  // a 64 MiB memcpy
   double calib_wake_us = 0.0;   // waking a thread that sleeps on a pipe
+  std::string calib_at;         // when they were measured (UTC), "(cached)" when from the cache
 
   // Name/value pairs in display order, for `parbench info` and the JSON reporter.
   std::vector<std::pair<std::string, std::string>> fields() const;

@@ -378,8 +378,9 @@ int run_matrix(const RunOptions& o) {
   }
   if (is_reporting_rank && !mpi_child) warn_about_foreign_options(o);  // the input is good
   // Measured once the plan is valid and before any output is created, by the process that writes
-  // the rows (not by every rank).
-  if (is_reporting_rank && !mpi_child) calibrate(machine);
+  // the rows (not by every rank), and only where rows record it (a CSV or JSON); a cache keeps it
+  // per machine and boot, so a run of milliseconds does not pay for it each time.
+  if (is_reporting_rank && !mpi_child && (csv || json)) calibrate(machine, o.recalibrate);
 
   // Reporters are created (and their files opened) before anything runs: a bad path costs nothing.
   std::vector<std::unique_ptr<Reporter>> owned;
@@ -472,6 +473,9 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
   cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
       ->capture_default_str();
+  cmd.add_flag("--recalibrate", o.recalibrate,
+               "Measure the calibration recorded with the rows anew instead of taking this boot's "
+               "cached figures (measured anew after six hours anyway)");
   cmd.add_flag("--verbose", o.verbose,
                "Name every backend and ipc pair skipped because the mechanism cannot reach the "
                "backend's workers (by default one line says how many)");

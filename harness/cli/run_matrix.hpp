@@ -32,6 +32,7 @@ struct RunOptions {
   std::string repeat = "5";
   bool interleave = false;
   bool verbose = false;
+  bool recalibrate = false;
   std::string csv;
   std::string json;
   std::string records_out;  // internal: rank 0 of a job started by mpi_launcher writes here
