@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -30,7 +31,23 @@ std::uint64_t random_word() {
   return word;
 }
 
+std::string size_text(std::uint64_t bytes) {
+  constexpr std::uint64_t kKiB = 1024, kMiB = kKiB * kKiB;
+  if (bytes >= kMiB) return fmt::format("{} MiB", (bytes + kMiB - 1) / kMiB);
+  return fmt::format("{} KiB", (bytes + kKiB - 1) / kKiB);
+}
+
 std::string shown(const std::string& dir) { return dir.empty() ? "/dev/shm" : dir; }
+
+// "/dev/shm has 3 MiB free; the block needs 256 MiB"
+std::string no_room(std::uint64_t bytes, const std::string& dir, const std::string& what) {
+  struct statvfs fs {};
+  const std::string where = shown(dir);
+  if (statvfs(where.c_str(), &fs) != 0)
+    return fmt::format("{} is full; {} needs {}", where, what, size_text(bytes));
+  const std::uint64_t free = std::uint64_t{fs.f_bavail} * fs.f_frsize;
+  return fmt::format("{} has {} MiB free; {} needs {}", where, free >> 20, what, size_text(bytes));
+}
 
 }  // namespace
 
@@ -81,6 +98,24 @@ Created create_exclusive(const std::string& dir, const char* what) {
   }
   throw std::runtime_error("cannot create a file of a fresh name in " + shown(dir) +
                            ": every name drawn exists");
+}
+
+void reserve(int fd, std::uint64_t bytes, const std::string& dir, const std::string& what) {
+  if (bytes == 0) return;
+  const int rc = posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+  if (rc == 0) return;
+  if (rc == ENOSPC) throw NoRoom(no_room(bytes, dir, what));
+  // A file system that cannot reserve (glibc writes a byte per block where fallocate is missing,
+  // so this is rare): sized only, as before.
+  if ((rc == EOPNOTSUPP || rc == EINVAL) && ::ftruncate(fd, static_cast<off_t>(bytes)) == 0) return;
+  throw std::system_error(rc, std::generic_category(),
+                          "reserving " + size_text(bytes) + " in " + shown(dir));
+}
+
+void require_room(std::uint64_t bytes, const std::string& dir, const std::string& what) {
+  struct statvfs fs {};
+  if (statvfs(shown(dir).c_str(), &fs) != 0) return;  // cannot tell: the touch will
+  if (std::uint64_t{fs.f_bavail} * fs.f_frsize < bytes) throw NoRoom(no_room(bytes, dir, what));
 }
 
 }  // namespace parbench::ipc

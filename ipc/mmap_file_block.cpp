@@ -1,13 +1,10 @@
 // mmap-file: a file mapped by name, MAP_SHARED, in --dir or by default in /dev/shm (tmpfs, so the
-// file costs no disk). The file, of a name nobody can guess, created exclusively with mode 0600
-// (ipc/fresh_name.hpp), stays for as long as the configuration runs, removed on every way out
-// (Ctrl-C included); a SIGKILLed run's file in /dev/shm is removed by the next run.
+// file costs no disk). The file, of a name nobody can guess, created exclusively with mode 0600 and
+// its pages reserved (ipc/fresh_name.hpp), stays for as long as the configuration runs, removed on
+// every way out (Ctrl-C included); a SIGKILLed run's file in /dev/shm is removed by the next run.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <system_error>
 
 #include "ipc/cleanup.hpp"
 #include "ipc/fresh_name.hpp"
@@ -32,15 +29,14 @@ class FileBlock final : public MappedBlock {
   FileBlock(const BlockSettings& s, const std::string& dir)
       : FileBlock(s, dir, create_exclusive(dir, "block")) {}
   FileBlock(const BlockSettings& s, const std::string& dir, const Created& made)
-      : MappedBlock(map(s.bytes, made), s.bytes), path_(made.path) {}
+      : MappedBlock(map(s.bytes, dir, made), s.bytes, dir), path_(made.path) {}
 
   static std::string in(const std::string& dir) { return dir.empty() ? "/dev/shm" : dir; }
   // The file exists, registered, when this runs; every way out of here closes it, and an error
   // removes it.
-  static Mapping map(std::uint64_t bytes, const Created& made) {
+  static Mapping map(std::uint64_t bytes, const std::string& dir, const Created& made) {
     try {
-      if (::ftruncate(made.fd, static_cast<off_t>(bytes)) != 0)
-        throw std::system_error(errno, std::generic_category(), "sizing " + made.path);
+      reserve(made.fd, bytes, dir, "the block");
       Mapping m(bytes, MAP_SHARED, made.fd, Mapping::Kind::kShared, made.path);
       ::close(made.fd);
       return m;

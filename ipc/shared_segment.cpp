@@ -3,9 +3,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <system_error>
-
 #include "ipc/cleanup.hpp"
 
 namespace parbench::ipc {
@@ -17,8 +14,7 @@ SharedSegment::SharedSegment(std::size_t bytes) {
   name_ = made.path.substr(1);
   linked_ = true;
   try {
-    if (::ftruncate(made.fd, static_cast<off_t>(size)) != 0)
-      throw std::system_error(errno, std::generic_category(), "sizing segment " + name_);
+    reserve(made.fd, size, "", "the shared segment");
     mapping_ = Mapping(size, MAP_SHARED, made.fd, Mapping::Kind::kShared, "segment " + name_);
   } catch (...) {
     ::close(made.fd);

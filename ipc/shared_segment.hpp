@@ -1,6 +1,7 @@
 // A Boost.Interprocess managed segment that belongs to one run: a POSIX shared-memory object under
-// a name nobody can guess (ipc/fresh_name.hpp), created exclusively with mode 0600, and registered
-// for removal on every way out, Ctrl-C included.
+// a name nobody can guess (ipc/fresh_name.hpp), created exclusively with mode 0600, its memory
+// reserved at once (a full /dev/shm is an error, not a SIGBUS), and registered for removal on
+// every way out, Ctrl-C included.
 #pragma once
 
 #include <boost/interprocess/managed_external_buffer.hpp>
@@ -35,8 +36,9 @@ class SharedSegment {
   std::string name_;
   bool linked_ = false;
   Mapping mapping_;
-  // The segment manager is laid over a mapping of an object made by create_exclusive: Boost's
-  // managed_shared_memory would fail on a name that exists instead of drawing another.
+  // The segment manager is laid over a mapping of an object made by create_exclusive and reserved:
+  // Boost's managed_shared_memory would fail on a name that exists instead of drawing another, and
+  // would write its header into pages nothing reserved (a SIGBUS in a full /dev/shm).
   boost::interprocess::managed_external_buffer segment_;
 };
 

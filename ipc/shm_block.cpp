@@ -1,11 +1,8 @@
 // shm: a POSIX shared memory object (shm_open, what Boost.Interprocess's shared_memory_object is),
-// mapped before the workers start and unlinked at once: forked workers share the mapping, and even
-// a SIGKILLed run leaves nothing in /dev/shm.
+// its pages reserved, mapped before the workers start and unlinked at once: forked workers share
+// the mapping, and even a SIGKILLed run leaves nothing in /dev/shm.
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <system_error>
 
 #include "ipc/cleanup.hpp"
 #include "ipc/fresh_name.hpp"
@@ -24,8 +21,7 @@ Mapping map_shared_memory_object(std::uint64_t bytes) {
       unregister_path(made.path);
     }
   } unlink{made};
-  if (::ftruncate(made.fd, static_cast<off_t>(bytes)) != 0)
-    throw std::system_error(errno, std::generic_category(), "sizing /dev/shm" + made.path);
+  reserve(made.fd, bytes, "", "the block");
   return Mapping(bytes, MAP_SHARED, made.fd, Mapping::Kind::kShared,
                  "shared memory object " + made.path);
 }
@@ -35,7 +31,7 @@ Mapping map_shared_memory_object(std::uint64_t bytes) {
 BlockVariant shm_block_variant() {
   return {"shm", "a POSIX shared memory object (shm_open), unlinked once mapped",
           Need::kMadeBeforeStart, [](const BlockSettings& s) {
-            return std::make_unique<MappedBlock>(map_shared_memory_object(s.bytes), s.bytes);
+            return std::make_unique<MappedBlock>(map_shared_memory_object(s.bytes), s.bytes, "");
           }};
 }
 
