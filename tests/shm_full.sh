@@ -62,4 +62,17 @@ rows "verify in a full /dev/shm" "{'shm': '$segment'}" threads:shm,threads:mmap
 run 1 --kernel pi --samples 1e5 --backend processes,threads --workers 2
 rows "processes in a full /dev/shm" "{'processes:none': '$segment'}" processes:none,threads:none
 nothing_left
+
+# Room for the processes backend's segment but not for the queue schedule's message queue.
+rm /dev/shm/filler
+head -c $((8 * 1024 * 1024 - 16 * 1024)) /dev/zero >/dev/shm/filler
+run 1 --kernel pi --samples 1e5 --backend processes --workers 2 --schedule queue,static
+python3 - "$dir/out.csv" <<'PY' >"$dir/err" 2>&1 || fail "a queue in a nearly full /dev/shm"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+by = {s: [r for r in rows if r["schedule"] == s] for s in ("queue", "static")}
+assert by["queue"] and all("the jobs queue needs" in r["error"] for r in by["queue"]), by["queue"]
+assert by["static"] and all(r["valid"] == "true" for r in by["static"]), by["static"]
+PY
+nothing_left
 echo "ok: no signal, a failed row with the room left for each configuration that needs /dev/shm"
