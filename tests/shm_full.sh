@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # shm_full.sh PARBENCH: a /dev/shm too small for a block (Docker's default is 64 MB), or full, is a
 # failed row that says how much room there is, never a SIGBUS: every configuration of the plan
-# still runs and nothing is left in /dev/shm. In a private 8 MiB /dev/shm (tests/private_shm.sh);
-# skipped (77) without root or unshare.
+# still runs and nothing is left in /dev/shm; the same for the mmap-file flag's file in a full tmpfs
+# $TMPDIR. In a private 8 MiB /dev/shm (tests/private_shm.sh); skipped (77) without root or unshare.
 set -uo pipefail
 parbench=$1
 PRIVATE_SHM_SIZE=8m
@@ -75,4 +75,14 @@ assert by["queue"] and all("the jobs queue needs" in r["error"] for r in by["que
 assert by["static"] and all(r["valid"] == "true" for r in by["static"]), by["static"]
 PY
 nothing_left
+# The mmap-file flag's file in a full tmpfs $TMPDIR.
+mkdir "$dir/full"
+mount -t tmpfs -o size=64k tmpfs "$dir/full" || fail "cannot mount a tmpfs for TMPDIR"
+head -c 1M /dev/zero >"$dir/full/filler" 2>/dev/null
+TMPDIR=$dir/full run 1 --kernel verify --n 9,1099505336329 --ipc mmap-file,mmap --backend threads \
+  --workers 2
+rows "the mmap-file flag in a full TMPDIR" "{'mmap-file': \"the flag's file needs 4 KiB\"}" \
+  threads:mmap-file,threads:mmap
+[[ $(ls "$dir/full") == filler ]] || fail "left in TMPDIR: $(ls "$dir/full")"
+umount "$dir/full"
 echo "ok: no signal, a failed row with the room left for each configuration that needs /dev/shm"
