@@ -1,24 +1,22 @@
 // mmap-file: a file mapped by name, MAP_SHARED, in --dir or by default in /dev/shm (tmpfs, so the
-// file costs no disk). The file stays, mode 0600, for as long as the configuration runs, removed on
+// file costs no disk). The file, of a name nobody can guess, created exclusively with mode 0600 and
+// its pages reserved (ipc/fresh_name.hpp), stays for as long as the configuration runs, removed on
 // every way out (Ctrl-C included); a SIGKILLed run's file in /dev/shm is removed by the next run.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <system_error>
-
 #include "ipc/cleanup.hpp"
+#include "ipc/fresh_name.hpp"
 #include "ipc/mapped_block.hpp"
 #include "ipc/process_generation.hpp"
-#include "ipc/shared_segment.hpp"
 
 namespace parbench::ipc {
 namespace {
 
 class FileBlock final : public MappedBlock {
  public:
-  explicit FileBlock(const BlockSettings& s) : FileBlock(s, path_in(s.dir)) {}
+  explicit FileBlock(const BlockSettings& s) : FileBlock(s, in(s.dir)) {}
   ~FileBlock() override {
     if (made_in_ != process_generation()) return;  // a forked worker's copy: the file is not its
     ::unlink(path_.c_str());
@@ -28,29 +26,24 @@ class FileBlock final : public MappedBlock {
   FileBlock& operator=(const FileBlock&) = delete;
 
  private:
-  FileBlock(const BlockSettings& s, std::string path)
-      : MappedBlock(map(s.bytes, path), s.bytes), path_(std::move(path)) {}
+  FileBlock(const BlockSettings& s, const std::string& dir)
+      : FileBlock(s, dir, create_exclusive(dir, "block")) {}
+  FileBlock(const BlockSettings& s, const std::string& dir, const Created& made)
+      : MappedBlock(map(s.bytes, dir, made), s.bytes, dir), path_(made.path) {}
 
-  static std::string path_in(const std::string& dir) {
-    return (dir.empty() ? std::string("/dev/shm") : dir) + "/" + unique_ipc_name("block");
-  }
-  static Mapping map(std::uint64_t bytes, const std::string& path) {
-    register_path(path, PathKind::kFile);  // before it exists: Ctrl-C removes it
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      unregister_path(path);
-      throw std::system_error(errno, std::generic_category(), "creating " + path);
-    }
+  static std::string in(const std::string& dir) { return dir.empty() ? "/dev/shm" : dir; }
+  // The file exists, registered, when this runs; every way out of here closes it, and an error
+  // removes it.
+  static Mapping map(std::uint64_t bytes, const std::string& dir, const Created& made) {
     try {
-      if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0)
-        throw std::system_error(errno, std::generic_category(), "sizing " + path);
-      Mapping m(bytes, MAP_SHARED, fd, Mapping::Kind::kShared, path);
-      ::close(fd);
+      reserve(made.fd, bytes, dir, "the block");
+      Mapping m(bytes, MAP_SHARED, made.fd, Mapping::Kind::kShared, made.path);
+      ::close(made.fd);
       return m;
     } catch (...) {
-      ::close(fd);
-      ::unlink(path.c_str());
-      unregister_path(path);
+      ::close(made.fd);
+      ::unlink(made.path.c_str());
+      unregister_path(made.path);
       throw;
     }
   }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "ipc/fresh_name.hpp"
 #include "ipc/process_generation.hpp"
 #include "ipc/stop_flag.hpp"
 #include "ipc/temp_dir.hpp"
@@ -21,9 +22,14 @@ class MmapFileFlag final : public StopFlag {
   MmapFileFlag() : path_(dir_.file("flag")) {
     const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw std::system_error(errno, std::generic_category(), "creating " + path_);
-    const int rc = ::ftruncate(fd, kPage);
+    // Reserved, not only sized: in a full tmpfs $TMPDIR the first raise would be a SIGBUS.
+    try {
+      reserve(fd, kPage, dir_.path(), "the flag's file");
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
     ::close(fd);
-    if (rc != 0) throw std::system_error(errno, std::generic_category(), "sizing " + path_);
   }
   ~MmapFileFlag() override {
     if (word_ != nullptr && mapped_in_ == process_generation()) munmap(word_, kPage);

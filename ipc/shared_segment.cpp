@@ -1,47 +1,35 @@
 #include "ipc/shared_segment.hpp"
 
+#include <sys/mman.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
-#include <atomic>
-#include <boost/interprocess/permissions.hpp>
-#include <boost/interprocess/shared_memory_object.hpp>
 
 #include "ipc/cleanup.hpp"
 
 namespace parbench::ipc {
 namespace bip = boost::interprocess;
 
-namespace {
-bip::permissions owner_only() {
-  bip::permissions perm;
-  perm.set_permissions(0600);
-  return perm;
+SharedSegment::SharedSegment(std::size_t bytes) {
+  const std::size_t size = bytes + 4096;  // room for the segment manager's own bookkeeping
+  const Created made = create_exclusive("", "seg");
+  name_ = made.path.substr(1);
+  linked_ = true;
+  try {
+    reserve(made.fd, size, "", "the shared segment");
+    mapping_ = Mapping(size, MAP_SHARED, made.fd, Mapping::Kind::kShared, "segment " + name_);
+  } catch (...) {
+    ::close(made.fd);
+    unlink();  // the destructor does not run for a constructor that throws
+    throw;
+  }
+  ::close(made.fd);  // the mapping keeps the memory
+  segment_ = bip::managed_external_buffer(bip::create_only, mapping_.words().data(), size);
 }
-
-// Registers the name before Boost creates the segment, so no window exists in which Ctrl-C could
-// leave a segment behind.
-std::string registered_name() {
-  std::string name = unique_ipc_name("seg");
-  register_path("/" + name, PathKind::kSharedMemory);
-  return name;
-}
-}  // namespace
-
-std::string unique_ipc_name(const char* what) {
-  static std::atomic<unsigned> counter{0};
-  return fmt::format("parbench-{}-{}-{}", getpid(), what, counter++);
-}
-
-SharedSegment::SharedSegment(std::size_t bytes)
-    : name_(registered_name()),
-      segment_(bip::create_only, name_.c_str(), bytes + 4096, nullptr, owner_only()) {}
 
 SharedSegment::~SharedSegment() { unlink(); }
 
 void SharedSegment::unlink() noexcept {
   if (!linked_) return;
-  bip::shared_memory_object::remove(name_.c_str());
+  shm_unlink(("/" + name_).c_str());
   unregister_path("/" + name_);
   linked_ = false;
 }

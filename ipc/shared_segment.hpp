@@ -1,10 +1,15 @@
-// A Boost.Interprocess managed segment that belongs to one run: a unique name per process and
-// segment, mode 0600, and the name is registered for removal on every way out, Ctrl-C included.
+// A Boost.Interprocess managed segment that belongs to one run: a POSIX shared-memory object under
+// a name nobody can guess (ipc/fresh_name.hpp), created exclusively with mode 0600, its memory
+// reserved at once (a full /dev/shm is an error, not a SIGBUS), and registered for removal on
+// every way out, Ctrl-C included.
 #pragma once
 
-#include <boost/interprocess/managed_shared_memory.hpp>
+#include <boost/interprocess/managed_external_buffer.hpp>
 #include <cstddef>
 #include <string>
+
+#include "ipc/fresh_name.hpp"
+#include "ipc/mapping.hpp"
 
 namespace parbench::ipc {
 
@@ -29,11 +34,12 @@ class SharedSegment {
 
  private:
   std::string name_;
-  bool linked_ = true;
-  boost::interprocess::managed_shared_memory segment_;
+  bool linked_ = false;
+  Mapping mapping_;
+  // The segment manager is laid over a mapping of an object made by create_exclusive and reserved:
+  // Boost's managed_shared_memory would fail on a name that exists instead of drawing another, and
+  // would write its header into pages nothing reserved (a SIGBUS in a full /dev/shm).
+  boost::interprocess::managed_external_buffer segment_;
 };
-
-// "parbench-<pid>-<n>": unique among concurrent runs, recognisable in /dev/shm.
-std::string unique_ipc_name(const char* what);
 
 }  // namespace parbench::ipc

@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "ipc/cleanup.hpp"
+#include "ipc/fresh_name.hpp"
 
 namespace parbench::ipc {
 namespace {
@@ -42,11 +43,15 @@ std::string this_host() {
 // Whether the process that made `entry` is gone. A directory also names its host (in its "host"
 // file), so that a $TMPDIR shared by the nodes of a cluster never loses another node's live
 // directory to a pid that merely does not exist here.
+// A segment only when it is a plain file of this user under a name parbench makes (its random part
+// included, ipc/fresh_name.hpp): never a link, never a file someone else planted under a guessed
+// name.
 bool is_stale(const fs::directory_entry& entry, bool is_directory) {
-  const pid_t pid = owner_of(entry.path().filename().string());
+  const std::string name = entry.path().filename().string();
+  const pid_t pid = is_directory ? owner_of(name) : ipc_name_owner(name);
   struct stat st {};
   if (pid <= 0 || pid == getpid() || ::lstat(entry.path().c_str(), &st) != 0) return false;
-  if (st.st_uid != geteuid()) return false;
+  if (st.st_uid != geteuid() || (!is_directory && !S_ISREG(st.st_mode))) return false;
   if (is_directory) {
     std::ifstream in(entry.path() / "host");
     std::string host;

@@ -31,7 +31,8 @@ std::string temp_base();
 
 // Removes what parbench processes that were killed outright (SIGKILL, a crash) left: temporary
 // directories under temp_base() and "parbench-<pid>-*" segments in /dev/shm whose process is gone
-// and which belong to this user; a directory only when its "host" file names this host (a $TMPDIR
+// and which belong to this user (a segment only under a name parbench makes, random part
+// included, and a plain file); a directory only when its "host" file names this host (a $TMPDIR
 // shared by a cluster's nodes). Returns how many it removed.
 int remove_stale_leftovers() noexcept;
 

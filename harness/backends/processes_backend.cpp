@@ -50,7 +50,7 @@ struct ResultMessage {
 class OwnedQueue {
  public:
   OwnedQueue(const char* what, std::size_t capacity, std::size_t message_size)
-      : name_(ipc::unique_ipc_name(what)),
+      : name_(name_with_room(what, capacity, message_size)),
         registered_(register_name(name_)),
         queue_(bip::create_only, name_.c_str(), capacity, message_size, owner_only()) {}
   ~OwnedQueue() { unlink(); }
@@ -65,6 +65,18 @@ class OwnedQueue {
   }
 
  private:
+  // Boost writes the queue's pages as it makes it, and a full /dev/shm answers that with SIGBUS.
+  // Boost makes the object, so nothing can reserve them first: the room is checked instead (a
+  // failed row naming it; only a race with another process filling /dev/shm is left).
+  static std::string name_with_room(const char* what, std::size_t capacity,
+                                    std::size_t message_size) {
+    using Header = bip::ipcdetail::mq_hdr_t<bip::offset_ptr<void>>;
+    const std::size_t page = 4096;
+    const std::size_t bytes =
+        (Header::get_mem_size(message_size, capacity) + page - 1) / page * page;
+    ipc::require_room(bytes, "", fmt::format("the {} queue", what));
+    return ipc::unique_ipc_name(what);
+  }
   static bool register_name(const std::string& name) {
     ipc::register_path("/" + name, ipc::PathKind::kSharedMemory);
     return true;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "harness/errors.hpp"
+#include "ipc/fresh_name.hpp"
 #include "ipc/mechanism_settings.hpp"
 #include "ipc/reach.hpp"
 
@@ -96,6 +97,9 @@ std::vector<ChosenVariant<Variant>> choose(const std::vector<std::string>& names
     if (a.runnable && !ipc::made_after_start(it->need)) {
       try {  // made once and dropped: a server that does not answer is found now
         it->create(settings);
+      } catch (const ipc::NoRoom&) {
+        // A full /dev/shm: the configurations that need the room fail with the reason, if it is
+        // still missing then, and the rest of the plan runs.
       } catch (const std::runtime_error& e) {
         a = {false, e.what()};
       }
