@@ -76,8 +76,9 @@ FileCounter::Held::Held(const std::string& path, FileLock lock)
 
 FileCounter::Held::~Held() { ::close(fd_); }  // releases flock and fcntl locks alike
 
-FileCounter::FileCounter(FileLock lock)
+FileCounter::FileCounter(FileLock lock, bool truncate)
     : lock_(lock),
+      truncate_(truncate),
       path_(dir_.file("counter")),
       segment_(4096),
       unparsable_(segment_.construct_array<std::atomic<std::uint64_t>>("unparsable", 1)) {
@@ -107,6 +108,7 @@ void FileCounter::write(const Held& held, std::uint64_t value) {
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value);
   *end++ = '\n';
   const auto size = static_cast<std::size_t>(end - buffer);
+  if (truncate_) check(::ftruncate(held.fd(), 0) == 0, "truncate the counter file");
   check(::pwrite(held.fd(), buffer, size, 0) == static_cast<ssize_t>(size),
         "write the counter file");
   check(::ftruncate(held.fd(), static_cast<off_t>(size)) == 0, "cut the counter file");

@@ -25,7 +25,9 @@ enum class FileLock {
 
 class FileCounter final : public ReadModifyWriteCounter<FileCounter> {
  public:
-  explicit FileCounter(FileLock lock);
+  // truncate: each write cuts the file to nothing first, as the book's open(name, "w") does, so a
+  // reader in between finds it empty and starts again from 0.
+  explicit FileCounter(FileLock lock, bool truncate = false);
 
   // One open of the file, locked as the variant says; closing it releases the lock.
   class Held {
@@ -50,6 +52,7 @@ class FileCounter final : public ReadModifyWriteCounter<FileCounter> {
 
  private:
   FileLock lock_;
+  bool truncate_;
   TempDir dir_;
   std::string path_;
   SharedSegment segment_;

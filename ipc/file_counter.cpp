@@ -1,14 +1,17 @@
-// file, file-flock, file-fcntl and file-poll: the book's file counter (open, read, parse, rewrite)
-// without a lock (the negative control, whose lost updates and unparsable reads are the finding)
-// and under each of the three file locks (ipc/counter_file.hpp). Four variants, one file: they
-// differ only in the lock.
+// file, file-truncate, file-flock, file-fcntl and file-poll: the book's file counter (open, read,
+// parse, rewrite) without a lock (the negative controls, whose lost updates and unparsable reads
+// are the finding; file-truncate rewrites as the book does, truncating first) and under each of the
+// three file locks (ipc/counter_file.hpp). Five variants, one file: they differ only in the lock.
 #include "ipc/counter_file.hpp"
 
 namespace parbench::ipc {
 namespace {
 
-std::function<std::unique_ptr<SharedCounter>(const MechanismSettings&)> file_with(FileLock lock) {
-  return [lock](const MechanismSettings&) { return std::make_unique<FileCounter>(lock); };
+std::function<std::unique_ptr<SharedCounter>(const MechanismSettings&)> file_with(
+    FileLock lock, bool truncate = false) {
+  return [lock, truncate](const MechanismSettings&) {
+    return std::make_unique<FileCounter>(lock, truncate);
+  };
 }
 
 }  // namespace
@@ -16,6 +19,13 @@ std::function<std::unique_ptr<SharedCounter>(const MechanismSettings&)> file_wit
 CounterVariant file_counter_variant() {
   return {"file", "a number as text in a file, read and rewritten with no lock (negative control)",
           Need::kMadeBeforeStart, false, file_with(FileLock::kNone)};
+}
+
+CounterVariant file_truncate_counter_variant() {
+  return {"file-truncate",
+          "the book's file counter as written: each write truncates the file first (open with "
+          "\"w\"), so a reader in between finds it empty and restarts from 0 (negative control)",
+          Need::kMadeBeforeStart, false, file_with(FileLock::kNone, true)};
 }
 
 CounterVariant file_flock_counter_variant() {

@@ -109,9 +109,12 @@ CounterVariant tbb_queuing_mutex_counter_variant();  // only in builds with TBB
 CounterVariant shm_counter_variant();
 CounterVariant shm_atomic_counter_variant();
 CounterVariant shm_mutex_counter_variant();
+CounterVariant shm_value_counter_variant();
+CounterVariant shm_value_lock_counter_variant();
 CounterVariant shm_sem_counter_variant();
 CounterVariant shm_spin_counter_variant();
 CounterVariant file_counter_variant();
+CounterVariant file_truncate_counter_variant();
 CounterVariant file_flock_counter_variant();
 CounterVariant file_fcntl_counter_variant();
 CounterVariant file_poll_counter_variant();

@@ -11,15 +11,18 @@ const std::vector<CounterVariant>& counter_variants() {
         tbb_spin_mutex_counter_variant(),     //
         tbb_queuing_mutex_counter_variant(),  //
 #endif
-        shm_counter_variant(),         //
-        shm_atomic_counter_variant(),  //
-        shm_mutex_counter_variant(),   //
-        shm_sem_counter_variant(),     //
-        shm_spin_counter_variant(),    //
-        file_counter_variant(),        //
-        file_flock_counter_variant(),  //
-        file_fcntl_counter_variant(),  //
-        file_poll_counter_variant(),   //
+        shm_counter_variant(),             //
+        shm_atomic_counter_variant(),      //
+        shm_mutex_counter_variant(),       //
+        shm_value_counter_variant(),       //
+        shm_value_lock_counter_variant(),  //
+        shm_sem_counter_variant(),         //
+        shm_spin_counter_variant(),        //
+        file_counter_variant(),            //
+        file_truncate_counter_variant(),   //
+        file_flock_counter_variant(),      //
+        file_fcntl_counter_variant(),      //
+        file_poll_counter_variant(),       //
         broker_counter_variant(),
 #if PARBENCH_HAVE_REDIS
         redis_counter_variant(),

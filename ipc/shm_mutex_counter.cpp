@@ -1,5 +1,5 @@
 // shm-mutex: a word in shared memory under a Boost.Interprocess interprocess_mutex in the same
-// segment: the book's Value with its Lock.
+// segment, taken once per add: the book's RawValue + Lock (its Value + Lock is shm-value-lock).
 #include <boost/interprocess/sync/interprocess_mutex.hpp>
 #include <boost/interprocess/sync/scoped_lock.hpp>
 
@@ -12,9 +12,11 @@ namespace bip = boost::interprocess;
 CounterVariant shm_mutex_counter_variant() {
   using Counter =
       ShmLockedCounter<bip::interprocess_mutex, bip::scoped_lock<bip::interprocess_mutex>>;
-  return {"shm-mutex",
-          "a word in shared memory under an interprocess_mutex (the book's Value + Lock)",
-          Need::kMadeBeforeStart, true, make_counter<Counter>};
+  return {
+      "shm-mutex",
+      "a word in shared memory under an interprocess_mutex, once per add (the book's RawValue + "
+      "Lock)",
+      Need::kMadeBeforeStart, true, make_counter<Counter>};
 }
 
 }  // namespace parbench::ipc

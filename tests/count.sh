@@ -17,7 +17,7 @@ check_rows() {  # check_rows CSV: every row judged as above; prints the backend:
 import csv, subprocess, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert rows, "no rows"
-controls = {"shm", "file", "mpi-nolock"}  # the variants without a lock
+controls = {"shm", "shm-value", "file", "file-truncate", "mpi-nolock"}  # the variants without a lock
 seen = set()
 for r in rows:
     assert r["kernel"] == "count", r["kernel"]
@@ -65,7 +65,8 @@ PY
 
 "$parbench" report count "$dir/all.csv" >"$dir/table" 2>"$dir/err" || fail "report count failed"
 first=${scoped%%,*}
-grep -Eq "^$first +[0-9x]+ +[0-9]+ / [0-9]+ +[0-9.]+ +[0-9.]+$" "$dir/table" ||
+grep -Eq "^$first +[0-9x]+ +[0-9]+( \([0-9]+-[0-9]+\))? / [0-9]+ +[0-9.]+\*? +[0-9.]+ +[0-9]+%$" \
+  "$dir/table" ||
   fail "report count has no $first line: $(cat "$dir/table")"
 grep -Eq "^[a-z-]+ \(no lock\) " "$dir/table" || fail "the negative control is not marked"
 echo "ok: $(wc -l <"$dir/seen") backend:variant pairs"

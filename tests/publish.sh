@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null; exit 1; }
   >/dev/null 2>>"$dir/err" || true
 python3 - "$dir/safe.csv" "$dir/controls.csv" "$must_run" <<'PY' || fail "wrong rows"
 import csv, sys
-controls = {"shm", "file", "mpi-nolock"}
+controls = {"shm", "shm-value", "file", "file-truncate", "mpi-nolock"}
 safe = list(csv.DictReader(open(sys.argv[1])))
 plain = {r["kernel"]: r["result"] for r in safe if r["ipc"] == "none"}
 assert set(plain) == {"pi", "primes"}, plain

@@ -16,6 +16,9 @@
 #include "harness/parse.hpp"
 #include "harness/reporters/count_table.hpp"
 #include "kernels/think.hpp"
+#if PARBENCH_HAVE_REDIS
+#include "ipc/redis_server.hpp"
+#endif
 
 namespace parbench {
 namespace {
@@ -68,9 +71,23 @@ class CountWorkload final : public Workload {
 
   std::string kernel() const override { return "count"; }
   std::string params() const override {
-    return fmt::format("increments={};batch={};think_ns={};lock_scope={}", s_.increments, s_.batch,
-                       s_.think_ns, s_.lock_all ? "all" : "each");
+    return fmt::format("increments={};batch={};think_ns={};lock_scope={}{}", s_.increments,
+                       s_.batch, s_.think_ns, s_.lock_all ? "all" : "each", server_param());
   }
+  // Where a counter on a server lived (never its password): a Unix socket and TCP cost differently,
+  // and rows of the two must not pool into one median.
+  std::string server_param() const {
+    if (counter_->need() != ipc::Need::kServer) return "";
+    if (s_.redis_url.empty()) return ";server=private-unix-socket";
+#if PARBENCH_HAVE_REDIS
+    try {
+      return ";server=" + ipc::parse_redis_url(s_.redis_url).describe();
+    } catch (const std::invalid_argument&) {
+    }
+#endif
+    return ";server=given";
+  }
+
   std::vector<std::string> cli_args() const override {
     std::vector<std::string> args{"--increments", std::to_string(s_.increments),
                                   "--batch",      std::to_string(s_.batch),

@@ -167,11 +167,11 @@ class FillWorkload final : public Workload {
     std::vector<std::string> args{"--rows",        std::to_string(s_.rows),
                                   "--cols",        std::to_string(s_.cols),
                                   "--fill",        s_.fill_name(),
-                                  "--rng",         s_.rng_name(),
                                   "--seed",        std::to_string(s_.seed),
                                   "--first-touch", first_touch_name(s_.first_touch),
                                   "--ipc",         variant_.name};
     if (!s_.dir.empty()) args.insert(args.end(), {"--dir", s_.dir});
+    if (s_.random) args.insert(args.end(), {"--rng", s_.rng_name()});  // only random fills take it
     return args;
   }
   std::uint64_t size() const override { return s_.rows; }

@@ -1,5 +1,7 @@
 #include "harness/reporters/console_reporter.hpp"
 
+#include "harness/statistics.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -41,6 +43,19 @@ void ConsoleReporter::report(const ConfigResult& result) {
   const RunRecord& r = result.first();
   std::string verdict = result.valid ? "ok" : "INVALID: " + result.error;
   if (result.valid && !r.params.empty()) verdict = "ok (" + r.params + ")";
+  // A negative control's lost updates are its finding: say them, not a bare "ok".
+  std::vector<double> lost;
+  std::uint64_t expected = 0;
+  for (const auto& rep : result.reps) {
+    if (!rep.lost_updates || rep.rep == 0) continue;
+    lost.push_back(static_cast<double>(*rep.lost_updates));
+    expected = rep.result + *rep.lost_updates;
+  }
+  if (result.valid && !lost.empty() && summarize(lost).median > 0 && expected > 0) {
+    const double median = summarize(lost).median;
+    verdict = fmt::format("ok, lost {:.0f} of {} updates ({:.0f}%, median; no lock) ({})", median,
+                          expected, 100.0 * median / static_cast<double>(expected), r.params);
+  }
   if (!result.valid) ++failures_;
   const bool timed = result.wall.count > 0;
   const std::string schedule =

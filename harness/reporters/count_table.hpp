@@ -17,10 +17,12 @@ namespace parbench {
 struct CountCell {
   std::string host;
   std::string backend;
-  std::string params;          // increments=...;batch=...;think_ns=...;lock_scope=...
-  std::string variant;         // the ipc column
-  std::string workers;         // as workers_text writes it: "4", "2x8"
-  std::uint64_t reached = 0;   // the median repetition's count
+  std::string params;             // increments=...;batch=...;think_ns=...;lock_scope=...
+  std::string variant;            // the ipc column
+  std::string workers;            // as workers_text writes it: "4", "2x8"
+  std::uint64_t reached = 0;      // the median repetition's count
+  std::uint64_t reached_min = 0;  // and the fewest and most any repetition reached
+  std::uint64_t reached_max = 0;
   std::uint64_t expected = 0;  // what the workers added
   double median_s = 0.0;
   bool valid = true;

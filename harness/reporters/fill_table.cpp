@@ -47,11 +47,15 @@ FillCell fill_cell(const std::vector<RunRecord>& reps, const std::string& host) 
                 .params = first.params,
                 .variant = first.ipc,
                 .workers = workers_text(first)};
+  // The census and duplicates of every repetition; the costs of the valid ones, or, where none was
+  // valid, of the repetitions that ran (the row says INVALID: a time it took is still a finding).
+  const bool any_valid =
+      std::any_of(reps.begin(), reps.end(), [](const RunRecord& r) { return r.valid; });
   std::map<std::string, std::vector<double>> values;
   for (const auto& r : reps) {
-    // The census and duplicates of every repetition, the costs of the valid ones.
+    const bool costs = r.valid || (!any_valid && r.rep > 0);
     for (const auto& m : r.measurements) {
-      if (r.valid || m.name.starts_with("census") || m.name == "duplicated_rows")
+      if (costs || m.name.starts_with("census") || m.name == "duplicated_rows")
         values[m.name].push_back(m.value);
     }
     if (!r.valid) {
