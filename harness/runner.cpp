@@ -384,9 +384,11 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
       if (mechanism != nullptr && !ipc::reaches(mechanism->need(), entry->model)) {
         if (warned_unreachable.insert({entry->name, mechanism->name()}).second) {
           unreachable_.push_back(
-              fmt::format("skipping {} with ipc {}: it needs {}, and that backend's workers are {}",
-                          entry->name, mechanism->name(), ipc::describe(mechanism->need()),
-                          ipc::describe(entry->model.workers)));
+              {fmt::format(
+                   "skipping {} with ipc {}: it needs {}, and that backend's workers are {}",
+                   entry->name, mechanism->name(), ipc::describe(mechanism->need()),
+                   ipc::describe(entry->model.workers)),
+               mechanism->chosen_as_group()});
         }
         continue;
       }
@@ -439,15 +441,18 @@ Runner::Runner(RunPlan plan) : plan_(std::move(plan)) {
 
 int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporters) {
   for (const auto& note : notes_) warn(note);
-  // Pairs a list asks for that cannot run are expected (`--ipc all`, a flag beside backends it
-  // does not reach): one line says how many, --verbose names each.
+  // Pairs a list asks for that cannot run: one line says how many, --verbose names each. A variant
+  // that came from `--ipc all` ("every one that can run here") skipped where it cannot run is what
+  // was asked for: not counted.
+  const auto named = std::count_if(unreachable_.begin(), unreachable_.end(),
+                                   [](const Unreachable& u) { return !u.from_all; });
   if (plan_.verbose) {
-    for (const auto& note : unreachable_) warn(note);
-  } else if (!unreachable_.empty()) {
+    for (const auto& u : unreachable_) warn(u.note);
+  } else if (named > 0) {
     warn(
         fmt::format("{} backend and ipc pair{} skipped: the mechanism cannot reach that backend's "
                     "workers (`parbench list` shows where each reaches; --verbose names them)",
-                    unreachable_.size(), unreachable_.size() == 1 ? "" : "s"));
+                    named, named == 1 ? "" : "s"));
   }
   oversubscribed_spread_ = 0;
   for (auto* r : reporters) r->begin(context);

@@ -67,7 +67,7 @@ class Runner {
   // left to run, for the error).
   std::vector<std::string> notes() const {
     std::vector<std::string> all = notes_;
-    all.insert(all.end(), unreachable_.begin(), unreachable_.end());
+    for (const auto& u : unreachable_) all.push_back(u.note);
     return all;
   }
   // Runs every configuration; returns the number of invalid or failed ones.
@@ -98,7 +98,11 @@ class Runner {
   std::vector<std::shared_ptr<const Workload>> sized_;
   std::set<std::string> refused_;  // mechanisms' refusals already printed (ipc::Unreachable)
   std::vector<std::string> notes_;
-  std::vector<std::string> unreachable_;  // pairs skipped: counted in one warning unless verbose
+  struct Unreachable {
+    std::string note;
+    bool from_all = false;  // the variant came from `--ipc all`
+  };
+  std::vector<Unreachable> unreachable_;  // pairs skipped: one warning (or none) unless verbose
   int oversubscribed_spread_ = 0;  // configurations over 5% spread that the plan oversubscribes
   // Per workload: the serial result and times, the reference for validity and speed-up.
   const Workload* baselines_of_ = nullptr;  // the workload they belong to

@@ -12,9 +12,14 @@ hw=$(nproc)
 over=$((hw * 2))
 "$parbench" run --kernel count --ipc all --backend threads,processes --workers "$over" \
   --warmup 0 --repeat 5 >"$dir/out" 2>"$dir/err"
-grep -q "pairs skipped: the mechanism cannot reach that backend's workers" "$dir/err" ||
-  fail "no line counting the skipped pairs"
-! grep -q "skipping .* with ipc" "$dir/err" || fail "skipped pairs named without --verbose"
+# --ipc all means every variant that can run: the pairs that cannot are no warning at all.
+! grep -q "pairs\? skipped\|skipping .* with ipc" "$dir/err" || fail "--ipc all warned about the pairs it skips"
+# Named variants one of the backends cannot reach: one line.
+"$parbench" run --kernel count --ipc atomic,mutex,shm-atomic,file-fcntl --backend threads,processes \
+  --workers 2 --warmup 0 --repeat 1 >/dev/null 2>"$dir/named"
+grep -q "^parbench: warning: 3 backend and ipc pairs skipped" "$dir/named" ||
+  fail "no line counting the named pairs skipped: $(cat "$dir/named")"
+! grep -q "skipping .* with ipc" "$dir/named" || fail "skipped pairs named without --verbose"
 [[ $(grep -c "outnumber the" "$dir/err") -eq 1 ]] || fail "oversubscription said more than once"
 ! grep -q "workers=$over.*spread .* is over 5%" "$dir/err" ||
   fail "a spread warning for a configuration the run oversubscribes on purpose"
