@@ -61,12 +61,41 @@ wait "$pid" 2>/dev/null
   fail "the run after kill -9 failed"
 [[ -z $(staging .) ]] || fail "the next run left the killed run's staging file: $(staging .)"
 
-# 2. A full disk: the append fails, the CSV stays whole and as it was.
 if [[ $(id -u) -ne 0 ]]; then
-  echo "skipped the full-disk check: mounting a small tmpfs needs root"
+  echo "skipped the other-user and full-disk checks: they need root (chown, mount)"
   echo ok
   exit 0
 fi
+
+# 4. Another user's link, FIFO or file in a directory others can write (a sticky /tmp) is never
+# followed, written through or appended to: refused with one line, nothing written, no hang.
+shared=$dir/shared
+mkdir -m 1777 "$shared"
+other=65534  # nobody
+echo "precious" >victim
+ln -s "$dir/victim" "$shared/link.json"
+ln -s "$dir/victim" "$shared/link.csv"
+mkfifo "$shared/fifo.csv"
+echo "not parbench's" >"$shared/theirs.csv"
+chown -h "$other" "$shared/link.json" "$shared/link.csv" "$shared/fifo.csv" "$shared/theirs.csv"
+for target in "--json $shared/link.json" "--csv $shared/link.csv" "--csv $shared/fifo.csv" \
+  "--csv $shared/theirs.csv" "--json $shared/theirs.csv"; do
+  # shellcheck disable=SC2086  # the option and its file, two words
+  timeout 20 "$parbench" run --backend serial --samples 1e5 --warmup 0 --repeat 1 $target \
+    >/dev/null 2>planted.err
+  rc=$?
+  [[ $rc -eq 2 && $(wc -l <planted.err) -eq 1 ]] ||
+    fail "$target (another user's, in a shared directory): exit $rc, $(cat planted.err)"
+done
+[[ $(cat victim) == precious && $(cat "$shared/theirs.csv") == "not parbench's" ]] ||
+  fail "something planted was written through"
+# A link of one's own there is followed, as a shell's > would.
+ln -s "$dir/mine.csv" "$shared/mine.csv"
+"$parbench" run --backend serial --samples 1e5 --warmup 0 --repeat 1 --csv "$shared/mine.csv" \
+  >/dev/null 2>&1 || fail "one's own link in a shared directory was refused"
+[[ -s mine.csv ]] || fail "one's own link was not followed"
+
+# 2. A full disk: the append fails, the CSV stays whole and as it was.
 mnt=$dir/small
 mkdir "$mnt"
 mount -t tmpfs -o size=64k tmpfs "$mnt" 2>/dev/null || {
@@ -88,4 +117,8 @@ grep -q "No space left on device; the file is as it was before" full.err ||
   fail "no clear message: $(cat full.err)"
 cmp -s before.csv "$mnt/r.csv" || fail "the CSV changed on a full disk"
 "$parbench" report summary "$mnt/r.csv" >/dev/null 2>&1 || fail "report refuses the CSV afterwards"
+# A new file on a full disk is not left behind, empty.
+"$parbench" run --backend serial --samples 1e5 --warmup 0 --repeat 20 --csv "$mnt/new.csv" \
+  >/dev/null 2>&1
+[[ ! -e $mnt/new.csv ]] || fail "a new CSV that could not take its rows was left behind"
 echo ok

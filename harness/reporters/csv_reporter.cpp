@@ -104,6 +104,7 @@ void CsvReporter::report(const ConfigResult& result) {
 void CsvReporter::open_file() {
   if (fd_ >= 0) return;
   fd_ = ::open(target_.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+  created_ = fd_ >= 0;
   if (fd_ < 0 && errno == EEXIST)
     fd_ = ::open(target_.path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
   if (fd_ < 0)
@@ -139,8 +140,10 @@ void CsvReporter::append(const std::string& rows) {
     write_all(fd_, text, target_.given);
   } catch (const std::system_error& e) {
     // A full disk (or quota) must not leave half a row: cut the file back to what it was, under
-    // the same lock, so that readers and later appends find only whole rows.
+    // the same lock, so that readers and later appends find only whole rows; a file this run made
+    // for these rows goes again.
     const bool restored = ::ftruncate(fd_, st.st_size) == 0;
+    if (restored && st.st_size == 0 && created_) ::unlink(target_.path.c_str());
     throw std::runtime_error(
         fmt::format("cannot append to {}: {}; {}", target_.given, std::strerror(e.code().value()),
                     restored ? "the file is as it was before" : "it may now end in a partial row"));

@@ -28,7 +28,8 @@ class CsvReporter final : public Reporter {
   void open_file();
   void append(const std::string& rows);
   OutputTarget target_;
-  int fd_ = -1;  // for a new file: -1 until its first rows
+  int fd_ = -1;           // for a new file: -1 until its first rows
+  bool created_ = false;  // this reporter made the file
   RunContext context_;
 };
 

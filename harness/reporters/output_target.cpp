@@ -19,13 +19,36 @@ namespace fs = std::filesystem;
 
 std::string inode_key(const struct stat& st) { return fmt::format("{}:{}", st.st_dev, st.st_ino); }
 
+// Whether `path`'s directory lets users other than its owner add or replace entries (group or
+// world writable, sticky or not): there, a link or file someone else made may be a trap.
+bool in_shared_directory(const fs::path& path) {
+  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  struct stat st {};
+  return ::stat(dir.c_str(), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+}
+
+// Nobody let in: a link, file, FIFO or device that another user made in a directory others can
+// write is never followed, appended to, replaced or written through (what the kernel's
+// protected_symlinks and protected_regular do for sticky directories, here whatever the sysctls
+// say). `st` is what lstat() found at `path`.
+void refuse_foreign(const fs::path& path, const struct stat& st, const std::string& option,
+                    const std::string& given) {
+  if (st.st_uid == ::geteuid() || !in_shared_directory(path)) return;
+  throw UsageError(fmt::format(
+      "{} {}: {} belongs to another user (uid {}) in a directory others can write; refusing to "
+      "{} it (name a file of your own)",
+      option, given, path.string(), st.st_uid, S_ISLNK(st.st_mode) ? "follow" : "write to"));
+}
+
 // The path a chain of symlinks ends at (the chain's last link may dangle: then the file it names
 // is what a write creates, as with a shell's `>`).
 std::string follow_symlinks(const std::string& given, const std::string& option) {
   fs::path p = given;
   for (int hops = 0; hops < 40; ++hops) {
     struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p.string();
+    if (::lstat(p.c_str(), &st) != 0) return p.string();
+    refuse_foreign(p, st, option, given);
+    if (!S_ISLNK(st.st_mode)) return p.string();
     const fs::path target = fs::read_symlink(p);
     p = target.is_absolute() ? target : p.parent_path() / target;
   }
@@ -48,6 +71,7 @@ OutputTarget resolve_output(const std::string& given, const std::string& option)
     if (S_ISDIR(st.st_mode)) throw UsageError(fmt::format("{} {} is a directory", option, given));
     t.identity = inode_key(st);
     if (!S_ISREG(st.st_mode)) {
+      follow_symlinks(given, option);        // whose links and stream: refused if planted
       t.kind = OutputTarget::Kind::kStream;  // /dev/null, /dev/stdout, a FIFO: write through
       return t;
     }
