@@ -37,6 +37,13 @@ echo precious >"$parent/full/data"
 refused "$parent/full/data" start "$parent/full"
 refused "$parent/full/data" stop "$parent/full"
 refused "" start "/var/../tmp/${parent##*/}"  # /tmp, once resolved
+# An empty directory of another user, or one others can write: root would write keys into it.
+mkdir "$parent/theirs" "$parent/open"
+chown 65534 "$parent/theirs"
+chmod 777 "$parent/open"
+refused "" start "$parent/theirs"
+refused "" start "$parent/open"
+[[ -z $(find "$parent/theirs" "$parent/open" -mindepth 1) ]] || fail "local-slurm wrote into a refused directory"
 
 # A cluster in a new directory, a job on it, and two processes of the user that mention DIR.
 dir=$parent/c
