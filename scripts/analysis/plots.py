@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 
 import matplotlib
 
@@ -259,7 +260,23 @@ def draw_all(rows: pd.DataFrame, out: str) -> tuple[list[str], list[str]]:
             continue
         path = os.path.join(out, name)
         fig.tight_layout()
-        fig.savefig(path, dpi=110)
+        save_whole(fig, path)
         plt.close(fig)
         paths.append(path)
     return paths, skipped
+
+
+def save_whole(fig, path: str) -> None:
+    """Writes the figure to a new file of a name nobody can guess beside `path` (made exclusively,
+    never through a link someone planted there) and renames it over `path`: a link in its place
+    is replaced, never followed."""
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".plot-", suffix=".png")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            fig.savefig(f, dpi=110, format="png")
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

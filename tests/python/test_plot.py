@@ -95,3 +95,19 @@ def test_rows_that_cannot_feed_a_figure_skip_it_with_a_reason(figure):
     rows = reference("vm-epyc-2vcpu-two-slurm-nodes.csv").iloc[0:0]
     with pytest.raises(plots.Skip, match="."):
         figure(rows)
+
+
+def test_a_link_planted_where_a_figure_goes_is_replaced_not_followed(tmp_path):
+    # A directory others can write, with another user's link where throughput.png will go.
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    out = tmp_path / "shared"
+    out.mkdir(mode=0o1777)
+    (out / "throughput.png").symlink_to(victim)
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "plot"),
+                           os.path.join(ROOT, "results", "reference", "vm-epyc-2vcpu-pi-1e10.csv"),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert victim.read_text() == "precious"
+    assert not (out / "throughput.png").is_symlink()
+    assert not [p for p in os.listdir(out) if p.startswith(".plot-")]
