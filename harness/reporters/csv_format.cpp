@@ -102,7 +102,14 @@ std::vector<Measurement> split_measurements(const std::string& text) {
     const auto eq = part.find('=');
     if (eq == std::string::npos || eq == 0)
       throw std::invalid_argument(fmt::format("'{}' is not name=value", part));
-    list.push_back({part.substr(0, eq), to_double(part.substr(eq + 1))});
+    // Counts, times and rates: never nan, inf or negative (scripts/analysis/parbench_csv.py too).
+    const std::string value = part.substr(eq + 1);
+    const double v = to_double(value);
+    if (!std::isfinite(v) || v < 0) {
+      throw std::invalid_argument(
+          fmt::format("'{}' is not a measurement (a finite number, 0 or more)", value));
+    }
+    list.push_back({part.substr(0, eq), v});
   }
   return list;
 }
@@ -441,6 +448,9 @@ std::optional<std::string> add_row(Block& block, const std::vector<std::string>&
       return fmt::format("column {}: {}", col->name, e.what());
     }
   }
+  // A valid repetition took time: a wall_s of 0 would make an infinite throughput and speed-up.
+  if (row.record.valid && row.record.rep > 0 && !(row.record.wall_s > 0))
+    return std::string("column wall_s: a valid repetition that took no time");
   if (block.host_at) row.host = fields[*block.host_at];
   for (const auto& [name, i] : block.run_columns) row.run[name] = fields[i];
   block.newest = std::max(block.newest, version);

@@ -87,7 +87,10 @@ def measurements(text: str) -> None:
         name, eq, value = part.partition("=")
         if not eq or not name:
             raise Bad(f"'{part}' is not name=value")
-        number(value)
+        # Counts, times and rates: never nan, inf or negative (the C++ reader says the same).
+        v = number(value)
+        if not math.isfinite(v) or v < 0:
+            raise Bad(f"'{value}' is not a measurement (a finite number, 0 or more)")
 
 
 def text(_: str) -> None:
@@ -164,6 +167,10 @@ class _Block:
                 check(row[name])
             except Bad as why:
                 return f"column {name}: {why}"
+        # A valid repetition took time: a wall_s of 0 would make an infinite throughput and speed-up.
+        if (row.get("valid") == "true" and int(row.get("rep") or 0) > 0
+                and not float(row.get("wall_s") or 0) > 0):
+            return "column wall_s: a valid repetition that took no time"
         self.newest = max(self.newest, version)
         row["line"] = line
         self.rows.append(row)

@@ -53,6 +53,12 @@ def cases(good: str) -> dict:
                   [(2, "column wall_s: 'nan' is not a time (finite seconds, 0 or more)"),
                    (3, "column cpu_s: 'inf' is not a time (finite seconds, 0 or more)"),
                    (4, "column wall_s: '-1.5' is not a time (finite seconds, 0 or more)")]),
+        # A valid repetition that took no time (an infinite speed-up), a negative measurement.
+        "absurd": (text(changed({0: with_field(rows[0], "wall_s", "0"),
+                                 1: with_field(rows[1], "measurements", "gbs=-3.85")})), n - 2,
+                   [(2, "column wall_s: a valid repetition that took no time"),
+                    (3, "column measurements: '-3.85' is not a measurement (a finite number, 0 or "
+                        "more)")]),
         "integers": (text(changed({0: with_field(rows[0], "workers", "two"),
                                    1: with_field(rows[1], "size", "1e6")})), n - 2,
                      [(2, "column workers: 'two' is not a whole number of 1 or more"),
