@@ -356,6 +356,8 @@ void Runner::report_configuration(const Configuration& config, std::vector<RunRe
     const RunRecord& r = result.first();
     if (plan_.hardware_threads > 0 && total_threads(r) > plan_.hardware_threads) {
       ++oversubscribed_spread_;  // the run asked for it: said once, at the end
+    } else if (++spread_warnings_ > kSpreadWarningsNamed) {
+      ++more_spread_;  // a machine busy for minutes: the first few named, the rest counted
     } else {
       warn(fmt::format(
           "{} {} ipc={} schedule={}{} workers={} ({}): spread {:.1f}% is over 5%; the machine "
@@ -455,6 +457,8 @@ int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporte
                     named, named == 1 ? "" : "s"));
   }
   oversubscribed_spread_ = 0;
+  spread_warnings_ = 0;
+  more_spread_ = 0;
   for (auto* r : reporters) r->begin(context);
   failures_ = 0;
   progress_index_ = 0;
@@ -466,6 +470,12 @@ int Runner::run(const RunContext& context, const std::vector<Reporter*>& reporte
       ++progress_index_;
       run_configuration(config, reporters);
     }
+  }
+  if (more_spread_ > 0) {
+    warn(
+        fmt::format("spread over 5% in {} more configuration{} (each has its spread in the CSV "
+                    "and the table): the machine is busy or the runs are too short",
+                    more_spread_, more_spread_ == 1 ? "" : "s"));
   }
   if (oversubscribed_spread_ > 0) {
     warn(

@@ -103,6 +103,9 @@ class Runner {
     bool from_all = false;  // the variant came from `--ipc all`
   };
   std::vector<Unreachable> unreachable_;  // pairs skipped: one warning (or none) unless verbose
+  static constexpr int kSpreadWarningsNamed = 3;  // spread warnings named one by one per run
+  int spread_warnings_ = 0;
+  int more_spread_ = 0;            // over 5% spread beyond those named: one line at the end
   int oversubscribed_spread_ = 0;  // configurations over 5% spread that the plan oversubscribes
   // Per workload: the serial result and times, the reference for validity and speed-up.
   const Workload* baselines_of_ = nullptr;  // the workload they belong to
