@@ -31,10 +31,15 @@ for variant in shm-value file-truncate; do
   done
   [[ -n $shown ]] || fail "$variant never lost an update in 5 runs of 2 workers: the race no longer shows"
 done
-# The book's size: the table marks times of the order of waking the workers.
-"$parbench" run --kernel count --increments book --ipc shm-mutex,shm-value --backend processes \
-  --warmup 0 --repeat 3 >"$dir/out" 2>&1 || fail "the book's count run"
+# The book's size: the table marks times of the order of waking the workers (under a millisecond;
+# a sanitizer build may take longer), and says so under the table exactly when it marks one.
+"$parbench" run --kernel count --increments book --ipc shm-mutex,shm-value --backend threads \
+  --workers 2 --warmup 0 --repeat 3 >"$dir/out" 2>&1 || fail "the book's count run"
 grep -q "reached (min-max) / expected" "$dir/out" || fail "no spread of what was reached"
 grep -q "a lock per add where the variant has one" "$dir/out" || fail "the header still claims a lock for every row"
-grep -q '^\* under a millisecond' "$dir/out" || fail "no note on times of the order of a wake-up"
+marked=$(grep -Ec '^shm-(mutex|value) .* [0-9.]+\* ' "$dir/out")
+noted=$(grep -c '^\* under a millisecond' "$dir/out")
+[[ ($marked -gt 0 && $noted -eq 1) || ($marked -eq 0 && $noted -eq 0) ]] ||
+  fail "$marked times marked, $noted notes"
+echo "times marked as of the order of a wake-up: $marked"
 echo ok

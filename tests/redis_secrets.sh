@@ -22,7 +22,9 @@ trap cleanup EXIT
 export TMPDIR=$dir/tmp
 mkdir -p "$TMPDIR"
 fail() { echo "FAIL: $*"; exit 1; }
-secret=Hunter2-s3cr3t
+# Its own per run: the ps check samples every command line on the host, and the urls check, which
+# may run beside it under ctest -j, puts its malformed URLs on command lines on purpose.
+secret=Hunter2-$check-$$-s3cr3t
 # grep reads the password from a file: on its command line `ps` would show it.
 printf '%s\n' "$secret" >"$dir/pattern"
 leaks() { grep -lF -f "$dir/pattern" "$@" 2>/dev/null; }
@@ -98,7 +100,7 @@ case $check in
       local p line key
       while kill -0 "$1" 2>/dev/null; do
         for p in /proc/[0-9]*; do
-          line=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
+          { line=$(tr '\0' ' ' <"$p/cmdline"); } 2>/dev/null  # it may have exited meanwhile
           [[ $line == *parbench* || $line == *redis* ]] && echo "$line" >>"$dir/cmdlines"
         done
         for key in $("${cli[@]}" --scan --pattern 'parbench:queue:*:description'); do
