@@ -116,6 +116,10 @@ for b in ("serial", "threads"):  # one generator, locked: right
     assert by[b]["valid"] == "true", by[b]["error"]
     assert "duplicated_rows=0" in by[b]["measurements"]
 PY
+    # The invalid row keeps what it measured: the fill table shows its GB/s, marked INVALID.
+    "$parbench" report fill "$dir/out.csv" >"$dir/table" || fail "report fill"
+    grep -Eq "^mmap +processes +2 +[0-9]+\.[0-9]{2} .*INVALID" "$dir/table" ||
+      fail "the invalid row shows no time: $(cat "$dir/table")"
     ;;
   memory)
     # 64 MiB; the workers touch their own rows first, so nobody else shares their pages. What a
