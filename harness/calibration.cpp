@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/clock.hpp"
 #include "harness/fingerprint.hpp"
 #include "harness/version.hpp"
 #include "kernels/think.hpp"
@@ -124,14 +125,6 @@ std::string boot_id() {
 std::string cache_key(const Fingerprint& m) {
   return fmt::format("{}|{}|{}|{}|{}|{}", boot_id(), m.host, m.cpu_model, m.usable_cpus,
                      parbench_version(), m.cxx_flags);
-}
-
-std::string utc_text(std::time_t t) {
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 bool read_cache(const std::string& path, const std::string& key, Fingerprint& m) {

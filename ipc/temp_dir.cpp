@@ -34,12 +34,6 @@ pid_t owner_of(std::string_view name) {
   return pid;
 }
 
-std::string this_host() {
-  std::array<char, 256> name{};
-  gethostname(name.data(), name.size() - 1);
-  return name.data();
-}
-
 // Whether the process that made `entry` is gone. A directory also names its host (in its "host"
 // file), so that a $TMPDIR shared by the nodes of a cluster never loses another node's live
 // directory to a pid that merely does not exist here.
@@ -57,10 +51,18 @@ bool is_stale(const fs::directory_entry& entry, bool is_directory) {
     std::string host;
     if (!std::getline(in, host) || host != this_host()) return false;
   }
-  return ::kill(pid, 0) != 0 && errno == ESRCH;
+  return process_gone(pid);
 }
 
 }  // namespace
+
+std::string this_host() {
+  std::array<char, 256> name{};
+  gethostname(name.data(), name.size() - 1);
+  return name.data();
+}
+
+bool process_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 std::string temp_base() {
   const char* base = std::getenv("TMPDIR");

@@ -4,6 +4,8 @@
 // shared-memory segments of parbench processes that no longer exist.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -28,6 +30,11 @@ class TempDir {
 // $TMPDIR made absolute (a relative one would change meaning for a server that changes directory),
 // or /tmp.
 std::string temp_base();
+
+// This host's name, as the leftovers of a run record it.
+std::string this_host();
+// Whether process `pid` no longer exists on this host (its leftovers may go).
+bool process_gone(pid_t pid);
 
 // Removes what parbench processes that were killed outright (SIGKILL, a crash) left: temporary
 // directories under temp_base() and "parbench-<pid>-*" segments in /dev/shm whose process is gone

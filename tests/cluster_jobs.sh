@@ -31,6 +31,44 @@ cluster_processes() {
   done
 }
 
+# kill_rank_on_n2 PID PATTERN TRIES WITHIN: kill -9 the rank that n2's slurmd started among the
+# processes whose command line holds PATTERN (looking TRIES x 0.1 s); PID must then exit with 1
+# within WITHIN seconds.
+kill_rank_on_n2() {
+  local victim="" p
+  for _ in $(seq "$3"); do
+    for p in $(pgrep -f -- "$2" || true); do
+      tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^SLURMD_NODENAME=n2$" && victim=$p
+    done
+    [[ -n $victim ]] && break
+    sleep 0.1
+  done
+  [[ -n $victim ]] || { kill "$1"; fail "no rank ($2) started on n2"; }
+  sleep 1
+  kill -9 "$victim"
+  exits_within "$4" "$1" || { kill "$1"; fail "still running $4 s after a rank died"; }
+  local rc=0
+  wait "$1" || rc=$?
+  [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1"
+}
+
+# released: the allocation is given back and nothing of the job runs on (a cancelled step's
+# slurmstepd may outlive the allocation by a moment on a busy machine).
+released() {
+  local left
+  for _ in $(seq 100); do
+    [[ -z $(squeue -h 2>/dev/null) ]] && break
+    sleep 0.2
+  done
+  [[ -z $(squeue -h) ]] || fail "the allocation was not released: $(squeue)"
+  for _ in $(seq 50); do
+    left=$(cluster_processes | grep -v "slurmctld\|slurmd\|slurmscriptd\|munged" || true)
+    [[ -z $left ]] && break
+    sleep 0.2
+  done
+  [[ -z $left ]] || fail "left running: $left"
+}
+
 if [[ $check == gone ]]; then
   left=$(cluster_processes)
   [[ -z $left ]] || { echo "FAIL: left running: $left"; exit 1; }
@@ -108,21 +146,8 @@ case $check in
       BENCH_ARGS="--kernel pi --samples 2e7,1e13,3e7 --warmup 0 --repeat 1" \
       "$here/../scripts/cluster/slurm.sh" >"$out/log" 2>&1 &
     pid=$!
-    victim=""
-    for _ in $(seq 600); do  # the rank of n2 in the second configuration's job step
-      for p in $(pgrep -f -- "--configuration 2" || true); do
-        tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^SLURMD_NODENAME=n2$" && victim=$p
-      done
-      [[ -n $victim ]] && break
-      sleep 0.1
-    done
-    [[ -n $victim ]] || { kill "$pid"; fail "no rank of configuration 2 started on n2"; }
-    sleep 1
-    kill -9 "$victim"
-    exits_within 120 "$pid" || { kill "$pid"; fail "the job still runs 120 s after a rank died"; }
-    wait "$pid"
-    rc=$?
-    [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1"
+    # The rank of n2 in the second configuration's job step.
+    kill_rank_on_n2 "$pid" "--configuration 2" 600 120
     job=$(grep -o 'Submitted batch job [0-9]*' "$out/log" | grep -o '[0-9]*$')
     csv=$out/local-$job.csv
     [[ $(csv_column "$csv" size | paste -sd,) == 20000000,30000000 ]] ||
@@ -130,18 +155,7 @@ case $check in
     [[ $(csv_column "$csv" valid | sort -u) == true ]] || fail "invalid rows"
     grep -q "slurm.sh: configuration 2 of 3 (pi (size 10000000000000, .*) lost" "$out/local-$job.err" ||
       fail "the log does not name the lost configuration"
-    for _ in $(seq 100); do
-      [[ -z $(squeue -h 2>/dev/null) ]] && break
-      sleep 0.2
-    done
-    [[ -z $(squeue -h) ]] || fail "the allocation was not released: $(squeue)"
-    # A cancelled step's slurmstepd may outlive the allocation by a moment on a busy machine.
-    for _ in $(seq 50); do
-      left=$(cluster_processes | grep -v "slurmctld\|slurmd\|slurmscriptd\|munged" || true)
-      [[ -z $left ]] && break
-      sleep 0.2
-    done
-    [[ -z $left ]] || fail "left running: $left"
+    released
     echo "ok: $(grep "slurm.sh: configuration 2 of 3" "$out/local-$job.err")"
     ;;
   launch)
@@ -176,37 +190,12 @@ PY
     salloc -N 2 -n 2 "$parbench" run --backend mpi --workers 2 --samples 1e13 --warmup 0 \
       --repeat 1 --csv "$out/rows.csv" >"$out/log" 2>&1 &
     pid=$!
-    victim=""
-    for _ in $(seq 300); do  # the rank of n2, found by the node its slurmd started it on
-      for p in $(pgrep -f -- "--records-out" || true); do
-        tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^SLURMD_NODENAME=n2$" && victim=$p
-      done
-      [[ -n $victim ]] && break
-      sleep 0.1
-    done
-    [[ -n $victim ]] || { kill "$pid"; fail "no rank started on n2"; }
-    sleep 1
-    kill -9 "$victim"
-    exits_within 90 "$pid" || { kill "$pid"; fail "parbench still runs 90 s after a rank died"; }
-    wait "$pid"
-    rc=$?
-    [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1"
+    kill_rank_on_n2 "$pid" "--records-out" 300 90
     row=$(grep ",mpi,none," "$out/rows.csv" || true)
     grep -q ",false," <<<"$row" || fail "no invalid mpi row: $row"
     grep -Eq "mpi rank [01].* on host n2 was killed by signal 9|an mpi rank failed" <<<"$row" ||
       fail "the row does not say which rank died where: $row"
-    for _ in $(seq 100); do
-      [[ -z $(squeue -h 2>/dev/null) ]] && break
-      sleep 0.2
-    done
-    [[ -z $(squeue -h) ]] || fail "the allocation was not released: $(squeue)"
-    # A cancelled step's slurmstepd may outlive the allocation by a moment on a busy machine.
-    for _ in $(seq 50); do
-      left=$(cluster_processes | grep -v "slurmctld\|slurmd\|slurmscriptd\|munged" || true)
-      [[ -z $left ]] && break
-      sleep 0.2
-    done
-    [[ -z $left ]] || fail "left running: $left"
+    released
     echo "ok: $(python3 -c 'import csv,sys; print(next(csv.DictReader(open(sys.argv[1])))["error"])' "$out/rows.csv")"
     ;;
   *) echo "unknown check $check"; exit 2 ;;

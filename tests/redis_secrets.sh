@@ -109,24 +109,21 @@ case $check in
         sleep 0.02
       done
     }
-    "$parbench" run --kernel verify --n 100109100129101027 --ipc redis --check-every auto \
-      --backend processes --workers 2 --warmup 0 --repeat 3 --csv "$dir/flag.csv" >"$dir/log" 2>&1 &
-    pid=$!
-    watch_ps "$pid"
-    ends_with 60 "$pid" 0 || fail "the redis flag with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
+    watched() {  # watched WHAT RUN-ARGS...: `parbench run` sampled by watch_ps, which must succeed
+      "$parbench" run "${@:2}" >"$dir/log" 2>&1 &
+      local run=$!
+      watch_ps "$run"
+      ends_with 60 "$run" 0 || fail "$1 with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
+    }
+    watched "the redis flag" --kernel verify --n 100109100129101027 --ipc redis --check-every auto \
+      --backend processes --workers 2 --warmup 0 --repeat 3 --csv "$dir/flag.csv"
     grep -q ",171656941," "$dir/flag.csv" || fail "wrong factor"
-    "$parbench" run --kernel primes --range B --algo mr --backend redis-queue --schedule queue \
-      --chunk 2000 --workers 2 --warmup 0 --repeat 3 --csv "$dir/queue.csv" >"$dir/log" 2>&1 &
-    pid=$!
-    watch_ps "$pid"
-    ends_with 60 "$pid" 0 || fail "redis-queue with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
+    watched "redis-queue" --kernel primes --range B --algo mr --backend redis-queue --schedule queue \
+      --chunk 2000 --workers 2 --warmup 0 --repeat 3 --csv "$dir/queue.csv"
     # Queue workers joining the owner's flag: the queue's description names no server.
-    "$parbench" run --kernel verify --n 100109100129101027 --ipc redis --check-every 100000 \
-      --backend redis-queue --schedule queue --chunk 1000000 --workers 2 --warmup 0 --repeat 6 \
-      --csv "$dir/joined.csv" >"$dir/log" 2>&1 &
-    pid=$!
-    watch_ps "$pid"
-    ends_with 60 "$pid" 0 || fail "a flag joined by queue workers: $(cat "$dir/log")"
+    watched "a flag joined by queue workers" --kernel verify --n 100109100129101027 --ipc redis \
+      --check-every 100000 --backend redis-queue --schedule queue --chunk 1000000 --workers 2 \
+      --warmup 0 --repeat 6 --csv "$dir/joined.csv"
     grep -q ",171656941," "$dir/joined.csv" || fail "wrong factor through the queue"
     grep -q "join-key" "$dir/descriptions" || fail "no description with a mechanism sampled"
     [[ -z $(leaks "$dir/descriptions") ]] || fail "a queue's description holds the password"
@@ -140,11 +137,8 @@ case $check in
     ends_with 60 "$pid" 0 || fail "--external-workers with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
     # MPI ranks: the launcher hands them the URL through their environment too.
     if "$parbench" list | grep -Eq "^  mpi +yes"; then
-      "$parbench" run --kernel verify --n 1000003 --ipc none --backend mpi --workers 2 --warmup 0 \
-        --repeat 1 --csv "$dir/mpi.csv" >"$dir/log" 2>&1 &
-      pid=$!
-      watch_ps "$pid"
-      ends_with 60 "$pid" 0 || fail "mpi with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
+      watched "mpi" --kernel verify --n 1000003 --ipc none --backend mpi --workers 2 --warmup 0 \
+        --repeat 1 --csv "$dir/mpi.csv"
       grep -q "mpirun" "$dir/cmdlines" || fail "no mpirun command line sampled"
     fi
     grep -q "parbench worker --queue" "$dir/cmdlines" || fail "no worker's command line sampled"

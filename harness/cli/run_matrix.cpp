@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "harness/calibration.hpp"
 #include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
+#include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
 #include "harness/launch_env.hpp"
@@ -135,16 +137,6 @@ std::vector<std::string> default_workers(const RunOptions& o) {
 std::string make_run_id() {
   std::random_device rd;
   return fmt::format("{:08x}", rd());
-}
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 void warn_about_machine(const Fingerprint& m) {
@@ -421,7 +413,7 @@ int run_matrix(const RunOptions& o) {
 
   std::vector<Reporter*> reporters;
   for (auto& r : owned) reporters.push_back(r.get());
-  const RunContext context{make_run_id(), utc_now(), machine};
+  const RunContext context{make_run_id(), utc_text(std::time(nullptr)), machine};
   const int invalid = runner.run(context, reporters);
   // A rank started by parbench's own launcher hands its rows back, invalid ones included; the
   // launcher judges them again and sets the exit code. Only a job that could not report fails.

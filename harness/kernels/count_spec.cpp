@@ -57,12 +57,28 @@ struct CountSettings {
   std::string redis_url;                       // only for the --redis argument of a relaunch
 };
 
+// Where a counter on a server lived (never its password), for the params: a Unix socket and TCP
+// cost differently, and rows of the two must not pool into one median. Worked out once per
+// workload, not per row.
+std::string server_param(const CounterMechanism& counter, const std::string& redis_url) {
+  if (counter.need() != ipc::Need::kServer) return "";
+  if (redis_url.empty()) return ";server=private-unix-socket";
+#if PARBENCH_HAVE_REDIS
+  try {
+    return ";server=" + ipc::parse_redis_url(redis_url).describe();
+  } catch (const std::invalid_argument&) {
+  }
+#endif
+  return ";server=given";
+}
+
 class CountWorkload final : public Workload {
  public:
   CountWorkload(CountSettings settings, std::shared_ptr<CounterMechanism> counter, int threads = 1)
       : s_(std::move(settings)),
         counter_(std::move(counter)),
         threads_(threads),
+        server_(server_param(*counter_, s_.redis_url)),
         think_steps_(s_.think_ns == 0
                          ? 0
                          : std::max<std::uint64_t>(
@@ -72,22 +88,8 @@ class CountWorkload final : public Workload {
   std::string kernel() const override { return "count"; }
   std::string params() const override {
     return fmt::format("increments={};batch={};think_ns={};lock_scope={}{}", s_.increments,
-                       s_.batch, s_.think_ns, s_.lock_all ? "all" : "each", server_param());
+                       s_.batch, s_.think_ns, s_.lock_all ? "all" : "each", server_);
   }
-  // Where a counter on a server lived (never its password): a Unix socket and TCP cost differently,
-  // and rows of the two must not pool into one median.
-  std::string server_param() const {
-    if (counter_->need() != ipc::Need::kServer) return "";
-    if (s_.redis_url.empty()) return ";server=private-unix-socket";
-#if PARBENCH_HAVE_REDIS
-    try {
-      return ";server=" + ipc::parse_redis_url(s_.redis_url).describe();
-    } catch (const std::invalid_argument&) {
-    }
-#endif
-    return ";server=given";
-  }
-
   std::vector<std::string> cli_args() const override {
     std::vector<std::string> args{"--increments", std::to_string(s_.increments),
                                   "--batch",      std::to_string(s_.batch),
@@ -148,6 +150,7 @@ class CountWorkload final : public Workload {
   CountSettings s_;
   std::shared_ptr<CounterMechanism> counter_;
   int threads_;
+  std::string server_;  // ";server=..." for a counter on a server, else empty
   std::uint64_t think_steps_;
 };
 

@@ -1,12 +1,10 @@
 #include "harness/reporters/json_reporter.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -19,6 +17,7 @@
 #include "harness/errors.hpp"
 #include "harness/reporters/csv_format.hpp"
 #include "ipc/cleanup.hpp"
+#include "ipc/temp_dir.hpp"
 
 namespace parbench {
 namespace {
@@ -109,12 +108,6 @@ void write_configuration(JsonWriter& json, const ConfigResult& result, const Run
   json.end_array().end_object();
 }
 
-std::string this_host() {
-  std::array<char, 256> name{};
-  ::gethostname(name.data(), name.size() - 1);
-  return name.data();
-}
-
 // Staging files sit beside the target, in a directory others may write: each is made exclusively
 // (mkstemp: never through a link) under a name nobody can guess, ".NAME.parbench-PID-HOST-XXXXXX".
 // The pid and host let a later run tell the leftovers of a parbench killed outright.
@@ -125,9 +118,9 @@ std::string staging_prefix(const std::filesystem::path& target) {
 // Returns the new file's name; `fd` is open for writing it.
 std::string make_staging_file(const std::string& target, int& fd) {
   const std::filesystem::path p(target);
-  std::string pattern =
-      (p.parent_path() / fmt::format("{}{}-{}-XXXXXX", staging_prefix(p), ::getpid(), this_host()))
-          .string();
+  std::string pattern = (p.parent_path() / fmt::format("{}{}-{}-XXXXXX", staging_prefix(p),
+                                                       ::getpid(), ipc::this_host()))
+                            .string();
   fd = ::mkstemp(pattern.data());
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "staging " + target);
   ::fchmod(fd, 0644);  // what a plain write would have created, not mkstemp's 0600
@@ -141,7 +134,7 @@ void remove_stale_staging(const std::string& target) {
   const fs::path p(target);
   const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   const std::string prefix = staging_prefix(p);
-  const std::string host = this_host();
+  const std::string host = ipc::this_host();
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
@@ -157,7 +150,7 @@ void remove_stale_staging(const std::string& target) {
     struct stat st {};
     if (::lstat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
       continue;
-    if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(entry.path().c_str());
+    if (ipc::process_gone(pid)) ::unlink(entry.path().c_str());
   }
 }
 
