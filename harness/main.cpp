@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "harness/backends/registry.hpp"
@@ -65,6 +66,14 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "parbench: error: {}\n", e.what());
     parbench::backends::abort_parallel_jobs(2);
     return 2;
+  } catch (const std::system_error& e) {
+    // The reader of our output has gone (`parbench list | head -1`): quiet, as a tool killed by
+    // SIGPIPE would be, which parbench ignores for its sockets' sake.
+    const bool reader_gone = e.code() == std::errc::broken_pipe;
+    if (!reader_gone) fmt::print(stderr, "parbench: failed: {}\n", e.what());
+    parbench::ipc::cleanup_all();
+    parbench::backends::abort_parallel_jobs(1);
+    return reader_gone ? 141 : 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "parbench: failed: {}\n", e.what());
     parbench::ipc::cleanup_all();

@@ -2,7 +2,7 @@
 # What a new user sees: --version; options of a kernel the run does not include are warned about;
 # spread is "-" with one repetition; progress is one plain line every so often when stderr is a
 # log (or TERM=dumb), never terminal escapes; the README's primes command with --shuffle skips the
-# sieve with a note instead of refusing; a relative TMPDIR works.
+# sieve with a note instead of refusing; a relative TMPDIR works; a closed pipe is no error.
 set -uo pipefail
 parbench=$1
 source "$(dirname "$0")/csv_checks.sh"
@@ -12,6 +12,14 @@ fail() { echo "FAIL: $*"; cat "$dir/err" 2>/dev/null; exit 1; }
 
 version=$("$parbench" --version) || fail "--version"
 grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+ \(' <<<"$version" || fail "--version printed '$version'"
+# A reader that stops early (`parbench list | head -1`) gets no complaint, as with any Unix tool.
+# Its stdout a pipe whose reader has already gone, so that the write surely fails.
+/usr/bin/python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.run([sys.argv[1], "list"], stdout=w).returncode)' "$parbench" 2>"$dir/err"
+rc=$?
+[[ $rc -eq 141 && ! -s $dir/err ]] || fail "list into a closed pipe: exit $rc"
 
 "$parbench" run --backend serial --samples 1000 --n 9 --algo mr --warmup 0 --repeat 1 >"$dir/out" 2>"$dir/err" ||
   fail "a run with foreign options"
@@ -45,7 +53,7 @@ grep -q "skipping the sieve with the shuffled order" "$dir/err" || fail "no note
 mkdir -p "$dir/rel"
 (cd "$dir" && TMPDIR=rel "$parbench" run --kernel verify --n 1000003 --ipc broker --backend threads \
   --workers 2 --warmup 0 --repeat 1 >/dev/null 2>"$dir/err") || fail "a relative TMPDIR"
-if "$parbench" list | grep -Eq "^  redis .*\[yes"; then
+if "$parbench" list | grep -E "^  redis .*\[yes" >/dev/null; then
   (cd "$dir" && TMPDIR=rel "$parbench" run --kernel verify --n 1000003 --ipc redis --backend threads \
     --workers 2 --warmup 0 --repeat 1 >/dev/null 2>"$dir/err") || fail "redis with a relative TMPDIR"
 else

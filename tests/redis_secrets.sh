@@ -133,10 +133,13 @@ case $check in
       --join-timeout 30 --csv "$dir/external.csv" >"$dir/log" 2>&1 &
     pid=$!
     "$parbench" worker --queue "ps-$$" >"$dir/worker.log" 2>&1 &
+    worker=$!
     watch_ps "$pid"
     ends_with 60 "$pid" 0 || fail "--external-workers with \$PARBENCH_REDIS_URL: $(cat "$dir/log")"
+    # The worker leaves after its feeder, and removes what it wrote as it goes.
+    ends_with 60 "$worker" 0 || fail "the worker after its feeder left: $(cat "$dir/worker.log")"
     # MPI ranks: the launcher hands them the URL through their environment too.
-    if "$parbench" list | grep -Eq "^  mpi +yes"; then
+    if "$parbench" list | grep -E "^  mpi +yes" >/dev/null; then  # not -q: list writes it all
       watched "mpi" --kernel verify --n 1000003 --ipc none --backend mpi --workers 2 --warmup 0 \
         --repeat 1 --csv "$dir/mpi.csv"
       grep -q "mpirun" "$dir/cmdlines" || fail "no mpirun command line sampled"
