@@ -352,7 +352,7 @@ void Runner::report_configuration(const Configuration& config, std::vector<RunRe
     one_worker_[baseline_key(result.first())] =
         Baseline{result.wall.median, result.first().setup_s};
   }
-  if (result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
+  if (plan_.spread_warnings && result.wall.count > 1 && result.wall.mdape_pct > 5.0) {
     const RunRecord& r = result.first();
     if (plan_.hardware_threads > 0 && total_threads(r) > plan_.hardware_threads) {
       ++oversubscribed_spread_;  // the run asked for it: said once, at the end

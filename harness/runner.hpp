@@ -39,6 +39,9 @@ struct RunPlan {
   // launcher places the ranks, possibly on several nodes).
   int hardware_threads = 1;
   bool verbose = false;  // name every pair skipped, not just how many
+  // Warn about configurations whose repetitions spread more than 5%; off where the caller sums
+  // the spread up itself (scripts/bench's card).
+  bool spread_warnings = true;
   bool quiet = false;  // no warnings or progress: another process (the launcher, rank 0) gives them
 };
 

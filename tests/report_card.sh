@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # parbench report card: one screen (at most 40 lines of 100 columns) of the headline costs; every
 # figure whose rows the run wrote is there, the others are "-" with the command that measures
-# them; two hosts give two columns with the ratio; --json gives the same figures.
+# them; two hosts give two columns with the ratio; --json gives the same figures; the noise (share of
+# configurations over 5% spread) agrees with its restatement.
 set -uo pipefail
 parbench=$1
 source "$(dirname "$0")/csv_checks.sh"
@@ -31,6 +32,7 @@ figure() { grep -E "^.{12}$1 " "$dir/card" | head -1; }
 [[ $(figure 'atomic add \(shm-atomic\)') =~ [0-9.]+\ ns ]] || fail "no contended add"
 [[ $(figure 'updates lost \(shm\)') =~ [0-9]+% ]] || fail "no share of lost updates"
 [[ $(figure 'wake-up across a pipe') =~ [0-9.]+\ us ]] || fail "no calibration"
+[[ $(figure 'configurations over 5% spread') =~ [0-9]+% ]] || fail "no noise"
 [[ $(figure 'MPI add') =~ \ -$ ]] || fail "a figure with no rows is not '-'"
 grep -q '^$ parbench run --kernel fill' "$dir/card" || fail "no command for the missing fill figures"
 
@@ -41,12 +43,31 @@ head -1 "$dir/card" | grep -q 'elsewhere' || fail "no column for the second host
 [[ $(figure 'fork \(processes\)') =~ ms\ +[0-9.]+\ ms\ 1\.00x ]] || fail "no ratio to the first host"
 
 "$parbench" report card --json "$csv" >"$dir/card.json" || fail "report card --json"
-/usr/bin/python3 - "$dir/card.json" <<'PY' || fail "the JSON does not hold the figures"
+/usr/bin/python3 - "$dir/card.json" "$csv" <<'PY' || fail "the JSON does not hold the figures"
 import json, sys
 card = json.load(open(sys.argv[1]))
 figures = {f["label"]: f for f in card["figures"]}
 assert card["hosts"] and figures["fork (processes)"]["values"][0] > 0
 assert figures["MPI add (mpi-fetch-op)"]["values"] == [None]
 assert figures["MPI add (mpi-fetch-op)"]["command"].startswith("parbench run")
+# The noise, restated: the spread (median absolute % deviation) of each configuration's valid
+# repetitions, those on more threads than the host has left out.
+import csv, statistics
+groups = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    if r["valid"] != "true" or int(r["rep"]) < 1:
+        continue
+    if int(r["workers"]) * int(r["threads_per_rank"]) > int(r["logical_cpus"]):
+        continue
+    key = tuple(r[k] for k in ("run_id", "kernel", "backend", "ipc", "schedule", "chunk",
+                               "workers", "threads_per_rank", "size", "params"))
+    groups.setdefault(key, []).append(float(r["wall_s"]))
+spreads = []
+for times in groups.values():
+    if len(times) > 1:
+        m = statistics.median(times)
+        spreads.append(100 * statistics.median(abs(t - m) / m for t in times))
+share = 100 * sum(s > 5 for s in spreads) / len(spreads)
+assert abs(figures["configurations over 5% spread"]["values"][0] - share) < 1e-9, share
 PY
 echo ok

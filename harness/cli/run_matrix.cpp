@@ -317,6 +317,7 @@ int run_matrix(const RunOptions& o) {
   plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
   plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
   plan.verbose = o.verbose;
+  plan.spread_warnings = !o.no_spread_warnings;
   plan.interleave = o.interleave && !mpi_child;  // a launched job runs one round's repetition
   plan.workers = parse_workers(default_workers(o), machine.usable_cpus);
   plan.threads_per_rank.clear();
@@ -471,6 +472,9 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_flag("--verbose", o.verbose,
                "Name every backend and ipc pair skipped because the mechanism cannot reach the "
                "backend's workers (by default one line says how many)");
+  cmd.add_flag("--no-spread-warnings", o.no_spread_warnings,
+               "No warning for configurations whose repetitions spread over 5% (each spread stays "
+               "in the CSV and the tables; `parbench report card` counts them)");
   cmd.add_flag("--interleave", o.interleave,
                "Run the repetitions of all configurations in rounds (A B C A B C ...), so that a "
                "slow phase of the machine falls on all alike; each round starts every backend "

@@ -32,6 +32,7 @@ struct RunOptions {
   std::string repeat = "5";
   bool interleave = false;
   bool verbose = false;
+  bool no_spread_warnings = false;
   bool recalibrate = false;
   std::string csv;
   std::string json;

@@ -21,6 +21,7 @@ struct Config {
   const CsvRow* first = nullptr;
   std::vector<const CsvRow*> rows;
   std::optional<double> median_s;
+  std::optional<double> spread_pct;  // over two or more valid repetitions (Summary::mdape_pct)
 
   const RunRecord& r() const { return first->record; }
   // The median of a measurement over the configuration's valid rows.
@@ -57,7 +58,7 @@ class HostRows {
       const std::string key = fmt::format("{}|{}|{}|{}|{}", workload_key(*row), r.backend,
                                           workers_text(r), r.schedule, r.chunk);
       auto [it, added] = index.emplace(key, configs_.size());
-      if (added) configs_.push_back(Config{row, {}, std::nullopt});
+      if (added) configs_.push_back(Config{row, {}, std::nullopt, std::nullopt});
       configs_[it->second].rows.push_back(row);
     }
     for (auto& c : configs_) {
@@ -65,6 +66,7 @@ class HostRows {
       for (const auto* row : c.rows)
         if (row->record.valid && row->record.rep > 0) times.push_back(row->record.wall_s);
       if (!times.empty()) c.median_s = summarize(times).median;
+      if (times.size() > 1) c.spread_pct = summarize(times).mdape_pct;
     }
     for (const auto& c : configs_)
       if (c.r().backend == "serial" && c.median_s)
@@ -202,6 +204,28 @@ std::optional<double> lost_pct(const HostRows& h, const std::string& variant) {
   return median_of(shares);
 }
 
+// The spreads of the configurations that ran on no more threads than the host has: those that
+// oversubscribe it spread by design.
+std::vector<double> spreads(const HostRows& h) {
+  std::vector<double> values;
+  for (const auto* c : h.where([](const RunRecord&) { return true; })) {
+    const auto cpus = c->first->run.find("logical_cpus");
+    const int logical = cpus == c->first->run.end() ? 0 : std::atoi(cpus->second.c_str());
+    if (c->spread_pct && (logical <= 0 || total_threads(c->r()) <= logical))
+      values.push_back(*c->spread_pct);
+  }
+  return values;
+}
+
+// The share of the configurations whose repetitions spread over 5%, in %: the noise of the host
+// while it ran (parbench run warns about each; scripts/bench counts them here instead).
+std::optional<double> noisy_pct(const HostRows& h) {
+  const auto values = spreads(h);
+  if (values.empty()) return std::nullopt;
+  const auto noisy = std::count_if(values.begin(), values.end(), [](double s) { return s > 5.0; });
+  return 100.0 * static_cast<double>(noisy) / static_cast<double>(values.size());
+}
+
 bool shares_one_array(const std::string& ipc) { return ipc != "copy" && ipc != "mpi-gather"; }
 
 // The fastest fill of a shared block, in GB/s (the label says which).
@@ -325,6 +349,10 @@ std::vector<FigureSpec> figure_specs() {
   calib("one multiply-add step", "calib_cpu_ns", "ns");
   calib("memcpy of 64 MiB", "calib_copy_gbs", "GB/s");
   calib("wake-up across a pipe", "calib_wake_us", "us");
+  const char* noise_source = "spread per config, oversubscribed left out";
+  const char* noise_how = "parbench run --repeat 5 (any run with repetitions)";
+  specs.push_back({"noise", "configurations over 5% spread", "%", noisy_pct, noise_source,
+                   noise_how});
   return specs;
 }
 
@@ -385,7 +413,10 @@ void print_card(std::ostream& out, const Card& card) {
   for (const auto& host : card.hosts)
     head += fmt::format(" {:>{}}", host.substr(0, static_cast<std::size_t>(column)), column);
   line(head + "  from");
-  std::vector<std::string> commands;  // of the sections with a figure missing, in order
+  // The commands of the sections with a figure missing, in order; those of the sections nothing
+  // measured first, as each of them fills several lines of "-" at once.
+  std::vector<std::string> whole_sections;
+  std::vector<std::string> commands;
   int lines = 1;
   const auto& figures = card.figures;
   const auto measured = [](const CardFigure& f) {
@@ -403,7 +434,7 @@ void print_card(std::ostream& out, const Card& card) {
                      figures.begin() + static_cast<std::ptrdiff_t>(end), measured)) {
       line(fmt::format("{:<{}}{} figures: not measured", f.section, kSection, end - i));
       ++lines;
-      commands.push_back(f.how);
+      whole_sections.push_back(f.how);
       i = end - 1;
       continue;
     }
@@ -430,6 +461,7 @@ void print_card(std::ostream& out, const Card& card) {
     if (pair) ++i;
   }
   // What measures each "-", as long as the screen has room (40 lines); --json lists them all.
+  commands.insert(commands.begin(), whole_sections.begin(), whole_sections.end());
   for (std::size_t c = 0; c < commands.size(); ++c) {
     std::vector<std::string> wrapped;
     std::string rest = "$ " + commands[c];
