@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# scripts/bench, the README's first command, at toy sizes on the build under test: the default
+# matrix runs every backend it names, the pitfall shown on purpose neither fails the script nor
+# hides what follows, and it ends with exit 0, the card (its noise line included), the pitfall's
+# note, the path of the CSV and its figures; at most 3 warning lines, none of them about spread.
+set -uo pipefail
+parbench=$(realpath "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; tail -20 "$dir/out" "$dir/err"; exit 1; }
+PARBENCH_BENCH_SMOKE=$parbench PARBENCH_RESULTS=$dir/results "$root/scripts/bench" \
+  >"$dir/out" 2>"$dir/err" || fail "exit code $?"
+csv=$(sed -n 's/^results written to //p' "$dir/out")
+[[ -n $csv && -s $csv ]] || fail "no 'results written to' line naming a CSV"
+[[ -d ${csv%.csv}-figures ]] || fail "no figures beside the CSV"
+grep -q "^What parallelism costs here" "$dir/out" || fail "no card"
+grep -q "^noise  *configurations over 5% spread  *[0-9]*%" "$dir/out" || fail "no noise line"
+grep -q "^pitfall shown on purpose: .* repeated rows" "$dir/out" || fail "no pitfall note"
+# Every backend of the matrix ran; the only invalid rows are the pitfall's, by design.
+/usr/bin/python3 - "$csv" <<'PY' || fail "rows"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+backends = {r["backend"] for r in rows}
+assert {"serial", "threads", "processes", "tbb", "mpi", "redis-queue"} <= backends, backends
+bad = [r for r in rows if r["valid"] != "true"
+       and not ("rng=inherited" in r["params"] and r["backend"] == "processes")]
+assert not bad, bad[:2]
+assert any("rng=inherited" in r["params"] and r["valid"] == "false" for r in rows)
+PY
+! grep -q "spread" "$dir/err" || fail "a spread warning: the card counts them"
+warnings=$(grep "warning" "$dir/err" | grep -vc "timings are only meaningful from a Release build")
+((warnings <= 3)) || fail "$warnings warning lines"
+# Nothing of the pitfall's own files is left beside the CSV.
+[[ -z $(find "$dir/results" -name '.pitfall-*') ]] || fail "the pitfall's files were left"
+echo "ok: $(wc -l <"$csv") rows, $warnings warning lines"
