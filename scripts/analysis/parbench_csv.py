@@ -108,8 +108,9 @@ COLUMNS = {
     "size": (unsigned, 2), "params": (text, 2), "rep": (lambda t: whole(t, 0), 2),
     "round": (lambda t: whole(t, 0), 7), "setup_s": (seconds, 2), "wall_s": (seconds, 2),
     "cpu_s": (seconds, 2), "result": (unsigned, 2), "value": (finite, 2), "valid": (boolean, 2),
-    "error": (text, 2), "measurements": (measurements, 4), "worker_hosts": (text, 2), "worker_cpus": (text, 5),
-    "worker_busy_s": (listed(seconds), 2), "worker_items": (listed(unsigned), 2),
+    "error": (text, 2), "measurements": (measurements, 4), "worker_hosts": (text, 2),
+    "worker_cpus": (text, 5), "worker_busy_s": (listed(seconds), 2),
+    "worker_items": (listed(unsigned), 2),
 }
 # Columns that became measurements of the same names, with their check and the versions that wrote
 # them (since, until: the first without). Version 3's verify columns, read (and so checked) only on
