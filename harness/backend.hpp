@@ -39,11 +39,8 @@ struct RunOutput {
   // Set by backends whose wall time is not the caller's (MPI: the maximum over ranks, between
   // barriers); otherwise the runner's clock around run() is the wall time.
   std::optional<double> wall_s;
-  // Backends that redo the work of a worker that died (redis-queue): the chunks redone, and the
-  // time the run lost to it (waiting for the dead worker's heartbeat to expire, then redoing).
-  std::optional<std::uint64_t> redelivered;
-  std::optional<double> lost_s;
-  // Figures of the backend's own (redis-queue: workers_ran where fewer ran than were asked for),
+  // Figures of the backend's own (redis-queue: redelivered and lost_s, the chunks redone after
+  // their worker died and the time that cost; workers_ran where fewer ran than were asked for),
   // and why a repetition that ran cannot stand for its configuration (the row is then invalid).
   Measurements measurements;
   std::string problem;

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +39,6 @@ class Mechanism {
   virtual void make() = 0;
   virtual void reset() = 0;
   virtual std::uint64_t finish(std::uint64_t result, Measurements& measurements) = 0;
-  // What the last finish() found missing: a shared counter's adds that the workers made and the
-  // counter lost. nullopt for a mechanism through which nothing is counted.
-  virtual std::optional<std::uint64_t> lost_updates() const { return std::nullopt; }
   // What the last finish() found wrong with the workers' work (a shared block's census that does
   // not add up): the repetition's row is invalid with it as the error. Empty when nothing.
   virtual std::string problem() const { return {}; }

@@ -34,17 +34,13 @@ struct RunRecord {
   double value = 0.0;
   bool valid = false;
   std::string error;
-  // Adds a shared counter lost (count): what the workers added minus what it reached.
-  std::optional<std::uint64_t> lost_updates;
-  // redis-queue: chunks redone after their worker died, and the time that cost (RunOutput).
-  std::optional<std::uint64_t> redelivered;
-  std::optional<double> lost_s;
   std::string worker_hosts;
   // The CPUs each worker was allowed to run on, in worker order, run-length encoded like the hosts
   // ("0*1;1*1": worker 0 on CPU 0, worker 1 on CPU 1); empty where the backend does not say.
   std::string worker_cpus;
   std::vector<WorkerReport> worker_reports;
-  // What the kernel and its mechanism measured themselves (flag looks, stop latency), in order.
+  // What the kernel, its mechanism and the backend measured themselves (flag looks, stop latency,
+  // a counter's lost_updates, redis-queue's redelivered and lost_s), in order.
   Measurements measurements;
 };
 

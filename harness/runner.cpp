@@ -164,7 +164,6 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         double wall_s;
         double cpu_s;
         Measurements measurements;
-        std::optional<std::uint64_t> lost_updates;
         std::string problem;
       };
       const auto repeat_once = [&] {
@@ -181,7 +180,6 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         r.cpu_s = process_cpu_s() - cpu0 + r.out.outside_cpu_s;
         if (mechanism != nullptr) {
           r.out.result = mechanism->finish(r.out.result, r.measurements);
-          r.lost_updates = mechanism->lost_updates();
           r.problem = mechanism->problem();
         }
         if (const auto bytes = work.bytes_per_item()) {  // memory kernels: GB/s beside items/s
@@ -214,9 +212,6 @@ std::vector<RunRecord> Runner::measure(const Configuration& config, bool& report
         r.worker_cpus = backend->worker_cpus();
         r.worker_reports = std::move(done.out.workers);
         r.measurements = std::move(done.measurements);
-        r.lost_updates = done.lost_updates;
-        r.redelivered = done.out.redelivered;
-        r.lost_s = done.out.lost_s;
         r.error = std::move(done.problem);  // judged wrong already: the row says why
         if (r.error.empty()) r.error = std::move(done.out.problem);  // a backend's judgement
         for (auto& m : done.out.measurements) r.measurements.push_back(std::move(m));
@@ -259,10 +254,11 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       r.value = v.value;
       r.valid = v.valid;
       r.error = v.error;
-      if (r.lost_updates.value_or(0) != 0 && !work.judges_lost_updates()) {
+      const double lost = find_measurement(r.measurements, "lost_updates").value_or(0);
+      if (lost != 0 && !work.judges_lost_updates()) {
         r.valid = false;  // the lost ones first: they are why the rest is wrong
-        r.error = fmt::format("the {} counter lost {} of the {} published", r.ipc, *r.lost_updates,
-                              r.result + *r.lost_updates) +
+        r.error = fmt::format("the {} counter lost {:.0f} of the {:.0f} published", r.ipc, lost,
+                              static_cast<double>(r.result) + lost) +
                   (v.error.empty() ? "" : "; " + v.error);
       }
       if (r.valid && serial_result_ && work.must_match_serial() && r.result != *serial_result_) {
@@ -309,16 +305,17 @@ void Runner::note_redelivery(const ConfigResult& result) const {
   double lost_s = 0.0;
   int repetitions = 0;
   for (const auto& r : result.reps) {
-    if (r.redelivered.value_or(0) == 0) continue;
-    chunks += *r.redelivered;
-    lost_s += r.lost_s.value_or(0.0);
+    const double redelivered = find_measurement(r.measurements, "redelivered").value_or(0);
+    if (redelivered == 0) continue;
+    chunks += static_cast<std::uint64_t>(redelivered);
+    lost_s += find_measurement(r.measurements, "lost_s").value_or(0.0);
     ++repetitions;
   }
   if (chunks == 0) return;
   const RunRecord& first = result.first();
   warn(fmt::format(
       "{} {} workers={}: a worker died in {} repetition(s); its {} chunk(s) were redone "
-      "by others, losing {:.3f} s (redelivered and lost_s in the CSV)",
+      "by others, losing {:.3f} s (redelivered and lost_s in the CSV's measurements)",
       first.kernel, first.backend, workers_text(first), repetitions, chunks, lost_s));
 }
 

@@ -24,7 +24,8 @@ for r in rows:
     params = dict(p.split("=") for p in r["params"].split(";"))
     threads = 1 if r["backend"] == "serial" else int(r["workers"]) * int(r["threads_per_rank"])
     expected = threads * int(params["increments"])
-    result, lost = int(r["result"]), r["lost_updates"]
+    measured = dict(m.split("=", 1) for m in r["measurements"].split(";") if m)
+    result, lost = int(r["result"]), measured.get("lost_updates", "")
     where = f'{r["backend"]} {r["ipc"]} workers={r["workers"]} {r["params"]}: {result} of {expected}'
     assert r["error"] == "" or r["ipc"] not in controls, where + ": " + r["error"]
     assert lost != "", where + ": no lost_updates"

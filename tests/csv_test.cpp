@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "harness/errors.hpp"
 #include "harness/reporters/csv_format.hpp"
@@ -61,7 +62,7 @@ TEST(CsvFormat, HeaderStartsWithTheSchemaVersionAndHasTheRequiredColumns) {
                 "backend,ipc,"
                 "schedule,chunk,"
                 "workers,threads_per_rank,nodes,size,params,rep,round,setup_s,wall_s,cpu_s,result,"
-                "value,valid,error,lost_updates",
+                "value,valid,error,items_per_s",
                 0),
             0u);
   for (const char* col : {"compiler", "cxx_flags", "build_type", "tbb_version", "mpi_version",
@@ -179,8 +180,8 @@ TEST(CsvReader, NamesTheFileLineAndColumnOfAValueThatIsNotANumber) {
 TEST(CsvReader, RefusesASchemaVersionItDoesNotKnow) {
   const std::string row = csv_row(sample_record(1), sample_context());
   const std::string path =
-      write_csv(csv_header(), {with_field(row.substr(0, row.size() - 1), 0, "9")});
-  EXPECT_NE(read_error(path).find(path + ":2: schema version 9"), std::string::npos)
+      write_csv(csv_header(), {with_field(row.substr(0, row.size() - 1), 0, "10")});
+  EXPECT_NE(read_error(path).find(path + ":2: schema version 10"), std::string::npos)
       << read_error(path);
   std::remove(path.c_str());
 }
@@ -230,8 +231,8 @@ TEST(CsvReader, LeavesOutWhatParbenchCannotHaveWrittenAndSaysWhereAndWhy) {
 }
 
 TEST(CsvReader, ReadsFilesOfTwoSchemaVersionsConcatenatedWholeAsTwoBlocks) {
-  // A version-4 block (no threads_per_rank, worker_cpus, lost_updates, round, ...: version 4's
-  // columns only) followed by this version's: each row read by its own header.
+  // A version-4 block (no threads_per_rank, worker_cpus, round, ...: version 4's columns only)
+  // followed by this version's: each row read by its own header.
   std::vector<std::string> names = csv_split(csv_header());
   std::string row = csv_row(sample_record(3), sample_context());
   row.pop_back();
@@ -239,8 +240,8 @@ TEST(CsvReader, ReadsFilesOfTwoSchemaVersionsConcatenatedWholeAsTwoBlocks) {
   std::vector<std::string> old_names, old_fields;
   for (std::size_t i = 0; i < names.size(); ++i) {
     static const std::vector<std::string> newer{
-        "threads_per_rank", "worker_cpus",    "lost_updates",  "round",       "build_dirty",
-        "calib_cpu_ns",     "calib_copy_gbs", "calib_wake_us", "redelivered", "lost_s"};
+        "threads_per_rank", "worker_cpus",    "round",        "build_dirty",
+        "calib_cpu_ns",     "calib_copy_gbs", "calib_wake_us"};
     if (std::find(newer.begin(), newer.end(), names[i]) != newer.end()) continue;
     old_names.push_back(names[i]);
     old_fields.push_back(csv_escape(i == 0 ? "4" : fields[i]));
@@ -252,6 +253,72 @@ TEST(CsvReader, ReadsFilesOfTwoSchemaVersionsConcatenatedWholeAsTwoBlocks) {
   EXPECT_TRUE(read.problems.empty()) << read.problems.front();
   ASSERT_EQ(read.rows.size(), 3u);
   for (const auto& r : read.rows) EXPECT_EQ(r.record.rep, 3);
+  std::remove(path.c_str());
+}
+
+// This version's header and row as version 8 wrote them: lost_updates, redelivered and lost_s as
+// columns of their own after error, `values` theirs.
+std::pair<std::string, std::string> version_8(const RunRecord& record,
+                                              const std::vector<std::string>& values) {
+  auto names = csv_split(csv_header());
+  std::string row = csv_row(record, sample_context());
+  row.pop_back();
+  auto fields = csv_split(row);
+  const auto at = static_cast<std::ptrdiff_t>(column_index("error") + 1);
+  names.insert(names.begin() + at, {"lost_updates", "redelivered", "lost_s"});
+  fields.insert(fields.begin() + at, values.begin(), values.end());
+  fields[0] = "8";
+  std::vector<std::string> escaped;
+  for (const auto& f : fields) escaped.push_back(csv_escape(f));
+  return {fmt::format("{}\n", fmt::join(names, ",")), fmt::format("{}", fmt::join(escaped, ","))};
+}
+
+TEST(CsvReader, ReadsTheColumnsOfVersion8IntoMeasurements) {
+  RunRecord record = sample_record(2);
+  record.measurements = {{"unparsable_reads", 2}};
+  const auto [header, row] = version_8(record, {"1234567890123", "3", "0.25"});
+  const std::string empty = version_8(sample_record(3), {"", "", ""}).second;  // no counter
+  const std::string path = write_csv(header, {row, empty});
+  const auto records = read_csv_records(path);
+  ASSERT_EQ(records.size(), 2u);
+  // After what the row measured itself, in the order of the old columns.
+  const Measurements expected{{"unparsable_reads", 2},
+                              {"lost_updates", 1234567890123},
+                              {"redelivered", 3},
+                              {"lost_s", 0.25}};
+  ASSERT_EQ(records[0].measurements.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(records[0].measurements[i].name, expected[i].name);
+    EXPECT_EQ(records[0].measurements[i].value, expected[i].value);
+  }
+  EXPECT_TRUE(records[1].measurements.empty());
+  // Written back as this version writes them: the count to its last digit.
+  const std::string now = csv_row(records[0], sample_context());
+  EXPECT_NE(now.find("unparsable_reads=2;lost_updates=1234567890123;redelivered=3;lost_s=0.25"),
+            std::string::npos)
+      << now;
+  std::remove(path.c_str());
+}
+
+TEST(CsvReader, LeavesOutAVersion8BlockWithoutItsLostUpdatesColumn) {
+  auto [header, row] = version_8(sample_record(1), {"-1", "", ""});
+  // Its value is checked as the column was: a count.
+  std::string path = write_csv(header, {row});
+  EXPECT_EQ(read_csv_file(path).problems,
+            std::vector<std::string>{path + ":2: column lost_updates: '-1' is not a whole number "
+                                            "from 0 to 2^64-1"});
+  const auto drop = [](const std::string& line) {
+    auto fields = csv_split(line);
+    fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(column_index("error") + 1));
+    std::vector<std::string> escaped;
+    for (const auto& f : fields) escaped.push_back(csv_escape(f));
+    return fmt::format("{}", fmt::join(escaped, ","));
+  };
+  header.pop_back();
+  path = write_csv(drop(header) + "\n", {drop(row)});
+  EXPECT_EQ(read_csv_file(path).problems,
+            std::vector<std::string>{path + ":1: the header has no column lost_updates (its 1 "
+                                            "rows left out)"});
   std::remove(path.c_str());
 }
 

@@ -10,7 +10,7 @@ trap 'rm -rf "$dir"' EXIT
 python3 - "$dir/run.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-assert doc["schema_version"] == 8, doc["schema_version"]
+assert doc["schema_version"] == 9, doc["schema_version"]
 assert doc["complete"] is True, doc["complete"]
 assert "cpu_model" in doc["machine"], doc["machine"]
 configs = doc["configurations"]

@@ -17,11 +17,11 @@ recipe=$(sed -n '/^```python$/,/^```$/p' "$root/results/README.md" | sed '1d;$d'
 cd "$dir"
 /usr/bin/python3 - <<PY
 $recipe
-assert set(df["schema_version"]) >= {8}, set(df["schema_version"])
+assert set(df["schema_version"]) >= {9}, set(df["schema_version"])
 assert len(set(df["schema_version"])) >= 2, "only one schema version loaded"
-new = df[(df.schema_version == 8) & (df.kernel == "verify") & (df.ipc == "shm")]
+new = df[(df.schema_version == 9) & (df.kernel == "verify") & (df.ipc == "shm")]
 assert len(new) == 2 and new["checks"].notna().all() and new["check_ns"].gt(0).all(), new
-assert df[(df.schema_version == 8) & (df.ipc == "none")]["checks"].isna().all()
+assert df[(df.schema_version == 9) & (df.ipc == "none")]["checks"].isna().all()
 # fill's measurements spread into columns of their own (the committed 1 GiB reference).
 fill = df[df.kernel == "fill"]
 assert fill.empty or (fill["gbs"].gt(0).all() and fill["census_ids"].notna().all()), fill

@@ -378,8 +378,9 @@ class RedisQueueBackend final : public Backend {
       if (losses.redone.contains(std::stoull(fields[i]))) redo_s += r->busy_s;
     }
     for (const auto& w : order) out.workers.push_back(reports[w]);
-    out.redelivered = losses.redelivered;
-    out.lost_s = losses.waited_s + redo_s;
+    // On every row, 0 included: a queue run that lost no worker says so.
+    out.measurements.push_back({"redelivered", static_cast<double>(losses.redelivered)});
+    out.measurements.push_back({"lost_s", losses.waited_s + redo_s});
     return out;
   }
 

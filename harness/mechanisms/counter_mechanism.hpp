@@ -3,7 +3,7 @@
 // a repetition is what the counter reached, not what the backend's reduction says: for the count
 // kernel that is the experiment, for a kernel that publishes through it the counter is the only
 // way its result arrives. What the workers added (the backend's reduction of their returns) minus
-// what arrived is the row's lost_updates; a file variant's unparsable reads are a measurement.
+// what arrived is the row's lost_updates measurement, as a file variant's unparsable reads are.
 #pragma once
 
 #include <memory>
@@ -22,7 +22,6 @@ class CounterMechanism final
   void reset() override { counter_->reset(); }
   // `result` is what the backend combined from the workers' returns: all they added.
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
-  std::optional<std::uint64_t> lost_updates() const override { return lost_; }
   void release() noexcept override { counter_.reset(); }
   std::vector<std::string> join_args() const override {
     return counter_ ? join_args_of(counter_->join_point()) : std::vector<std::string>{};
@@ -35,7 +34,6 @@ class CounterMechanism final
 
  private:
   std::unique_ptr<ipc::SharedCounter> counter_;
-  std::optional<std::uint64_t> lost_;
 };
 
 }  // namespace parbench

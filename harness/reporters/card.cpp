@@ -197,9 +197,10 @@ std::optional<double> lost_pct(const HostRows& h, const std::string& variant) {
   std::vector<double> shares;
   for (const auto* row : list.front()->rows) {
     const RunRecord& r = row->record;
-    if (!r.lost_updates || r.rep == 0) continue;
-    const double expected = static_cast<double>(r.result + *r.lost_updates);
-    if (expected > 0) shares.push_back(100.0 * static_cast<double>(*r.lost_updates) / expected);
+    const auto lost = find_measurement(r.measurements, "lost_updates");
+    if (!lost || r.rep == 0) continue;
+    const double expected = static_cast<double>(r.result) + *lost;
+    if (expected > 0) shares.push_back(100.0 * *lost / expected);
   }
   return median_of(shares);
 }

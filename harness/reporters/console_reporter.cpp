@@ -45,16 +45,17 @@ void ConsoleReporter::report(const ConfigResult& result) {
   if (result.valid && !r.params.empty()) verdict = "ok (" + r.params + ")";
   // A negative control's lost updates are its finding: say them, not a bare "ok".
   std::vector<double> lost;
-  std::uint64_t expected = 0;
+  double expected = 0;
   for (const auto& rep : result.reps) {
-    if (!rep.lost_updates || rep.rep == 0) continue;
-    lost.push_back(static_cast<double>(*rep.lost_updates));
-    expected = rep.result + *rep.lost_updates;
+    const auto n = find_measurement(rep.measurements, "lost_updates");
+    if (!n || rep.rep == 0) continue;
+    lost.push_back(*n);
+    expected = static_cast<double>(rep.result) + *n;
   }
   const double median = summarize(lost).median;  // 0 for no counter
   if (result.valid && median > 0 && expected > 0) {
-    verdict = fmt::format("ok, lost {:.0f} of {} updates ({:.0f}%, median; no lock) ({})", median,
-                          expected, 100.0 * median / static_cast<double>(expected), r.params);
+    verdict = fmt::format("ok, lost {:.0f} of {:.0f} updates ({:.0f}%, median; no lock) ({})",
+                          median, expected, 100.0 * median / expected, r.params);
   }
   if (!result.valid) ++failures_;
   const bool timed = result.wall.count > 0;

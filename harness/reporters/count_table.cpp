@@ -5,11 +5,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <algorithm>
 #include <tuple>
 
 #include "harness/reporters/params.hpp"
-#include "harness/statistics.hpp"
+#include "harness/reporters/table_cells.hpp"
 #include "ipc/shared_counter.hpp"
 
 namespace parbench {
@@ -42,21 +41,21 @@ CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host
                  .params = first.params,
                  .variant = first.ipc,
                  .workers = workers_text(first)};
-  std::vector<double> times;
-  std::vector<double> counts;
+  CellSamples samples;
   for (const auto& r : reps) {
-    if (r.valid) times.push_back(r.wall_s);
-    if (r.lost_updates) {  // a count was read: valid, or a safe counter that lost updates
-      counts.push_back(static_cast<double>(r.result));
-      cell.expected = r.result + *r.lost_updates;
+    if (r.valid) samples.add("wall_s", r.wall_s);
+    // A count was read: valid, or a safe counter that lost updates.
+    if (const auto lost = find_measurement(r.measurements, "lost_updates")) {
+      samples.add("reached", static_cast<double>(r.result));
+      cell.expected = r.result + static_cast<std::uint64_t>(*lost);
     }
-    if (!r.valid) {
-      cell.valid = false;
-      if (cell.error.empty()) cell.error = r.error;
-    }
+    samples.judge(r);
   }
-  cell.median_s = summarize(times).median;
-  const Summary reached = summarize(counts);
+  cell.valid = samples.valid;
+  cell.error = samples.error;
+  auto summaries = samples.summaries();
+  cell.median_s = summaries["wall_s"].median;
+  const Summary& reached = summaries["reached"];
   cell.reached = static_cast<std::uint64_t>(reached.median);
   cell.reached_min = static_cast<std::uint64_t>(reached.min);
   cell.reached_max = static_cast<std::uint64_t>(reached.max);
@@ -71,18 +70,15 @@ std::unique_ptr<Reporter> make_count_table(std::ostream& out) {
 }
 
 void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {
-  std::vector<std::tuple<std::string, std::string, std::string>> groups;  // host, backend, params
-  for (const auto& c : cells) {
-    const auto group = std::make_tuple(c.host, c.backend, c.params);
-    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
-  }
-  for (const auto& [host, backend, params] : groups) {
+  const auto key = [](const CountCell& c) { return std::make_tuple(c.host, c.backend, c.params); };
+  for (const auto& group : groups_in_order(cells, key)) {
+    const auto& [host, backend, params] = group;
     fmt::print(out, "\n# count: {} on {}, {}\n", backend, host, setting_text(params));
     fmt::print(out, "{:<24}{:>8}{:>30}{:>13}{:>14}{:>7}\n", "variant", "workers",
                "reached (min-max) / expected", "median s", "ns/increment", "lost");
     bool wake_up_note = false;
     for (const auto& c : cells) {
-      if (c.host != host || c.backend != backend || c.params != params) continue;
+      if (key(c) != group) continue;
       const auto* variant = ipc::find_counter(c.variant);
       const bool control = variant != nullptr && !variant->safe;
       const std::string label = control ? c.variant + " (no lock)" : c.variant;

@@ -92,7 +92,13 @@ std::string imbalance_text(const RunRecord& r) {
 // CSVs of every kernel share one header.
 std::string join_measurements(const RunRecord& r) {
   std::vector<std::string> parts;
-  for (const auto& m : r.measurements) parts.push_back(fmt::format("{}={}", m.name, num(m.value)));
+  for (const auto& m : r.measurements) {
+    // Counts whole to the last digit (a lost_updates of 1234567890 is not 1.23456789e+09), up to
+    // where a double stops holding every integer; below 10^9 the same text as num's.
+    const bool whole = m.value == std::floor(m.value) && std::fabs(m.value) < 0x1p53;
+    parts.push_back(
+        fmt::format("{}={}", m.name, whole ? fmt::format("{:.0f}", m.value) : num(m.value)));
+  }
   return fmt::format("{}", fmt::join(parts, ";"));
 }
 
@@ -114,28 +120,43 @@ std::vector<Measurement> split_measurements(const std::string& text) {
   return list;
 }
 
-// Columns of older schemas that the reader still understands: version 3's fixed verify columns
-// became measurements in version 4.
+// Columns of older schemas that the reader still understands, each read into the measurement of
+// its name on the rows of versions `since` to `until - 1`: version 3's fixed verify columns became
+// measurements in version 4; lost_updates (6), redelivered and lost_s (8) in version 9.
 struct LegacyColumn {
   const char* name;
   Setter set;
+  int since;
+  int until;  // the first version without it
 };
 // Version 3 wrote checks and check_ns on every verify row, 0 where no flag was looked at.
 LegacyColumn flag_measurement(const char* name) {
-  return {name, [name](RunRecord& r, const std::string& v) {
+  return {name,
+          [name](RunRecord& r, const std::string& v) {
             if (r.ipc != "none" && r.ipc != "serial-first")
               r.measurements.push_back({name, to_double(v)});
-          }};
+          },
+          kOldestReadableSchema, 4};
 }
+// Empty where the row had none (no counter, another backend); `check` as the column was read.
+LegacyColumn optional_measurement(const char* name, double (*check)(const std::string&), int since,
+                                  int until) {
+  return {name,
+          [name, check](RunRecord& r, const std::string& v) {
+            if (!v.empty()) r.measurements.push_back({name, check(v)});
+          },
+          since, until};
+}
+double to_count(const std::string& s) { return static_cast<double>(to_u64(s)); }
 
 const std::vector<LegacyColumn>& legacy_columns() {
   static const std::vector<LegacyColumn> list{
       flag_measurement("checks"),
       flag_measurement("check_ns"),
-      {"stop_latency_s",
-       [](RunRecord& r, const std::string& v) {
-         if (!v.empty()) r.measurements.push_back({"stop_latency_s", to_double(v)});
-       }},
+      optional_measurement("stop_latency_s", to_double, kOldestReadableSchema, 4),
+      optional_measurement("lost_updates", to_count, 6, 9),
+      optional_measurement("redelivered", to_count, 8, 9),
+      optional_measurement("lost_s", to_seconds, 8, 9),
   };
   return list;
 }
@@ -181,32 +202,6 @@ Column seconds(const char* name, double RunRecord::*field, ColumnScope scope) {
   return {name, scope, ColumnType::kNumber,
           [field](const RunRecord& r, const RunContext&) { return num(r.*field); },
           [field](RunRecord& r, const std::string& v) { r.*field = to_seconds(v); }};
-}
-// A repetition's number that only some rows have: empty in the others.
-template <typename Number>
-Column optional_column(const char* name, ColumnType type, std::optional<Number> RunRecord::*field,
-                       int since) {
-  return {name,
-          ColumnScope::kRepetition,
-          type,
-          [field](const RunRecord& r, const RunContext&) {
-            const std::optional<Number>& v = r.*field;
-            if (!v) return std::string();
-            if constexpr (std::is_floating_point_v<Number>) {
-              return num(*v);
-            } else {
-              return std::to_string(*v);
-            }
-          },
-          [field](RunRecord& r, const std::string& v) {
-            if (v.empty()) return;
-            if constexpr (std::is_floating_point_v<Number>) {
-              r.*field = to_seconds(v);  // lost_s, the only optional number, is a time
-            } else {
-              r.*field = to_u64(v);
-            }
-          },
-          since};
 }
 Column with_since(Column column, int version) {
   column.since = version;
@@ -261,9 +256,6 @@ const std::vector<Column>& columns() {
          r.valid = v == "true";
        }},
       text("error", &RunRecord::error, S::kRepetition),
-      optional_column("lost_updates", T::kInteger, &RunRecord::lost_updates, 6),
-      optional_column("redelivered", T::kInteger, &RunRecord::redelivered, 8),
-      optional_column("lost_s", T::kNumber, &RunRecord::lost_s, 8),
       derived("items_per_s", T::kNumber, throughput),
       derived("tested_fraction", T::kNumber, tested_fraction),
       {"measurements", S::kRepetition, T::kMeasurements,
@@ -441,7 +433,7 @@ std::optional<std::string> add_row(Block& block, const std::vector<std::string>&
     }
   }
   for (const auto& [col, i] : block.legacy) {
-    if (version >= 4) continue;
+    if (version < col->since || version >= col->until) continue;
     try {
       col->set(row.record, fields[i]);
     } catch (const std::invalid_argument& e) {
@@ -464,15 +456,24 @@ std::optional<std::string> add_row(Block& block, const std::vector<std::string>&
 void close_block(Block& block, std::vector<CsvRow>& rows,
                  std::vector<std::pair<int, std::string>>& problems) {
   if (block.rows.empty()) return;
+  const auto lacks = [&](const char* name) {
+    problems.emplace_back(block.line, fmt::format("the header has no column {} (its {} rows "
+                                                  "left out)",
+                                                  name, block.rows.size()));
+  };
   for (const auto& col : columns()) {
     if (!col.set || col.since > block.newest) continue;
     if (std::none_of(block.wanted.begin(), block.wanted.end(),
-                     [&](const auto& w) { return w.first == &col; })) {
-      problems.emplace_back(block.line, fmt::format("the header has no column {} (its {} rows "
-                                                    "left out)",
-                                                    col.name, block.rows.size()));
-      return;
-    }
+                     [&](const auto& w) { return w.first == &col; }))
+      return lacks(col.name);
+  }
+  // The columns that later became measurements, for a block of the versions that wrote them (not
+  // version 3's verify columns: the reader never asked for those, so it does not start now).
+  for (const auto& col : legacy_columns()) {
+    if (col.until <= 4 || col.since > block.newest || col.until <= block.newest) continue;
+    if (std::none_of(block.legacy.begin(), block.legacy.end(),
+                     [&](const auto& l) { return l.first == &col; }))
+      return lacks(col.name);
   }
   for (auto& row : block.rows) rows.push_back(std::move(row));
 }

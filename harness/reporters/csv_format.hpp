@@ -13,9 +13,11 @@ namespace parbench {
 
 // Bump whenever a column is added, removed, renamed or changes meaning.
 // 4: the verify columns checks, check_ns and stop_latency_s became the measurements column.
-inline constexpr int kCsvSchemaVersion = 8;
+// 9: the columns lost_updates, redelivered and lost_s became measurements of the same names.
+inline constexpr int kCsvSchemaVersion = 9;
 // The oldest version the reader still reads (by column name: version 2 lacks usable_cpus; version
-// 3's verify columns are read into measurements).
+// 3's verify columns and versions 6 to 8's lost_updates, redelivered and lost_s are read into
+// measurements).
 inline constexpr int kOldestReadableSchema = 2;
 
 // Where a column belongs, for the JSON reporter, which nests what the CSV repeats on every row.

@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "harness/reporters/params.hpp"
-#include "harness/statistics.hpp"
+#include "harness/reporters/table_cells.hpp"
 
 namespace parbench {
 namespace {
@@ -51,19 +51,18 @@ FillCell fill_cell(const std::vector<RunRecord>& reps, const std::string& host) 
   // valid, of the repetitions that ran (the row says INVALID: a time it took is still a finding).
   const bool any_valid =
       std::any_of(reps.begin(), reps.end(), [](const RunRecord& r) { return r.valid; });
-  std::map<std::string, std::vector<double>> values;
+  CellSamples samples;
   for (const auto& r : reps) {
     const bool costs = r.valid || (!any_valid && r.rep > 0);
     for (const auto& m : r.measurements) {
       if (costs || m.name.starts_with("census") || m.name == "duplicated_rows")
-        values[m.name].push_back(m.value);
+        samples.add(m.name, m.value);
     }
-    if (!r.valid) {
-      cell.valid = false;
-      if (cell.error.empty()) cell.error = r.error;
-    }
+    samples.judge(r);
   }
-  for (const auto& [name, list] : values) cell.medians[name] = summarize(list).median;
+  cell.valid = samples.valid;
+  cell.error = samples.error;
+  for (const auto& [name, summary] : samples.summaries()) cell.medians[name] = summary.median;
   return cell;
 }
 
@@ -75,19 +74,16 @@ std::unique_ptr<Reporter> make_fill_table(std::ostream& out) {
 }
 
 void print_fill_table(std::ostream& out, const std::vector<FillCell>& cells) {
-  std::vector<std::tuple<std::string, std::uint64_t, std::string>> groups;
-  for (const auto& c : cells) {
-    const auto group = std::make_tuple(c.host, c.size, c.params);
-    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
-  }
-  for (const auto& [host, size, params] : groups) {
+  const auto key = [](const FillCell& c) { return std::make_tuple(c.host, c.size, c.params); };
+  for (const auto& group : groups_in_order(cells, key)) {
+    const auto& [host, size, params] = group;
     fmt::print(out, "\n# fill on {}: {}\n", host, array_text(size, params));
     const bool ids = param(params, "fill") == "id";
     fmt::print(out, "{:<11}{:<11}{:>8}{:>8}{:>8}{:>10}{:>10}{:>10}{:>12}  {}\n", "variant",
                "backend", "workers", "GB/s", "memset", "faults", "PSS MiB", "RSS MiB", "copied MiB",
                ids ? "census: ids, rows per id" : "duplicated rows");
     for (const auto& c : cells) {
-      if (c.host != host || c.size != size || c.params != params) continue;
+      if (key(c) != group) continue;
       const auto& m = c.medians;
       const auto copied = m.find("bytes_copied");
       const std::string copied_mib =

@@ -71,13 +71,20 @@ def load(paths: list[str], problems=None) -> pd.DataFrame:
     for column in ["schema_version", "chunk", "workers", "threads_per_rank", "nodes", "size", "rep",
                    "round"]:
         df[column] = pd.to_numeric(df[column]).astype("int64")
-    for column in ["setup_s", "wall_s", "cpu_s", "value", "lost_updates", "redelivered", "lost_s"]:
+    for column in ["setup_s", "wall_s", "cpu_s", "value"]:
         df[column] = pd.to_numeric(df[column] if column in df.columns else np.nan,
                                    errors="coerce")
     for column, _, _ in CALIBRATION.values():
         df[column] = pd.to_numeric(df.get(column, np.nan), errors="coerce")
     df["valid"] = df["valid"] == "true"
     return df
+
+
+def measurement(rows: pd.DataFrame, name: str) -> pd.Series:
+    """One named figure of the measurements column ("a=1;b=2"), NaN where a row lacks it: a
+    kernel's or backend's own figures (gbs, lost_updates, redelivered) live there."""
+    text = rows.get("measurements", pd.Series("", index=rows.index)).fillna("").astype(str)
+    return pd.to_numeric(text.str.extract(rf"(?:^|;){name}=([^;]+)")[0], errors="coerce")
 
 
 def valid_rows(rows: pd.DataFrame) -> pd.DataFrame:

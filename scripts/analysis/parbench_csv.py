@@ -7,7 +7,8 @@ another schema version, with a value parbench never writes (not a number, nan, i
 fewer than 1 worker), and the rows of a block whose header lacks a column of their version. Every
 header line (first field schema_version) starts a block with its own columns, so that files of
 several schema versions concatenated whole (`cat`) read together. A file that does not start with a
-header is one problem.
+header is one problem. Rows of versions 6 to 8 come back as version 9 writes them: their
+lost_updates, redelivered and lost_s in the measurements field, as the C++ reader has them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-OLDEST_SCHEMA, NEWEST_SCHEMA = 2, 8
+OLDEST_SCHEMA, NEWEST_SCHEMA = 2, 9
 
 # std::from_chars' grammar (no '+', no spaces, no '_'): what the C++ reader accepts as a number.
 _NUMBER = re.compile(r"-?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan(?:\([\w]*\))?)",
@@ -107,14 +108,20 @@ COLUMNS = {
     "size": (unsigned, 2), "params": (text, 2), "rep": (lambda t: whole(t, 0), 2),
     "round": (lambda t: whole(t, 0), 7), "setup_s": (seconds, 2), "wall_s": (seconds, 2),
     "cpu_s": (seconds, 2), "result": (unsigned, 2), "value": (finite, 2), "valid": (boolean, 2),
-    "error": (text, 2), "lost_updates": (optional(unsigned), 6),
-    "redelivered": (optional(unsigned), 8), "lost_s": (optional(seconds), 8),
-    "measurements": (measurements, 4), "worker_hosts": (text, 2), "worker_cpus": (text, 5),
-    "worker_busy_s": (listed(seconds), 2), "worker_items": (listed(unsigned), 2),
+    "error": (text, 2), "measurements": (measurements, 4), "worker_hosts": (text, 2),
+    "worker_cpus": (text, 5), "worker_busy_s": (listed(seconds), 2),
+    "worker_items": (listed(unsigned), 2),
 }
-# Version 3's verify columns, read (and so checked) only on rows before version 4; checks and
-# check_ns only where a flag was looked at.
-LEGACY = {"checks": "flag", "check_ns": "flag", "stop_latency_s": "optional"}
+# Columns that became measurements of the same names, with their check and the versions that wrote
+# them (since, until: the first without). Version 3's verify columns, read (and so checked) only on
+# rows before version 4, checks and check_ns only where a flag was looked at; and lost_updates,
+# redelivered and lost_s of versions 6 to 8, which a row of those versions needs in its header (as
+# COLUMNS) and whose values the reader moves into the row's measurements.
+LEGACY = {"checks": ("flag", number, 2, 4), "check_ns": ("flag", number, 2, 4),
+          "stop_latency_s": ("optional", optional(number), 2, 4),
+          "lost_updates": ("measurement", optional(unsigned), 6, 9),
+          "redelivered": ("measurement", optional(unsigned), 8, 9),
+          "lost_s": ("measurement", optional(seconds), 8, 9)}
 
 
 def split_line(line: str) -> list[str]:
@@ -157,16 +164,22 @@ class _Block:
             return (f"schema version {fields[0]}; this parbench reads versions {OLDEST_SCHEMA} "
                     f"to {NEWEST_SCHEMA}")
         row = dict(zip(self.names, fields))
+        flag = row.get("ipc") not in ("none", "serial-first")
+        # The C++ reader's order: this version's columns, then the legacy ones.
         checks = [(n, COLUMNS[n][0]) for n in self.names if n in COLUMNS]
-        if version < 4:
-            flag = row.get("ipc") not in ("none", "serial-first")
-            checks += [(n, number if kind == "flag" else optional(number))
-                       for n, kind in LEGACY.items() if n in row and (kind != "flag" or flag)]
+        checks += [(n, check) for n, (kind, check, since, until) in LEGACY.items()
+                   if n in row and since <= version < until and (kind != "flag" or flag)]
         for name, check in checks:
             try:
                 check(row[name])
             except Bad as why:
                 return f"column {name}: {why}"
+        # As a row of this version has them: in the measurements, after what was measured there.
+        moved = {n: row.pop(n) for n, (kind, _, since, until) in LEGACY.items()
+                 if kind == "measurement" and since <= version < until and n in row}
+        if moved:
+            row["measurements"] = ";".join(filter(None, [row.get("measurements", "")]
+                                                  + [f"{n}={v}" for n, v in moved.items() if v]))
         # A valid repetition took time: a wall_s of 0 would make an infinite throughput and speed-up.
         if (row.get("valid") == "true" and int(row.get("rep") or 0) > 0
                 and not float(row.get("wall_s") or 0) > 0):
@@ -180,8 +193,11 @@ class _Block:
         """Keeps the rows, unless the header lacks a column of their version: then one problem."""
         if not self.rows:
             return
-        for name, (_, since) in COLUMNS.items():
-            if since <= self.newest and name not in self.names:
+        required = [(n, since, NEWEST_SCHEMA + 1) for n, (_, since) in COLUMNS.items()]
+        required += [(n, since, until) for n, (kind, _, since, until) in LEGACY.items()
+                     if kind == "measurement"]
+        for name, since, until in required:
+            if since <= self.newest < until and name not in self.names:
                 problems.append((self.line, f"the header has no column {name} (its "
                                             f"{len(self.rows)} rows left out)"))
                 return

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from compare import valid_rows  # noqa: E402  (the rows that count, as compare has them)
+from compare import measurement, valid_rows  # noqa: E402  (as compare reads the rows)
 
 STYLES = ["-", "--", ":", "-."]  # one per host
 REFERENCE = "serial"
@@ -183,8 +183,8 @@ def sweep(rows: pd.DataFrame):
 def count(rows: pd.DataFrame):
     """The locking kernel's table as bars: nanoseconds per increment per variant and worker count."""
     rows = rows[(rows["kernel"] == "count") & rows["wall_s"].notna()]
-    if "lost_updates" in rows.columns:
-        rows = rows[rows["valid"] | rows["lost_updates"].notna()]
+    # A negative control's invalid rows still took a time: those where a count was read.
+    rows = rows[rows["valid"] | measurement(rows, "lost_updates").notna()]
     if rows.empty:
         raise Skip("no count rows")
     increments = rows["params"].str.extract(r"increments=(\d+)")[0].astype(float)
@@ -205,12 +205,6 @@ def count(rows: pd.DataFrame):
         ax.legend(fontsize="x-small")
     fig.suptitle(title(rows, "Shared counters: the cost of one increment"))
     return fig, "count.png"
-
-
-def measurement(rows: pd.DataFrame, name: str) -> pd.Series:
-    """One named figure of the measurements column ("a=1;b=2"), NaN where a row lacks it."""
-    text = rows["measurements"].fillna("").astype(str)
-    return pd.to_numeric(text.str.extract(rf"(?:^|;){name}=([^;]+)")[0], errors="coerce")
 
 
 def fill(rows: pd.DataFrame):

@@ -66,7 +66,7 @@ def cases(good: str) -> dict:
         "workers": (text(changed({1: with_field(rows[1], "workers", "-2")})), n - 1,
                     [(3, "column workers: '-2' is not a whole number of 1 or more")]),
         "schema": (text(changed({0: with_field(rows[0], "schema_version", "99")})), n - 1,
-                   [(2, "schema version 99; this parbench reads versions 2 to 8")]),
+                   [(2, "schema version 99; this parbench reads versions 2 to 9")]),
         "empty": (b"", 0, [(1, "empty: not even a header line")]),
         "header_only": (text([header]), 0, []),
         # `cat a.csv b.csv` of one schema: the second header starts a block like the first.

@@ -19,7 +19,11 @@ def complete(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every column its rows' schema version has, the missing ones at their default."""
     version = int(frame["schema_version"].max())
     frame = frame.copy()
-    for name, (_, since) in parbench_csv.COLUMNS.items():
-        if since <= version and name not in frame.columns:
+    required = [(name, since, parbench_csv.NEWEST_SCHEMA + 1)
+                for name, (_, since) in parbench_csv.COLUMNS.items()]
+    required += [(name, since, until) for name, (kind, _, since, until)
+                 in parbench_csv.LEGACY.items() if kind == "measurement"]
+    for name, since, until in required:
+        if since <= version < until and name not in frame.columns:
             frame[name] = DEFAULTS.get(name, "")
     return frame

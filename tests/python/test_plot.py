@@ -67,7 +67,7 @@ def test_count_draws_ns_per_increment_per_variant_and_worker_count():
         {"schema_version": 6, "host": "vm", "kernel": "count", "backend": "threads", "ipc": v,
          "schedule": "static", "chunk": 0, "workers": w, "threads_per_rank": 1, "size": 1000 * w,
          "params": "increments=1000;batch=1;think_ns=0;lock_scope=each", "wall_s": 1e-4 * w,
-         "valid": True, "lost_updates": 0, "parbench_version": "t"}
+         "valid": True, "measurements": "lost_updates=0", "parbench_version": "t"}
         for v in ("atomic", "shm-mutex") for w in (1, 2)])
     fig, _ = plots.count(rows)
     (ax,) = fig.axes
