@@ -193,7 +193,7 @@ class CountSpec final : public KernelSpec {
     return make_count_table(out);
   }
   std::vector<std::string> ipc_names() const override {
-    return ipc_names_of(ipc::counter_variants(), false);
+    return ipc_names_of(ipc::registered<ipc::CounterVariant>(), false);
   }
   // --increments book alone is the book's whole experiment: 4 workers x 1000.
   std::vector<std::string> default_workers() const override {
@@ -203,8 +203,8 @@ class CountSpec final : public KernelSpec {
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     const ipc::MechanismSettings settings = ipc_->settings();
-    const auto chosen = choose(ipc_->mine(ipc_names(), {"all"}), ipc::counter_variants(), false,
-                               settings, "counter");
+    const auto chosen = choose(ipc_->mine(ipc_names(), {"all"}),
+                               ipc::registered<ipc::CounterVariant>(), false, settings, "counter");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& text : increments_) {
       const std::uint64_t n =

@@ -334,7 +334,7 @@ class FillSpec final : public KernelSpec {
   }
 
   std::vector<std::string> ipc_names() const override {
-    return ipc_names_of(ipc::block_variants(), false);
+    return ipc_names_of(ipc::registered<ipc::BlockVariant>(), false);
   }
   std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
     return make_fill_table(out);
@@ -356,7 +356,7 @@ class FillSpec final : public KernelSpec {
           base.cols));
     }
     const auto chosen =
-        choose(ipc_->mine(ipc_names(), {"all"}), ipc::block_variants(), false,
+        choose(ipc_->mine(ipc_names(), {"all"}), ipc::registered<ipc::BlockVariant>(), false,
                ipc::BlockSettings{base.bytes(), base.dir, base.cols}, "shared-block");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& fill : fills_) {

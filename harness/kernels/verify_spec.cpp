@@ -57,7 +57,7 @@ class VerifySpec final : public KernelSpec {
   }
   // serial-first too: the book's old name, refused by choose() with where it went.
   std::vector<std::string> ipc_names() const override {
-    auto names = ipc_names_of(ipc::stop_flag_variants(), true);
+    auto names = ipc_names_of(ipc::registered<ipc::StopFlagVariant>(), true);
     names.emplace_back("serial-first");
     return names;
   }
@@ -81,8 +81,9 @@ class VerifySpec final : public KernelSpec {
             ? "; the book's serial pre-check is now --serial-cutoff (on by default) with any "
               "--ipc, and none with it is the book's less naive pool"
             : "";
-    const auto chosen = choose(ipc_->mine(ipc_names(), {"none"}), ipc::stop_flag_variants(), true,
-                               flag_settings, "stop-flag", hint);
+    const auto chosen =
+        choose(ipc_->mine(ipc_names(), {"none"}), ipc::registered<ipc::StopFlagVariant>(), true,
+               flag_settings, "stop-flag", hint);
     std::vector<std::shared_ptr<const Workload>> list;
     for (const std::uint64_t n : numbers) {
       for (const auto& v : chosen) {
