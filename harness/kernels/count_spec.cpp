@@ -189,8 +189,11 @@ class CountSpec final : public KernelSpec {
         ->capture_default_str();
   }
 
-  std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return make_count_table(out);
+  std::optional<KernelTable> table() const override {
+    return KernelTable{
+        "The book's count table: counter variants x workers, count reached / expected, median "
+        "seconds, ns per increment",
+        make_count_table, table_from_rows<cell_of_reps<count_cell>, print_count_table>};
   }
   std::vector<std::string> ipc_names() const override {
     return ipc_names_of(ipc::registered<ipc::CounterVariant>(), false);

@@ -336,8 +336,11 @@ class FillSpec final : public KernelSpec {
   std::vector<std::string> ipc_names() const override {
     return ipc_names_of(ipc::registered<ipc::BlockVariant>(), false);
   }
-  std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return make_fill_table(out);
+  std::optional<KernelTable> table() const override {
+    return KernelTable{
+        "The fill table: shared blocks x backends x workers, GB/s against memset, page faults, "
+        "PSS and RSS per worker process, bytes copied, the census",
+        make_fill_table, table_from_rows<cell_of_reps<fill_cell>, print_fill_table>};
   }
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {

@@ -52,8 +52,9 @@ class VerifySpec final : public KernelSpec {
         ->capture_default_str();
   }
 
-  std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return make_verify_table(out);
+  std::optional<KernelTable> table() const override {
+    return KernelTable{"The book's verify table: variants x numbers, median seconds",
+                       make_verify_table, table_from_rows<verify_cell_of, print_verify_table>};
   }
   // serial-first too: the book's old name, refused by choose() with where it went.
   std::vector<std::string> ipc_names() const override {

@@ -12,6 +12,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/reporters/params.hpp"
+#include "harness/statistics.hpp"
 
 namespace parbench {
 namespace {
@@ -56,6 +57,16 @@ VerifyCell verify_cell(const RunRecord& first, const std::string& host, double m
           .number = n.empty() ? "?" : n,
           .median_s = median_s,
           .valid = valid};
+}
+
+VerifyCell verify_cell_of(const std::vector<CsvRow>& rows) {
+  std::vector<double> times;
+  bool valid = true;
+  for (const auto& row : rows) {
+    if (row.record.valid) times.push_back(row.record.wall_s);
+    valid = valid && row.record.valid;
+  }
+  return verify_cell(rows.front().record, rows.front().host, summarize(times).median, valid);
 }
 
 std::unique_ptr<Reporter> make_verify_table(std::ostream& out) {

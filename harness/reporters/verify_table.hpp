@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/reporters/csv_format.hpp"
 #include "harness/reporters/reporter.hpp"
 
 namespace parbench {
@@ -37,5 +38,8 @@ std::unique_ptr<Reporter> make_verify_table(std::ostream& out);
 // ("n=...;check_every=...;...").
 VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s,
                        bool valid);
+// The cell of one configuration's rows read back from CSV (`parbench report verify`): the median
+// over its valid rows.
+VerifyCell verify_cell_of(const std::vector<CsvRow>& rows);
 
 }  // namespace parbench
