@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "harness/backends/registry.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/ipc_options.hpp"
 #include "harness/kernels/kernel_spec.hpp"
@@ -15,6 +16,18 @@
 
 namespace parbench {
 namespace {
+
+// The table's reference backend: the one whose workers are the caller (serial).
+bool is_reference(const std::string& backend) {
+  const auto* entry = backends::find_backend(backend);
+  return entry != nullptr && backends::is_reference(*entry);
+}
+std::unique_ptr<Reporter> table_after_run(std::ostream& out) {
+  return make_verify_table(out, is_reference);
+}
+VerifyCell cell_of_rows(const std::vector<CsvRow>& rows) {
+  return verify_cell_of(rows, is_reference);
+}
 
 class VerifySpec final : public KernelSpec {
  public:
@@ -54,7 +67,7 @@ class VerifySpec final : public KernelSpec {
 
   std::optional<KernelTable> table() const override {
     return KernelTable{"The book's verify table: variants x numbers, median seconds",
-                       make_verify_table, table_from_rows<verify_cell_of, print_verify_table>};
+                       table_after_run, table_from_rows<cell_of_rows, print_verify_table>};
   }
   // serial-first too: the book's old name, refused by choose() with where it went.
   std::vector<std::string> ipc_names() const override {
