@@ -18,8 +18,7 @@ namespace parbench::ipc {
 // `Settings` what they are made with.
 template <typename Interface, typename Settings = MechanismSettings>
 struct Variant {
-  using Made = Interface;
-  using MadeWith = Settings;
+  using MadeWith = Settings;  // for the kind's Mechanism adapter (harness/mechanisms/)
 
   std::string name;
   std::string summary;
