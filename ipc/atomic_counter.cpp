@@ -19,8 +19,9 @@ class AtomicCounter final : public SharedCounter {
 }  // namespace
 
 CounterVariant atomic_counter_variant() {
-  return {"atomic", "a std::atomic in one process (fetch_add)", Need::kOneAddressSpace, true,
-          make_counter<AtomicCounter>};
+  return {{"atomic", "a std::atomic in one process (fetch_add)", Need::kOneAddressSpace,
+           make_from_settings<AtomicCounter>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

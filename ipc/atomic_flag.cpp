@@ -20,7 +20,8 @@ class AtomicFlag final : public StopFlag {
 }  // namespace
 
 StopFlagVariant atomic_flag_variant() {
-  return {"atomic", "a std::atomic in one process", Need::kOneAddressSpace, make_flag<AtomicFlag>};
+  return {"atomic", "a std::atomic in one process", Need::kOneAddressSpace,
+          make_from_settings<AtomicFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -20,9 +20,10 @@ class BrokerCounter final : public SharedCounter {
 }  // namespace
 
 CounterVariant broker_counter_variant() {
-  return {"broker",
-          "a server process owning the count; a Unix-socket request per add (Manager.Value)",
-          Need::kMadeBeforeStart, true, make_counter<BrokerCounter>};
+  return {
+      {"broker", "a server process owning the count; a Unix-socket request per add (Manager.Value)",
+       Need::kMadeBeforeStart, make_from_settings<BrokerCounter>},
+      /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -21,7 +21,7 @@ class BrokerFlag final : public StopFlag {
 StopFlagVariant broker_flag_variant() {
   return {"broker",
           "a server process owning the flag; a Unix-socket request per check (Manager.Value)",
-          Need::kMadeBeforeStart, make_flag<BrokerFlag>};
+          Need::kMadeBeforeStart, make_from_settings<BrokerFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -203,11 +203,12 @@ class CopyBlock final : public SharedBlock {
 }  // namespace
 
 BlockVariant copy_block_variant() {
-  return {"copy",
-          "no sharing: each worker fills a private copy of the whole array and pipes its rows back",
-          Need::kSeparateMemory,
-          [](const BlockSettings& s) { return std::make_unique<CopyBlock>(s); },
-          [](int workers) { return static_cast<std::uint64_t>(workers) + 1; }};
+  return {
+      {"copy",
+       "no sharing: each worker fills a private copy of the whole array and pipes its rows back",
+       Need::kSeparateMemory,
+       [](const BlockSettings& s) { return std::make_unique<CopyBlock>(s); }},
+      [](int workers) { return static_cast<std::uint64_t>(workers) + 1; }};
 }
 
 }  // namespace parbench::ipc

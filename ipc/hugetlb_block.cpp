@@ -56,11 +56,11 @@ std::unique_ptr<SharedBlock> make_hugetlb_block(const BlockSettings& s) {
 }  // namespace
 
 BlockVariant hugetlb_block_variant() {
-  return {.name = "hugetlb",
-          .summary = "MAP_HUGETLB shared memory from the reserved huge pages",
-          .need = Need::kMadeBeforeStart,
-          .create = make_hugetlb_block,
-          .availability = huge_pages_for};
+  return {{.name = "hugetlb",
+           .summary = "MAP_HUGETLB shared memory from the reserved huge pages",
+           .need = Need::kMadeBeforeStart,
+           .create = make_hugetlb_block,
+           .availability = huge_pages_for}};
 }
 
 }  // namespace parbench::ipc

@@ -1,13 +1,11 @@
 // What every kind of mechanism (stop flags, shared counters) may take from the command line,
-// whether one can run here, and what their registries share: making a variant from the settings
-// and finding one by name.
+// whether one can run here, and making a variant from the settings.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <vector>
 
 namespace parbench::ipc {
 
@@ -32,23 +30,14 @@ struct Availability {
 };
 
 // The factory of a variant: a Mechanism made from the settings when it takes them, else from
-// nothing, as the interface (Kind) it implements.
-template <typename Kind, typename Mechanism>
-std::unique_ptr<Kind> make_from_settings(const MechanismSettings& settings) {
+// nothing (a Variant's create takes it as the interface the Mechanism implements).
+template <typename Mechanism>
+std::unique_ptr<Mechanism> make_from_settings(const MechanismSettings& settings) {
   if constexpr (std::is_constructible_v<Mechanism, const MechanismSettings&>) {
     return std::make_unique<Mechanism>(settings);
   } else {
     return std::make_unique<Mechanism>();
   }
-}
-
-// The variant of a registry with this name; null when there is none.
-template <typename Variant>
-const Variant* find_variant(const std::vector<Variant>& variants, const std::string& name) {
-  for (const auto& v : variants) {
-    if (v.name == name) return &v;
-  }
-  return nullptr;
 }
 
 }  // namespace parbench::ipc

@@ -55,9 +55,9 @@ class FileBlock final : public MappedBlock {
 }  // namespace
 
 BlockVariant mmap_file_block_variant() {
-  return {"mmap-file", "a file mapped by name (MAP_SHARED), in --dir or /dev/shm",
-          Need::kMadeBeforeStart,
-          [](const BlockSettings& s) { return std::make_unique<FileBlock>(s); }};
+  return {{"mmap-file", "a file mapped by name (MAP_SHARED), in --dir or /dev/shm",
+           Need::kMadeBeforeStart,
+           [](const BlockSettings& s) { return std::make_unique<FileBlock>(s); }}};
 }
 
 }  // namespace parbench::ipc

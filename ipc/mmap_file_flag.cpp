@@ -68,7 +68,7 @@ class MmapFileFlag final : public StopFlag {
 
 StopFlagVariant mmap_file_flag_variant() {
   return {"mmap-file", "a file-backed MAP_SHARED mapping each process opens by name",
-          Need::kMadeBeforeStart, make_flag<MmapFileFlag>};
+          Need::kMadeBeforeStart, make_from_settings<MmapFileFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -33,7 +33,7 @@ class MmapFlag final : public StopFlag {
 
 StopFlagVariant mmap_flag_variant() {
   return {"mmap", "an anonymous MAP_SHARED mapping inherited through fork", Need::kMadeBeforeStart,
-          make_flag<MmapFlag>};
+          make_from_settings<MmapFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -60,7 +60,7 @@ class MmapPrivateFlag final : public StopFlag {
 StopFlagVariant mmap_private_flag_variant() {
   // Forked processes: copies that never see each other's raise (threads would share the page).
   return {"mmap-private", "MAP_PRIVATE: the negative control, the flag never propagates",
-          Need::kSeparateMemory, make_flag<MmapPrivateFlag>};
+          Need::kSeparateMemory, make_from_settings<MmapPrivateFlag>};
 }
 
 }  // namespace parbench::ipc

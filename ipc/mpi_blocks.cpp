@@ -221,16 +221,17 @@ class MpiGatherBlock final : public MpiBlock {
 }  // namespace
 
 BlockVariant mpi_shared_block_variant() {
-  return {"mpi-shared", "MPI_Win_allocate_shared: one block per node, filled in place by its ranks",
-          Need::kMpiJob,
-          [](const BlockSettings& s) { return std::make_unique<MpiSharedBlock>(s); }};
+  return {
+      {"mpi-shared", "MPI_Win_allocate_shared: one block per node, filled in place by its ranks",
+       Need::kMpiJob, [](const BlockSettings& s) { return std::make_unique<MpiSharedBlock>(s); }}};
 }
 
 BlockVariant mpi_gather_block_variant() {
   // Rank 0's array and the rows arriving, and every rank's own rows: three arrays' worth.
-  return {"mpi-gather", "each rank fills its rows locally; MPI_Gatherv brings them to rank 0",
-          Need::kMpiJob, [](const BlockSettings& s) { return std::make_unique<MpiGatherBlock>(s); },
-          [](int) { return std::uint64_t{3}; }};
+  return {
+      {"mpi-gather", "each rank fills its rows locally; MPI_Gatherv brings them to rank 0",
+       Need::kMpiJob, [](const BlockSettings& s) { return std::make_unique<MpiGatherBlock>(s); }},
+      [](int) { return std::uint64_t{3}; }};
 }
 
 }  // namespace parbench::ipc

@@ -129,24 +129,28 @@ std::unique_ptr<SharedCounter> make_window_counter(const char* name) {
 }  // namespace
 
 CounterVariant mpi_fetch_op_counter_variant() {
-  return {"mpi-fetch-op", "a word in an MPI window on rank 0, MPI_Fetch_and_op(MPI_SUM) per add",
-          Need::kMpiJob, true, [](const MechanismSettings&) {
-            return make_window_counter<Add::kFetchOp>("mpi-fetch-op");
-          }};
+  return {
+      {"mpi-fetch-op", "a word in an MPI window on rank 0, MPI_Fetch_and_op(MPI_SUM) per add",
+       Need::kMpiJob,
+       [](const MechanismSettings&) { return make_window_counter<Add::kFetchOp>("mpi-fetch-op"); }},
+      /*safe=*/true};
 }
 
 CounterVariant mpi_lock_counter_variant() {
-  return {"mpi-lock",
-          "a word in an MPI window on rank 0 under an exclusive MPI_Win_lock: get, put, unlock",
-          Need::kMpiJob, true,
-          [](const MechanismSettings&) { return make_window_counter<Add::kLock>("mpi-lock"); }};
+  return {{"mpi-lock",
+           "a word in an MPI window on rank 0 under an exclusive MPI_Win_lock: get, put, unlock",
+           Need::kMpiJob,
+           [](const MechanismSettings&) { return make_window_counter<Add::kLock>("mpi-lock"); }},
+          /*safe=*/true};
 }
 
 CounterVariant mpi_nolock_counter_variant() {
-  return {"mpi-nolock",
-          "a word in an MPI window on rank 0, get then put with no lock (negative control)",
-          Need::kMpiJob, false,
-          [](const MechanismSettings&) { return make_window_counter<Add::kNoLock>("mpi-nolock"); }};
+  return {
+      {"mpi-nolock",
+       "a word in an MPI window on rank 0, get then put with no lock (negative control)",
+       Need::kMpiJob,
+       [](const MechanismSettings&) { return make_window_counter<Add::kNoLock>("mpi-nolock"); }},
+      /*safe=*/false};
 }
 
 }  // namespace parbench::ipc

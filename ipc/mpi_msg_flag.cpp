@@ -116,7 +116,7 @@ StopFlagVariant mpi_msg_flag_variant() {
   return {.name = kName,
           .summary = "a stop message to every rank, noticed with MPI_Iprobe",
           .need = Need::kMpiJob,
-          .create = make_flag<MpiMsgFlag>};
+          .create = make_from_settings<MpiMsgFlag>};
 }
 
 }  // namespace parbench::ipc

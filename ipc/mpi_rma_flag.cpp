@@ -109,7 +109,7 @@ StopFlagVariant mpi_rma_flag_variant() {
           .summary =
               "a word in an MPI window, a copy per rank: accumulate to raise, sync + load to check",
           .need = Need::kMpiJob,
-          .create = make_flag<MpiRmaFlag>};
+          .create = make_from_settings<MpiRmaFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -20,8 +20,9 @@ class MutexCounter final : public ReadModifyWriteCounter<MutexCounter> {
 }  // namespace
 
 CounterVariant mutex_counter_variant() {
-  return {"mutex", "a word under a std::mutex in one process", Need::kOneAddressSpace, true,
-          make_counter<MutexCounter>};
+  return {{"mutex", "a word under a std::mutex in one process", Need::kOneAddressSpace,
+           make_from_settings<MutexCounter>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -23,9 +23,9 @@ class PrivateBlock final : public MappedBlock {
 }  // namespace
 
 BlockVariant none_block_variant() {
-  return {"none", "private memory of one process (transparent huge pages asked for)",
-          Need::kOneAddressSpace,
-          [](const BlockSettings& s) { return std::make_unique<PrivateBlock>(s); }};
+  return {{"none", "private memory of one process (transparent huge pages asked for)",
+           Need::kOneAddressSpace,
+           [](const BlockSettings& s) { return std::make_unique<PrivateBlock>(s); }}};
 }
 
 }  // namespace parbench::ipc

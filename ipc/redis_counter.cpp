@@ -31,12 +31,12 @@ class RedisCounter final : public SharedCounter {
 }  // namespace
 
 CounterVariant redis_counter_variant() {
-  return {.name = "redis",
-          .summary = "INCRBY of a key on a Redis server per add, hiredis (the book's ex3)",
-          .need = Need::kServer,
-          .safe = true,
-          .create = make_counter<RedisCounter>,
-          .availability = redis_availability};
+  return {{.name = "redis",
+           .summary = "INCRBY of a key on a Redis server per add, hiredis (the book's ex3)",
+           .need = Need::kServer,
+           .create = make_from_settings<RedisCounter>,
+           .availability = redis_availability},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -45,7 +45,7 @@ StopFlagVariant redis_flag_variant() {
   return {.name = "redis",
           .summary = "GET of a key on a Redis server per check, hiredis (the book's Redis flag)",
           .need = Need::kServer,
-          .create = make_flag<RedisFlag>,
+          .create = make_from_settings<RedisFlag>,
           .availability = redis_availability};
 }
 

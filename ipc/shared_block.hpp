@@ -8,13 +8,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "ipc/mechanism_settings.hpp"
-#include "ipc/reach.hpp"
+#include "ipc/variant.hpp"
 #include "ipc/worker_ledger.hpp"
 
 namespace parbench::ipc {
@@ -59,21 +57,15 @@ class SharedBlock {
   virtual ProcessCost across_processes(const ProcessCost& mine) { return mine; }
 };
 
-struct BlockVariant {
-  std::string name;
-  std::string summary;
-  Need need;  // what the workers must share for the block to reach them (ipc/reach.hpp)
-  std::function<std::unique_ptr<SharedBlock>(const BlockSettings&)> create;
+// What a block says beyond every kind (ipc/variant.hpp): how many arrays it keeps. Registered as
+// {{name, summary, need, create}} where the workers share one array, {{...}, copies} where not.
+struct BlockVariant : Variant<SharedBlock, BlockSettings> {
   // How many arrays' worth of memory a run with `workers` workers holds: 1 where they share, more
   // where each keeps a copy. What the memory budget is checked against.
   std::function<std::uint64_t(int workers)> copies = [](int) { return std::uint64_t{1}; };
-  std::function<Availability(const BlockSettings&)> availability = [](const BlockSettings&) {
-    return Availability{};
-  };
 };
-
-const std::vector<BlockVariant>& block_variants();
-const BlockVariant* find_block(const std::string& name);
+template <>
+const std::vector<BlockVariant>& registered();  // shared_blocks.cpp
 
 BlockVariant none_block_variant();
 BlockVariant shm_block_variant();

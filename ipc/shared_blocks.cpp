@@ -2,7 +2,8 @@
 
 namespace parbench::ipc {
 
-const std::vector<BlockVariant>& block_variants() {
+template <>
+const std::vector<BlockVariant>& registered() {
   // One line per mechanism.
   static const std::vector<BlockVariant> variants {
     none_block_variant(),           //
@@ -17,10 +18,6 @@ const std::vector<BlockVariant>& block_variants() {
 #endif
   };
   return variants;
-}
-
-const BlockVariant* find_block(const std::string& name) {
-  return find_variant(block_variants(), name);
 }
 
 }  // namespace parbench::ipc

@@ -7,12 +7,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ipc/mechanism_settings.hpp"
-#include "ipc/reach.hpp"
+#include "ipc/variant.hpp"
 
 namespace parbench::ipc {
 
@@ -81,26 +81,20 @@ class ReadModifyWriteCounter : public SharedCounter {
   Variant& self() { return static_cast<Variant&>(*this); }
 };
 
-struct CounterVariant {
-  std::string name;
-  std::string summary;
-  Need need;  // what the workers must share for the counter to reach them (ipc/reach.hpp)
+// What a counter says beyond every kind (ipc/variant.hpp): whether it is safe. Registered as
+// {{name, summary, need, create}, safe}.
+struct CounterVariant : Variant<SharedCounter> {
   // False for the negative controls (no lock around a read-modify-write): their count may fall
   // short, never exceed, and the lost updates are the finding.
   bool safe = true;
-  std::function<std::unique_ptr<SharedCounter>(const MechanismSettings&)> create;
-  std::function<Availability(const MechanismSettings&)> availability =
-      [](const MechanismSettings&) { return Availability{}; };
 };
+template <>
+const std::vector<CounterVariant>& registered();  // shared_counters.cpp
 
-// The factory of a CounterVariant (ipc/mechanism_settings.hpp).
-template <typename Counter>
-std::unique_ptr<SharedCounter> make_counter(const MechanismSettings& settings) {
-  return make_from_settings<SharedCounter, Counter>(settings);
+// For the count table, which still looks up whether a variant it reads back is safe.
+inline const CounterVariant* find_counter(const std::string& name) {
+  return find_registered<CounterVariant>(name);
 }
-
-const std::vector<CounterVariant>& counter_variants();
-const CounterVariant* find_counter(const std::string& name);
 
 CounterVariant atomic_counter_variant();
 CounterVariant mutex_counter_variant();

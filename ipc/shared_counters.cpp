@@ -2,7 +2,8 @@
 
 namespace parbench::ipc {
 
-const std::vector<CounterVariant>& counter_variants() {
+template <>
+const std::vector<CounterVariant>& registered() {
   // One line per mechanism.
   static const std::vector<CounterVariant> variants {
     atomic_counter_variant(),  //
@@ -34,10 +35,6 @@ const std::vector<CounterVariant>& counter_variants() {
 #endif
   };
   return variants;
-}
-
-const CounterVariant* find_counter(const std::string& name) {
-  return find_variant(counter_variants(), name);
 }
 
 }  // namespace parbench::ipc

@@ -29,8 +29,9 @@ class ShmAtomicCounter final : public SharedCounter {
 }  // namespace
 
 CounterVariant shm_atomic_counter_variant() {
-  return {"shm-atomic", "an atomic in shared memory (fetch_add)", Need::kMadeBeforeStart, true,
-          make_counter<ShmAtomicCounter>};
+  return {{"shm-atomic", "an atomic in shared memory (fetch_add)", Need::kMadeBeforeStart,
+           make_from_settings<ShmAtomicCounter>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

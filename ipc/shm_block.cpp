@@ -29,10 +29,10 @@ Mapping map_shared_memory_object(std::uint64_t bytes) {
 }  // namespace
 
 BlockVariant shm_block_variant() {
-  return {"shm", "a POSIX shared memory object (shm_open), unlinked once mapped",
-          Need::kMadeBeforeStart, [](const BlockSettings& s) {
-            return std::make_unique<MappedBlock>(map_shared_memory_object(s.bytes), s.bytes, "");
-          }};
+  return {{"shm", "a POSIX shared memory object (shm_open), unlinked once mapped",
+           Need::kMadeBeforeStart, [](const BlockSettings& s) {
+             return std::make_unique<MappedBlock>(map_shared_memory_object(s.bytes), s.bytes, "");
+           }}};
 }
 
 }  // namespace parbench::ipc

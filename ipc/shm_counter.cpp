@@ -32,8 +32,9 @@ class ShmCounter final : public ReadModifyWriteCounter<ShmCounter> {
 }  // namespace
 
 CounterVariant shm_counter_variant() {
-  return {"shm", "a word in shared memory, read then written with no lock (negative control)",
-          Need::kMadeBeforeStart, false, make_counter<ShmCounter>};
+  return {{"shm", "a word in shared memory, read then written with no lock (negative control)",
+           Need::kMadeBeforeStart, make_from_settings<ShmCounter>},
+          /*safe=*/false};
 }
 
 }  // namespace parbench::ipc

@@ -29,7 +29,7 @@ class ShmFlag final : public StopFlag {
 
 StopFlagVariant shm_flag_variant() {
   return {"shm", "an atomic in a Boost.Interprocess shared-memory segment", Need::kMadeBeforeStart,
-          make_flag<ShmFlag>};
+          make_from_settings<ShmFlag>};
 }
 
 }  // namespace parbench::ipc

@@ -12,11 +12,11 @@ namespace bip = boost::interprocess;
 CounterVariant shm_mutex_counter_variant() {
   using Counter =
       ShmLockedCounter<bip::interprocess_mutex, bip::scoped_lock<bip::interprocess_mutex>>;
-  return {
-      "shm-mutex",
-      "a word in shared memory under an interprocess_mutex, once per add (the book's RawValue + "
-      "Lock)",
-      Need::kMadeBeforeStart, true, make_counter<Counter>};
+  return {{"shm-mutex",
+           "a word in shared memory under an interprocess_mutex, once per add (the book's "
+           "RawValue + Lock)",
+           Need::kMadeBeforeStart, make_from_settings<Counter>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

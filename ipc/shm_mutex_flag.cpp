@@ -44,7 +44,7 @@ class ShmMutexFlag final : public StopFlag {
 StopFlagVariant shm_mutex_flag_variant() {
   return {"shm-mutex",
           "a word in shared memory under an interprocess_mutex (the book's locked Value)",
-          Need::kMadeBeforeStart, make_flag<ShmMutexFlag>};
+          Need::kMadeBeforeStart, make_from_settings<ShmMutexFlag>};
 }
 
 }  // namespace parbench::ipc

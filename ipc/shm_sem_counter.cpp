@@ -30,8 +30,9 @@ class Held {
 }  // namespace
 
 CounterVariant shm_sem_counter_variant() {
-  return {"shm-sem", "a word in shared memory under an interprocess_semaphore used as a lock",
-          Need::kMadeBeforeStart, true, make_counter<ShmLockedCounter<BinarySemaphore, Held>>};
+  return {{"shm-sem", "a word in shared memory under an interprocess_semaphore used as a lock",
+           Need::kMadeBeforeStart, make_from_settings<ShmLockedCounter<BinarySemaphore, Held>>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -33,8 +33,9 @@ class Held {
 }  // namespace
 
 CounterVariant shm_spin_counter_variant() {
-  return {"shm-spin", "a word in shared memory under a test-and-test-and-set spin lock",
-          Need::kMadeBeforeStart, true, make_counter<ShmLockedCounter<SpinLock, Held>>};
+  return {{"shm-spin", "a word in shared memory under a test-and-test-and-set spin lock",
+           Need::kMadeBeforeStart, make_from_settings<ShmLockedCounter<SpinLock, Held>>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -69,19 +69,21 @@ class ShmValueCounter final : public SharedCounter {
 }  // namespace
 
 CounterVariant shm_value_counter_variant() {
-  return {"shm-value",
-          "the book's Value: its own lock around the read and, apart, around the write of "
-          "value.value += 1 (negative control: loses updates although a lock exists)",
-          Need::kMadeBeforeStart, false,
-          [](const MechanismSettings&) { return std::make_unique<ShmValueCounter>(false); }};
+  return {{"shm-value",
+           "the book's Value: its own lock around the read and, apart, around the write of "
+           "value.value += 1 (negative control: loses updates although a lock exists)",
+           Need::kMadeBeforeStart,
+           [](const MechanismSettings&) { return std::make_unique<ShmValueCounter>(false); }},
+          /*safe=*/false};
 }
 
 CounterVariant shm_value_lock_counter_variant() {
-  return {"shm-value-lock",
-          "the book's Value + Lock: an outer lock around the read and the write, each of which "
-          "also takes the Value's own lock",
-          Need::kMadeBeforeStart, true,
-          [](const MechanismSettings&) { return std::make_unique<ShmValueCounter>(true); }};
+  return {{"shm-value-lock",
+           "the book's Value + Lock: an outer lock around the read and the write, each of which "
+           "also takes the Value's own lock",
+           Need::kMadeBeforeStart,
+           [](const MechanismSettings&) { return std::make_unique<ShmValueCounter>(true); }},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -5,13 +5,11 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <memory>
-#include <string>
+#include <optional>
 #include <vector>
 
 #include "ipc/mechanism_settings.hpp"
-#include "ipc/reach.hpp"
+#include "ipc/variant.hpp"
 
 namespace parbench::ipc {
 
@@ -33,24 +31,10 @@ class StopFlag {
   virtual std::optional<JoinPoint> join_point() const { return std::nullopt; }
 };
 
-struct StopFlagVariant {
-  std::string name;
-  std::string summary;
-  // What the workers must share for the flag to reach them (ipc/reach.hpp).
-  Need need;
-  std::function<std::unique_ptr<StopFlag>(const MechanismSettings&)> create;
-  std::function<Availability(const MechanismSettings&)> availability =
-      [](const MechanismSettings&) { return Availability{}; };
-};
-
-// The factory of a StopFlagVariant (ipc/mechanism_settings.hpp).
-template <typename Flag>
-std::unique_ptr<StopFlag> make_flag(const MechanismSettings& settings) {
-  return make_from_settings<StopFlag, Flag>(settings);
-}
-
-const std::vector<StopFlagVariant>& stop_flag_variants();
-const StopFlagVariant* find_stop_flag(const std::string& name);
+// A flag says nothing beyond what every kind says (ipc/variant.hpp).
+using StopFlagVariant = Variant<StopFlag>;
+template <>
+const std::vector<StopFlagVariant>& registered();  // stop_flags.cpp
 
 StopFlagVariant atomic_flag_variant();
 StopFlagVariant shm_flag_variant();

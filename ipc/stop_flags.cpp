@@ -2,7 +2,8 @@
 
 namespace parbench::ipc {
 
-const std::vector<StopFlagVariant>& stop_flag_variants() {
+template <>
+const std::vector<StopFlagVariant>& registered() {
   // One line per mechanism.
   static const std::vector<StopFlagVariant> variants {
     atomic_flag_variant(),         //
@@ -22,10 +23,6 @@ const std::vector<StopFlagVariant>& stop_flag_variants() {
 #endif
   };
   return variants;
-}
-
-const StopFlagVariant* find_stop_flag(const std::string& name) {
-  return find_variant(stop_flag_variants(), name);
 }
 
 }  // namespace parbench::ipc

@@ -28,7 +28,7 @@ class TbbCancelFlag final : public StopFlag {
 
 StopFlagVariant tbb_cancel_flag_variant() {
   return {"tbb-cancel", "TBB's task_group_context::cancel_group_execution, plus an atomic",
-          Need::kTbbTaskGroup, make_flag<TbbCancelFlag>};
+          Need::kTbbTaskGroup, make_from_settings<TbbCancelFlag>};
 }
 
 }  // namespace parbench::ipc

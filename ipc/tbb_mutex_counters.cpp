@@ -26,14 +26,16 @@ class TbbMutexCounter final : public ReadModifyWriteCounter<TbbMutexCounter<Mute
 }  // namespace
 
 CounterVariant tbb_spin_mutex_counter_variant() {
-  return {"tbb-spin-mutex", "a word under a oneTBB spin_mutex in one process (unfair, cheap)",
-          Need::kOneAddressSpace, true, make_counter<TbbMutexCounter<tbb::spin_mutex>>};
+  return {{"tbb-spin-mutex", "a word under a oneTBB spin_mutex in one process (unfair, cheap)",
+           Need::kOneAddressSpace, make_from_settings<TbbMutexCounter<tbb::spin_mutex>>},
+          /*safe=*/true};
 }
 
 CounterVariant tbb_queuing_mutex_counter_variant() {
-  return {"tbb-queuing-mutex",
-          "a word under a oneTBB queuing_mutex in one process (fair: first come, first served)",
-          Need::kOneAddressSpace, true, make_counter<TbbMutexCounter<tbb::queuing_mutex>>};
+  return {{"tbb-queuing-mutex",
+           "a word under a oneTBB queuing_mutex in one process (fair: first come, first served)",
+           Need::kOneAddressSpace, make_from_settings<TbbMutexCounter<tbb::queuing_mutex>>},
+          /*safe=*/true};
 }
 
 }  // namespace parbench::ipc

@@ -84,11 +84,13 @@ TEST_P(EveryBlock, RowsAForkedWorkerWritesReachTheOwner) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Registered, EveryBlock, testing::ValuesIn(parbench::ipc::block_variants()),
-                         [](const testing::TestParamInfo<BlockVariant>& param) {
-                           std::string name = param.param.name;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Registered, EveryBlock,
+    testing::ValuesIn(parbench::ipc::registered<parbench::ipc::BlockVariant>()),
+    [](const testing::TestParamInfo<BlockVariant>& param) {
+      std::string name = param.param.name;
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
 
 }  // namespace

@@ -108,14 +108,15 @@ TEST_P(EveryCounter, ForkedProcessesAddUpWhereItReachesThem) {
   expect_count(counter->value(), 2 * kWorkers * n);
 }
 
-INSTANTIATE_TEST_SUITE_P(Registered, EveryCounter,
-                         testing::ValuesIn(parbench::ipc::counter_variants()),
-                         [](const testing::TestParamInfo<CounterVariant>& param) {
-                           std::string name = param.param.name;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Registered, EveryCounter,
+    testing::ValuesIn(parbench::ipc::registered<parbench::ipc::CounterVariant>()),
+    [](const testing::TestParamInfo<CounterVariant>& param) {
+      std::string name = param.param.name;
+      for (char& c : name) {
+        if (c == '-') c = '_';
+      }
+      return name;
+    });
 
 }  // namespace

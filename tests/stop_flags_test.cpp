@@ -79,14 +79,15 @@ TEST_P(EveryStopFlag, ARaiseFromAForkedChildIsSeenOnlyWhereItClaimsToBe) {
   EXPECT_EQ(flag->value(), shared ? 11u : 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Registered, EveryStopFlag,
-                         testing::ValuesIn(parbench::ipc::stop_flag_variants()),
-                         [](const testing::TestParamInfo<StopFlagVariant>& param) {
-                           std::string name = param.param.name;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Registered, EveryStopFlag,
+    testing::ValuesIn(parbench::ipc::registered<parbench::ipc::StopFlagVariant>()),
+    [](const testing::TestParamInfo<StopFlagVariant>& param) {
+      std::string name = param.param.name;
+      for (char& c : name) {
+        if (c == '-') c = '_';
+      }
+      return name;
+    });
 
 }  // namespace

@@ -59,15 +59,16 @@ void print_list() {
       "  {:<18} every backend: every range runs to its end (with --serial-cutoff, the "
       "default, the book's less naive pool) [yes]\n",
       "none");
-  for (const auto& v : ipc::stop_flag_variants()) print_variant(v);
+  for (const auto& v : ipc::registered<ipc::StopFlagVariant>()) print_variant(v);
   fmt::print(
       "shared counters (count --ipc; default all), what each needs and the backends that reach "
       "it:\n");
-  for (const auto& v : ipc::counter_variants()) print_variant(v);
+  for (const auto& v : ipc::registered<ipc::CounterVariant>()) print_variant(v);
   fmt::print(
       "shared blocks (fill --ipc; default all), what each needs and the backends that reach it "
       "(here for fill's default 256 MiB array):\n");
-  for (const auto& v : ipc::block_variants()) print_variant(v, ipc::BlockSettings{256ULL << 20});
+  for (const auto& v : ipc::registered<ipc::BlockVariant>())
+    print_variant(v, ipc::BlockSettings{256ULL << 20});
 }
 
 }  // namespace

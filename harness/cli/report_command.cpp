@@ -12,13 +12,10 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/errors.hpp"
+#include "harness/kernels/kernel_spec.hpp"
 #include "harness/reporters/card.hpp"
 #include "harness/reporters/console_reporter.hpp"
-#include "harness/reporters/count_table.hpp"
 #include "harness/reporters/csv_format.hpp"
-#include "harness/reporters/fill_table.hpp"
-#include "harness/reporters/verify_table.hpp"
-#include "harness/statistics.hpp"
 
 namespace parbench::cli {
 namespace {
@@ -61,25 +58,6 @@ std::vector<std::vector<CsvRow>> configurations(const std::vector<std::string>& 
                                                  rows));
   }
   return list;
-}
-
-VerifyCell verify_cell_of(const std::vector<CsvRow>& rows) {
-  std::vector<double> times;
-  bool valid = true;
-  for (const auto& row : rows) {
-    if (row.record.valid) times.push_back(row.record.wall_s);
-    valid = valid && row.record.valid;
-  }
-  return verify_cell(rows.front().record, rows.front().host, summarize(times).median, valid);
-}
-
-// The cell of one configuration's rows, for a table that makes its cells from the repetitions
-// (count_cell, fill_cell).
-template <auto CellOfReps>
-auto cell_of_reps(const std::vector<CsvRow>& rows) {
-  std::vector<RunRecord> reps;
-  for (const auto& row : rows) reps.push_back(row.record);
-  return CellOfReps(reps, rows.front().host);
 }
 
 // The workload a row measured, on its host: what a baseline belongs to.
@@ -154,19 +132,16 @@ void print_summary(const std::vector<std::vector<CsvRow>>& configs) {
   }
 }
 
-// `report NAME FILE...`, printing `print(cells)` of the cells `cell_of` makes per configuration.
-template <typename CellOf, typename Print>
-void add_table(CLI::App& report, const char* name, const char* help, CellOf cell_of, Print print,
+// `report NAME FILE...`: the kernel NAME's own table (KernelSpec::table) from CSV files.
+void add_table(CLI::App& report, const std::string& name, const KernelTable& table,
                int& exit_code) {
-  auto* table = report.add_subcommand(name, help);
+  auto* command = report.add_subcommand(name, table.help);
   auto files = std::make_shared<std::vector<std::string>>();
-  table->add_option("files", *files, "CSV files written by parbench")
+  command->add_option("files", *files, "CSV files written by parbench")
       ->required()
       ->check(CLI::ExistingFile);
-  table->callback([files, name, cell_of, print, &exit_code] {
-    std::vector<decltype(cell_of({}))> cells;
-    for (const auto& rows : configurations(*files, name)) cells.push_back(cell_of(rows));
-    print(std::cout, cells);
+  command->callback([files, name, from_rows = table.from_rows, &exit_code] {
+    from_rows(std::cout, configurations(*files, name));
     exit_code = 0;
   });
 }
@@ -205,16 +180,9 @@ void setup_report_command(CLI::App& app, int& exit_code) {
     }
     exit_code = 0;
   });
-  add_table(*report, "verify", "The book's verify table: variants x numbers, median seconds",
-            verify_cell_of, print_verify_table, exit_code);
-  add_table(*report, "count",
-            "The book's count table: counter variants x workers, count reached / expected, "
-            "median seconds, ns per increment",
-            cell_of_reps<count_cell>, print_count_table, exit_code);
-  add_table(*report, "fill",
-            "The fill table: shared blocks x backends x workers, GB/s against memset, page faults, "
-            "PSS and RSS per worker process, bytes copied, the census",
-            cell_of_reps<fill_cell>, print_fill_table, exit_code);
+  for (const auto& spec : make_kernel_specs()) {
+    if (const auto table = spec->table()) add_table(*report, spec->name(), *table, exit_code);
+  }
   report->require_subcommand(1);
 }
 

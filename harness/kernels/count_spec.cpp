@@ -189,11 +189,14 @@ class CountSpec final : public KernelSpec {
         ->capture_default_str();
   }
 
-  std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return make_count_table(out);
+  std::optional<KernelTable> table() const override {
+    return KernelTable{
+        "The book's count table: counter variants x workers, count reached / expected, median "
+        "seconds, ns per increment",
+        make_count_table, table_from_rows<cell_of_reps<count_cell>, print_count_table>};
   }
   std::vector<std::string> ipc_names() const override {
-    return ipc_names_of(ipc::counter_variants(), false);
+    return ipc_names_of(ipc::registered<ipc::CounterVariant>(), false);
   }
   // --increments book alone is the book's whole experiment: 4 workers x 1000.
   std::vector<std::string> default_workers() const override {
@@ -203,8 +206,8 @@ class CountSpec final : public KernelSpec {
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     const ipc::MechanismSettings settings = ipc_->settings();
-    const auto chosen = choose(ipc_->mine(ipc_names(), {"all"}), ipc::counter_variants(), false,
-                               settings, "counter");
+    const auto chosen = choose(ipc_->mine(ipc_names(), {"all"}),
+                               ipc::registered<ipc::CounterVariant>(), false, settings, "counter");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& text : increments_) {
       const std::uint64_t n =

@@ -19,6 +19,7 @@
 #include "ipc/fresh_name.hpp"
 #include "ipc/mechanism_settings.hpp"
 #include "ipc/reach.hpp"
+#include "ipc/variant.hpp"
 
 namespace parbench {
 

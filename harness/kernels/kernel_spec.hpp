@@ -4,10 +4,12 @@
 
 #include <CLI/App.hpp>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "harness/reporters/kernel_table.hpp"
 #include "harness/reporters/reporter.hpp"
 #include "harness/workload.hpp"
 
@@ -28,9 +30,14 @@ class KernelSpec {
   // Worker counts of the kernel's own, used when it runs alone and --workers is not given (count
   // --increments book: the book's 4 workers); empty for the usual default.
   virtual std::vector<std::string> default_workers() const { return {}; }
-  // A table of the kernel's own, printed to the human stream after the rows (verify: the book's
-  // table); null for none.
-  virtual std::unique_ptr<Reporter> make_table(std::ostream& /*out*/) const { return nullptr; }
+  // A table of the kernel's own (verify: the book's table), printed to the human stream after a
+  // run's rows and by `parbench report <name>`; nullopt for none.
+  virtual std::optional<KernelTable> table() const { return std::nullopt; }
+  // That table as a run's reporter; null for none.
+  std::unique_ptr<Reporter> make_table(std::ostream& out) const {
+    const auto own = table();
+    return own ? own->after_run(out) : nullptr;
+  }
 };
 
 std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs();

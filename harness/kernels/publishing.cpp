@@ -21,7 +21,7 @@ std::vector<std::string> Publishing::cli_args() const {
 }
 
 std::vector<std::string> publishing_ipc_names() {
-  return ipc_names_of(ipc::counter_variants(), true);
+  return ipc_names_of(ipc::registered<ipc::CounterVariant>(), true);
 }
 
 std::vector<Publishing> publishings(const IpcOptions& ipc) {
@@ -29,8 +29,8 @@ std::vector<Publishing> publishings(const IpcOptions& ipc) {
       ipc.publish_every == "slice" ? 0 : parse_count(ipc.publish_every, "--publish-every");
   const ipc::MechanismSettings settings = ipc.settings();
   std::vector<Publishing> list;
-  for (const auto& v : choose(ipc.mine(publishing_ipc_names(), {"none"}), ipc::counter_variants(),
-                              true, settings, "counter")) {
+  for (const auto& v : choose(ipc.mine(publishing_ipc_names(), {"none"}),
+                              ipc::registered<ipc::CounterVariant>(), true, settings, "counter")) {
     if (v.variant == nullptr) {
       list.push_back({});
       continue;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "harness/backends/registry.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/ipc_options.hpp"
 #include "harness/kernels/kernel_spec.hpp"
@@ -15,6 +16,18 @@
 
 namespace parbench {
 namespace {
+
+// The table's reference backend: the one whose workers are the caller (serial).
+bool is_reference(const std::string& backend) {
+  const auto* entry = backends::find_backend(backend);
+  return entry != nullptr && backends::is_reference(*entry);
+}
+std::unique_ptr<Reporter> table_after_run(std::ostream& out) {
+  return make_verify_table(out, is_reference);
+}
+VerifyCell cell_of_rows(const std::vector<CsvRow>& rows) {
+  return verify_cell_of(rows, is_reference);
+}
 
 class VerifySpec final : public KernelSpec {
  public:
@@ -52,12 +65,13 @@ class VerifySpec final : public KernelSpec {
         ->capture_default_str();
   }
 
-  std::unique_ptr<Reporter> make_table(std::ostream& out) const override {
-    return make_verify_table(out);
+  std::optional<KernelTable> table() const override {
+    return KernelTable{"The book's verify table: variants x numbers, median seconds",
+                       table_after_run, table_from_rows<cell_of_rows, print_verify_table>};
   }
   // serial-first too: the book's old name, refused by choose() with where it went.
   std::vector<std::string> ipc_names() const override {
-    auto names = ipc_names_of(ipc::stop_flag_variants(), true);
+    auto names = ipc_names_of(ipc::registered<ipc::StopFlagVariant>(), true);
     names.emplace_back("serial-first");
     return names;
   }
@@ -81,8 +95,9 @@ class VerifySpec final : public KernelSpec {
             ? "; the book's serial pre-check is now --serial-cutoff (on by default) with any "
               "--ipc, and none with it is the book's less naive pool"
             : "";
-    const auto chosen = choose(ipc_->mine(ipc_names(), {"none"}), ipc::stop_flag_variants(), true,
-                               flag_settings, "stop-flag", hint);
+    const auto chosen =
+        choose(ipc_->mine(ipc_names(), {"none"}), ipc::registered<ipc::StopFlagVariant>(), true,
+               flag_settings, "stop-flag", hint);
     std::vector<std::shared_ptr<const Workload>> list;
     for (const std::uint64_t n : numbers) {
       for (const auto& v : chosen) {

@@ -33,7 +33,7 @@ struct Inspection {
 };
 using Inspect = std::function<Inspection(std::span<const std::uint64_t> words)>;
 
-class BlockMechanism final : public VariantMechanism<ipc::BlockVariant, ipc::BlockSettings> {
+class BlockMechanism final : public VariantMechanism<ipc::BlockVariant> {
  public:
   // The default the owner writes is the settings' default_word.
   BlockMechanism(const ipc::BlockVariant& variant, ipc::BlockSettings settings,

@@ -13,8 +13,7 @@
 
 namespace parbench {
 
-class CounterMechanism final
-    : public VariantMechanism<ipc::CounterVariant, ipc::MechanismSettings> {
+class CounterMechanism final : public VariantMechanism<ipc::CounterVariant> {
  public:
   using VariantMechanism::VariantMechanism;
 

@@ -16,8 +16,7 @@
 
 namespace parbench {
 
-class StopFlagMechanism final
-    : public VariantMechanism<ipc::StopFlagVariant, ipc::MechanismSettings> {
+class StopFlagMechanism final : public VariantMechanism<ipc::StopFlagVariant> {
  public:
   // `item_ns` measures what one work item costs, for choosing how often to look (--check-every
   // auto): the kernel knows, the flag does not.

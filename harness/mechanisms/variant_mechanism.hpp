@@ -10,12 +10,16 @@
 
 #include "harness/mechanism.hpp"
 #include "ipc/mechanism_settings.hpp"
+#include "ipc/variant.hpp"
 
 namespace parbench {
 
-template <typename Variant, typename Settings>
+// `Variant` is a kind's registered variant (ipc/variant.hpp), which says what it is made with.
+template <typename Variant>
 class VariantMechanism : public Mechanism {
  public:
+  using Settings = typename Variant::MadeWith;
+
   VariantMechanism(const Variant& variant, Settings settings, bool chosen_as_group)
       : variant_(variant), settings_(std::move(settings)), chosen_as_group_(chosen_as_group) {}
 

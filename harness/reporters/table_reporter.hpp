@@ -3,6 +3,7 @@
 // lays the cells out at the end. `parbench report` prints the same tables from CSVs.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -15,11 +16,12 @@ namespace parbench {
 template <typename Cell>
 class TableReporter final : public Reporter {
  public:
-  using CellOf = Cell (*)(const ConfigResult& result, const std::string& host);
+  // A std::function: a table may bind what it is told rather than ask for it (verify's reference).
+  using CellOf = std::function<Cell(const ConfigResult& result, const std::string& host)>;
   using Print = void (*)(std::ostream& out, const std::vector<Cell>& cells);
 
   TableReporter(std::ostream& out, std::string kernel, CellOf cell_of, Print print)
-      : out_(out), kernel_(std::move(kernel)), cell_of_(cell_of), print_(print) {}
+      : out_(out), kernel_(std::move(kernel)), cell_of_(std::move(cell_of)), print_(print) {}
 
   void begin(const RunContext& context) override { host_ = context.machine.host; }
   void report(const ConfigResult& result) override {

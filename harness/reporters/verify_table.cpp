@@ -10,8 +10,8 @@
 #include <set>
 #include <tuple>
 
-#include "harness/backends/registry.hpp"
 #include "harness/reporters/params.hpp"
+#include "harness/statistics.hpp"
 
 namespace parbench {
 namespace {
@@ -43,14 +43,13 @@ std::string variant_label(const RunRecord& first) {
   return first.ipc + interval_label(first.params) + (cutoff == "0" ? " no pre-check" : "");
 }
 
-VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s,
-                       bool valid) {
+VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s, bool valid,
+                       IsReference is_reference) {
   const std::string n = param(first.params, "n");
-  const auto* entry = backends::find_backend(first.backend);
   return {.host = host,
           .backend = first.backend,
           .workers = first.workers,
-          .reference = entry != nullptr && backends::is_reference(*entry),
+          .reference = is_reference(first.backend),
           .flagless = first.ipc == "none" || first.ipc == "serial-first",
           .variant = variant_label(first),
           .number = n.empty() ? "?" : n,
@@ -58,11 +57,23 @@ VerifyCell verify_cell(const RunRecord& first, const std::string& host, double m
           .valid = valid};
 }
 
-std::unique_ptr<Reporter> make_verify_table(std::ostream& out) {
+VerifyCell verify_cell_of(const std::vector<CsvRow>& rows, IsReference is_reference) {
+  std::vector<double> times;
+  bool valid = true;
+  for (const auto& row : rows) {
+    if (row.record.valid) times.push_back(row.record.wall_s);
+    valid = valid && row.record.valid;
+  }
+  return verify_cell(rows.front().record, rows.front().host, summarize(times).median, valid,
+                     is_reference);
+}
+
+std::unique_ptr<Reporter> make_verify_table(std::ostream& out, IsReference is_reference) {
   return std::make_unique<TableReporter<VerifyCell>>(
       out, "verify",
-      [](const ConfigResult& r, const std::string& host) {
-        return verify_cell(r.first(), host, r.wall.count > 0 ? r.wall.median : 0.0, r.valid);
+      [is_reference](const ConfigResult& r, const std::string& host) {
+        return verify_cell(r.first(), host, r.wall.count > 0 ? r.wall.median : 0.0, r.valid,
+                           is_reference);
       },
       print_verify_table);
 }

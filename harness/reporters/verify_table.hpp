@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/reporters/csv_format.hpp"
 #include "harness/reporters/reporter.hpp"
 
 namespace parbench {
@@ -29,13 +30,20 @@ struct VerifyCell {
 
 void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells);
 
+// Whether a backend is the reference, whose times stand above the table as the serial ones. Told
+// by the kernel (harness/kernels/verify_spec.cpp), so that the table asks no registry.
+using IsReference = bool (*)(const std::string& backend);
+
 // Collects the verify configurations of a run and prints the table at the end
 // (harness/reporters/table_reporter.hpp).
-std::unique_ptr<Reporter> make_verify_table(std::ostream& out);
+std::unique_ptr<Reporter> make_verify_table(std::ostream& out, IsReference is_reference);
 
 // The cell a result belongs in; the number and the interval come from the row's params
 // ("n=...;check_every=...;...").
-VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s,
-                       bool valid);
+VerifyCell verify_cell(const RunRecord& first, const std::string& host, double median_s, bool valid,
+                       IsReference is_reference);
+// The cell of one configuration's rows read back from CSV (`parbench report verify`): the median
+// over its valid rows.
+VerifyCell verify_cell_of(const std::vector<CsvRow>& rows, IsReference is_reference);
 
 }  // namespace parbench
