@@ -74,7 +74,9 @@ class Runner {
   int run(const RunContext& context, const std::vector<Reporter*>& reporters);
 
  private:
-  // `round` 0 runs every repetition; round k of an interleaved run runs the k-th alone.
+  // One configuration's rows: from mpirun where the backend relaunches itself, otherwise measured
+  // in this process (harness/configuration_run.hpp). `round` 0 runs every repetition; round k of
+  // an interleaved run runs the k-th alone.
   std::vector<RunRecord> measure(const Configuration& config, bool& reports, int round = 0);
   // The schedules (with chunk sizes) that `entry` runs: serial once, chunkless kinds once, kinds
   // the backend cannot do not at all.
