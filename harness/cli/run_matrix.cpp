@@ -15,6 +15,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
+#include "harness/cli/number_options.hpp"
 #include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
 #include "harness/clock.hpp"
@@ -238,8 +239,8 @@ LaunchOptions launch_options(const RunOptions& o) {
   l.queue = o.queue;
   l.external_workers = o.external_workers;
   check_queue_options(o.backends, given("--queue") != nullptr, l);
-  l.join_timeout_s = parse_small_int(o.join_timeout, "--join-timeout", 1, 86400);
-  l.heartbeat_ms = parse_small_int(o.heartbeat_ms, "--heartbeat", 40, 60000);
+  l.join_timeout_s = o.join_timeout_s;
+  l.heartbeat_ms = o.heartbeat_ms;
   return l;
 }
 
@@ -314,8 +315,8 @@ int run_matrix(const RunOptions& o) {
   // Under a user's mpirun the rank's binding is not the node's size, and the launcher placed the
   // ranks: no oversubscription warning there.
   plan.hardware_threads = inside_mpi_launch() ? 0 : machine.usable_cpus;
-  plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
-  plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
+  plan.warmup = o.warmup;
+  plan.repeat = o.repeat;
   plan.verbose = o.verbose;
   plan.interleave = o.interleave && !mpi_child;  // a launched job runs one round's repetition
   plan.workers = parse_workers(default_workers(o), machine.usable_cpus);
@@ -448,12 +449,14 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_flag("--external-workers", o.external_workers,
                "redis-queue: start no workers; wait for --workers N of them that users start with "
                "`parbench worker --redis URL --queue NAME`, on any host");
-  cmd.add_option("--join-timeout", o.join_timeout,
+  cmd.add_option("--join-timeout", o.join_timeout_s,
                  "redis-queue with --external-workers: seconds to wait for the workers to join")
+      ->transform(whole_number(1, 86400))
       ->capture_default_str();
   cmd.add_option("--heartbeat", o.heartbeat_ms,
                  "redis-queue: the expiry of a worker's heartbeat in ms; a worker silent that long "
                  "is dead and its chunks go to others")
+      ->transform(whole_number(40, 60000))
       ->capture_default_str();
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
@@ -462,8 +465,11 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--chunk", o.chunks, "Items per chunk for cyclic, dynamic and queue, a list")
       ->delimiter(',')
       ->capture_default_str();
-  cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
+  cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")
+      ->transform(whole_number(0, 1000))
+      ->capture_default_str();
   cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
+      ->transform(whole_number(1, 10000))
       ->capture_default_str();
   cmd.add_flag("--recalibrate", o.recalibrate,
                "Measure the calibration recorded with the rows anew instead of taking this boot's "
