@@ -6,10 +6,30 @@
 #include <stdexcept>
 
 #include "harness/backends/redis_queue.hpp"
+#include "harness/cli/number_options.hpp"
 #include "harness/errors.hpp"
 #include "ipc/redis_server.hpp"
 
 namespace parbench::cli {
+
+void add_queue_options(CLI::App& cmd, LaunchOptions& launch) {
+  cmd.add_option("--queue", launch.queue,
+                 "redis-queue: the queue's name, for workers started elsewhere (default: a new "
+                 "one per configuration)");
+  cmd.add_flag("--external-workers", launch.external_workers,
+               "redis-queue: start no workers; wait for --workers N of them that users start with "
+               "`parbench worker --redis URL --queue NAME`, on any host");
+  cmd.add_option("--join-timeout", launch.join_timeout_s,
+                 "redis-queue with --external-workers: seconds to wait for the workers to join")
+      ->transform(whole_number(1, 86400))
+      ->type_name("INT")  // whole seconds, kept as the double the queue waits with
+      ->capture_default_str();
+  cmd.add_option("--heartbeat", launch.heartbeat_ms,
+                 "redis-queue: the expiry of a worker's heartbeat in ms; a worker silent that long "
+                 "is dead and its chunks go to others")
+      ->transform(whole_number(40, 60000))
+      ->capture_default_str();
+}
 
 void check_redis_url(const std::string& url) {
   try {

@@ -1,13 +1,18 @@
-// The checks of run's and sweep's --redis, --queue and --external-workers, made before anything
-// runs: bad input is one line and exit code 2 (UsageError), never a failed row later.
+// The redis-queue backend's options of run and sweep (--queue, --external-workers, --join-timeout,
+// --heartbeat), and the checks of them and of --redis, made before anything runs: bad input is one
+// line and exit code 2 (UsageError), never a failed row later.
 #pragma once
 
+#include <CLI/App.hpp>
 #include <string>
 #include <vector>
 
 #include "harness/backend.hpp"
 
 namespace parbench::cli {
+
+// Binds the queue's options to `launch`'s settings for the queue.
+void add_queue_options(CLI::App& cmd, LaunchOptions& launch);
 
 // A malformed URL (given or from $PARBENCH_REDIS_URL) is a UsageError that quotes none of it.
 void check_redis_url(const std::string& url);

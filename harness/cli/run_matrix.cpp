@@ -15,6 +15,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
+#include "harness/cli/mpirun_options.hpp"
 #include "harness/cli/number_options.hpp"
 #include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
@@ -222,11 +223,10 @@ void check_tmpdir() {
   }
 }
 
-// What starts the workers: mpirun's placement, and the job queue's server, name and timing.
+// What starts the workers: mpirun's placement, and the job queue's server, name and timing, as
+// their options set them; the server, when given, and the queue's options checked.
 LaunchOptions launch_options(const RunOptions& o) {
-  LaunchOptions l;
-  l.map_by = o.map_by;
-  l.bind_to = o.bind_to;
+  LaunchOptions l = o.launch;
   const auto given = [&o](const char* name) -> const CLI::Option* {
     const CLI::Option* option =
         o.command != nullptr ? o.command->get_option_no_throw(name) : nullptr;
@@ -236,11 +236,7 @@ LaunchOptions launch_options(const RunOptions& o) {
     l.redis_url = redis->as<std::string>();
     check_redis_url(l.redis_url);
   }
-  l.queue = o.queue;
-  l.external_workers = o.external_workers;
   check_queue_options(o.backends, given("--queue") != nullptr, l);
-  l.join_timeout_s = o.join_timeout_s;
-  l.heartbeat_ms = o.heartbeat_ms;
   return l;
 }
 
@@ -437,27 +433,8 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
                  "CPUs this process may use, divided among the ranks on its host)")
       ->delimiter(',')
       ->capture_default_str();
-  cmd.add_option("--map-by", o.map_by,
-                 "Passed to the mpirun that parbench starts: where ranks go (slot, node, socket, "
-                 "core...)");
-  cmd.add_option("--bind-to", o.bind_to,
-                 "Passed to the mpirun that parbench starts: what each rank is bound to (none, "
-                 "core, socket...)");
-  cmd.add_option("--queue", o.queue,
-                 "redis-queue: the queue's name, for workers started elsewhere (default: a new "
-                 "one per configuration)");
-  cmd.add_flag("--external-workers", o.external_workers,
-               "redis-queue: start no workers; wait for --workers N of them that users start with "
-               "`parbench worker --redis URL --queue NAME`, on any host");
-  cmd.add_option("--join-timeout", o.join_timeout_s,
-                 "redis-queue with --external-workers: seconds to wait for the workers to join")
-      ->transform(whole_number(1, 86400))
-      ->capture_default_str();
-  cmd.add_option("--heartbeat", o.heartbeat_ms,
-                 "redis-queue: the expiry of a worker's heartbeat in ms; a worker silent that long "
-                 "is dead and its chunks go to others")
-      ->transform(whole_number(40, 60000))
-      ->capture_default_str();
+  add_mpirun_options(cmd, o.launch);
+  add_queue_options(cmd, o.launch);
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
       ->transform(CLI::IsMember(schedule_names()))

@@ -20,12 +20,9 @@ struct RunOptions {
   std::vector<std::string> backends;  // empty: every backend that can run here
   std::vector<std::string> workers{"1:auto:*2", "auto"};
   std::vector<std::string> threads_per_rank{"auto"};
-  std::string map_by;
-  std::string bind_to;
-  std::string queue;  // redis-queue
-  bool external_workers = false;
-  int join_timeout_s = 600;
-  int heartbeat_ms = 1000;
+  // What mpirun and the job queue are asked for, set by their own options (mpirun_options.hpp,
+  // queue_options.hpp); the server is --redis, which the kernels' mechanisms share.
+  LaunchOptions launch;
   std::vector<std::string> schedules{"static"};
   std::vector<std::string> chunks{"1000"};
   int warmup = 1;
