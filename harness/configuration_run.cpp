@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/backends/opt_in_hooks.hpp"
 #include "harness/clock.hpp"
 #include "harness/errors.hpp"
 #include "harness/mechanism_life.hpp"
@@ -57,12 +58,14 @@ class ConfigurationRun {
   void start(bool& reports) {
     progress_.show(label_ + ": setting up");
     mechanism_.before_start(config_.entry->model);
-    backend_->set_threads_per_rank(config_.threads_per_rank);
-    backend_->set_launch(plan_.launch);
+    auto* const ranks = dynamic_cast<backends::RanksBackend*>(backend_.get());
+    if (ranks != nullptr) ranks->set_threads_per_rank(config_.threads_per_rank);
+    if (auto* takes = dynamic_cast<backends::TakesLaunchOptions*>(backend_.get()))
+      takes->set_launch(plan_.launch);
     const double t0 = monotonic_s();
     backend_->start(work_, config_.workers, config_.schedule);
-    setup_s_ = monotonic_s() - t0 + backend_->setup_before_start_s();
-    reports = backend_->reports();
+    setup_s_ = monotonic_s() - t0 + (ranks != nullptr ? ranks->setup_before_start_s() : 0.0);
+    reports = ranks == nullptr || ranks->reports();
     mechanism_.after_start();
     params_ = work_.params();  // the mechanism may have settled some (auto)
   }

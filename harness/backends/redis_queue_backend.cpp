@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/backends/opt_in_hooks.hpp"
 #include "harness/backends/redis_queue.hpp"
 #include "harness/backends/redis_queue_session.hpp"
 #include "harness/backends/registry.hpp"
@@ -57,7 +58,7 @@ std::shared_ptr<FeederSession> lasting_session(const LaunchOptions& o) {
   return session;
 }
 
-class RedisQueueBackend final : public Backend {
+class RedisQueueBackend final : public Backend, public TakesLaunchOptions {
  public:
   ~RedisQueueBackend() override { stop(); }
 
