@@ -15,22 +15,6 @@
 
 namespace parbench {
 
-// What the user asks of whatever starts the workers.
-struct LaunchOptions {
-  // mpirun: where ranks go and what they are bound to, passed through as --map-by and --bind-to
-  // (empty: mpirun's defaults).
-  std::string map_by;
-  std::string bind_to;
-  // redis-queue: the server (empty: a private one), the queue's name (empty: one of its own),
-  // whether workers are started by users rather than by parbench, how long they may take to join,
-  // and the expiry of their heartbeats.
-  std::string redis_url;
-  std::string queue;
-  bool external_workers = false;
-  double join_timeout_s = 600.0;
-  int heartbeat_ms = 1000;
-};
-
 struct RunOutput {
   std::uint64_t result = 0;
   std::vector<WorkerReport> workers;

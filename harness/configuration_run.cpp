@@ -60,8 +60,8 @@ class ConfigurationRun {
     mechanism_.before_start(config_.entry->model);
     auto* const ranks = dynamic_cast<backends::RanksBackend*>(backend_.get());
     if (ranks != nullptr) ranks->set_threads_per_rank(config_.threads_per_rank);
-    if (auto* takes = dynamic_cast<backends::TakesLaunchOptions*>(backend_.get()))
-      takes->set_launch(plan_.launch);
+    if (auto* queue = dynamic_cast<backends::TakesQueueSettings*>(backend_.get()))
+      queue->set_queue_settings(plan_.queue);
     const double t0 = monotonic_s();
     backend_->start(work_, config_.workers, config_.schedule);
     setup_s_ = monotonic_s() - t0 + (ranks != nullptr ? ranks->setup_before_start_s() : 0.0);

@@ -24,7 +24,7 @@ std::optional<std::vector<RunRecord>> relaunched(const Configuration& config, co
   try {
     auto records =
         entry.relaunch({entry.name, *config.work, config.workers, config.threads_per_rank,
-                        config.schedule, plan.warmup, repetitions, plan.launch});
+                        config.schedule, plan.warmup, repetitions, plan.mpirun});
     if (records && round != 0) {
       for (auto& r : *records) r.rep = r.round = round;
     }

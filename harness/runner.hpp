@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/aggregate.hpp"
+#include "harness/backends/queue_settings.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/reporters/reporter.hpp"
 
@@ -26,7 +27,8 @@ struct RunPlan {
   std::vector<int> threads_per_rank{0};
   int usable_cpus = 1;
   int local_ranks = 0;
-  LaunchOptions launch;  // passed to mpirun when parbench starts it, and to the job queue
+  backends::MpirunPlacement mpirun;  // for the mpirun that parbench starts
+  backends::QueueSettings queue;     // for the job queue (redis-queue)
   std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;

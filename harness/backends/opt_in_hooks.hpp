@@ -4,6 +4,7 @@
 #pragma once
 
 #include "harness/backend.hpp"
+#include "harness/backends/queue_settings.hpp"
 
 namespace parbench::backends {
 
@@ -20,12 +21,12 @@ class RanksBackend {
   virtual bool reports() const = 0;
 };
 
-// A backend that starts its workers with what the user asked of the launch (the job queue: its
-// server, name and timing); called before start().
-class TakesLaunchOptions {
+// The job queue, which starts or awaits its workers as the user asked (its server, name and
+// timing); called before start().
+class TakesQueueSettings {
  public:
-  virtual ~TakesLaunchOptions() = default;
-  virtual void set_launch(const LaunchOptions& options) = 0;
+  virtual ~TakesQueueSettings() = default;
+  virtual void set_queue_settings(const QueueSettings& settings) = 0;
 };
 
 }  // namespace parbench::backends

@@ -3,11 +3,11 @@
 
 #include <CLI/App.hpp>
 
-#include "harness/backend.hpp"
+#include "harness/backends/mpirun_placement.hpp"
 
 namespace parbench::cli {
 
-// Binds --map-by and --bind-to to `launch`'s settings for mpirun.
-void add_mpirun_options(CLI::App& cmd, LaunchOptions& launch);
+// Binds --map-by and --bind-to to the placement asked of mpirun.
+void add_mpirun_options(CLI::App& cmd, backends::MpirunPlacement& placement);
 
 }  // namespace parbench::cli

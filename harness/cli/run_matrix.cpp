@@ -223,10 +223,10 @@ void check_tmpdir() {
   }
 }
 
-// What starts the workers: mpirun's placement, and the job queue's server, name and timing, as
-// their options set them; the server, when given, and the queue's options checked.
-LaunchOptions launch_options(const RunOptions& o) {
-  LaunchOptions l = o.launch;
+// The job queue's server, name and timing, as its options set them; the server, when given, and
+// the queue's options checked.
+backends::QueueSettings queue_settings(const RunOptions& o) {
+  backends::QueueSettings l = o.queue;
   const auto given = [&o](const char* name) -> const CLI::Option* {
     const CLI::Option* option =
         o.command != nullptr ? o.command->get_option_no_throw(name) : nullptr;
@@ -323,7 +323,8 @@ int run_matrix(const RunOptions& o) {
   }
   plan.usable_cpus = machine.usable_cpus;
   plan.local_ranks = launch_local_size();
-  plan.launch = launch_options(o);
+  plan.mpirun = o.mpirun;
+  plan.queue = queue_settings(o);
   plan.schedules.clear();
   for (const auto& name : o.schedules) plan.schedules.push_back(*schedule_from_name(name));
   plan.chunks.clear();
@@ -433,8 +434,8 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
                  "CPUs this process may use, divided among the ranks on its host)")
       ->delimiter(',')
       ->capture_default_str();
-  add_mpirun_options(cmd, o.launch);
-  add_queue_options(cmd, o.launch);
+  add_mpirun_options(cmd, o.mpirun);
+  add_queue_options(cmd, o.queue);
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
       ->transform(CLI::IsMember(schedule_names()))

@@ -21,8 +21,9 @@ struct RunOptions {
   std::vector<std::string> workers{"1:auto:*2", "auto"};
   std::vector<std::string> threads_per_rank{"auto"};
   // What mpirun and the job queue are asked for, set by their own options (mpirun_options.hpp,
-  // queue_options.hpp); the server is --redis, which the kernels' mechanisms share.
-  LaunchOptions launch;
+  // queue_options.hpp); the queue's server is --redis, which the kernels' mechanisms share.
+  backends::MpirunPlacement mpirun;
+  backends::QueueSettings queue;
   std::vector<std::string> schedules{"static"};
   std::vector<std::string> chunks{"1000"};
   int warmup = 1;
