@@ -15,22 +15,6 @@
 
 namespace parbench {
 
-// What the user asks of whatever starts the workers.
-struct LaunchOptions {
-  // mpirun: where ranks go and what they are bound to, passed through as --map-by and --bind-to
-  // (empty: mpirun's defaults).
-  std::string map_by;
-  std::string bind_to;
-  // redis-queue: the server (empty: a private one), the queue's name (empty: one of its own),
-  // whether workers are started by users rather than by parbench, how long they may take to join,
-  // and the expiry of their heartbeats.
-  std::string redis_url;
-  std::string queue;
-  bool external_workers = false;
-  double join_timeout_s = 600.0;
-  int heartbeat_ms = 1000;
-};
-
 struct RunOutput {
   std::uint64_t result = 0;
   std::vector<WorkerReport> workers;
@@ -59,20 +43,13 @@ class Backend {
   // Stops and reaps the workers. Safe to call after a failure and more than once.
   virtual void stop() noexcept = 0;
 
-  // Setup that happened before start() could time it (launching mpirun), in seconds.
-  virtual double setup_before_start_s() const { return 0.0; }
   // Nodes and hosts taking part; one node named by the fingerprint unless a backend spans several.
   virtual int nodes() const { return 1; }
   virtual std::string worker_hosts() const { return {}; }
   // The CPUs each worker may run on (RunRecord::worker_cpus); empty where not recorded.
   virtual std::string worker_cpus() const { return {}; }
-  // Threads inside each worker, for backends whose workers are multi-threaded ranks (mpi+threads);
-  // called before start(). Others have one thread per worker and ignore it.
-  virtual void set_threads_per_rank(int /*threads*/) {}
-  // What the user asked of the launch (LaunchOptions); called before start().
-  virtual void set_launch(const LaunchOptions& /*options*/) {}
-  // Only one MPI rank reports; every other backend always does.
-  virtual bool reports() const { return true; }
+  // What only MPI ranks or the job queue need (threads per rank, setup before start, which rank
+  // reports, the launch's settings) is not here: harness/backends/opt_in_hooks.hpp.
 };
 
 }  // namespace parbench

@@ -28,11 +28,15 @@ std::string bound_text(std::uint64_t v) {
 }
 
 // The one wording of every number error, whatever the option and whatever was wrong.
+std::string number_problem(std::string_view text, std::uint64_t min, std::uint64_t max,
+                           bool scientific) {
+  return fmt::format("must be a whole number from {} to {}{}; got '{}'", bound_text(min),
+                     bound_text(max), scientific ? " (1e9 notation allowed)" : "", text);
+}
+
 [[noreturn]] void bad_number(std::string_view text, std::string_view option, std::uint64_t min,
                              std::uint64_t max, bool scientific) {
-  throw UsageError(fmt::format("{} must be a whole number from {} to {}{}; got '{}'", option,
-                               bound_text(min), bound_text(max),
-                               scientific ? " (1e9 notation allowed)" : "", text));
+  throw UsageError(fmt::format("{} {}", option, number_problem(text, min, max, scientific)));
 }
 
 }  // namespace
@@ -83,13 +87,21 @@ std::uint64_t parse_u64(std::string_view text, std::string_view option) {
   return value;
 }
 
-int parse_small_int(std::string_view text, std::string_view option, int min, int max) {
+std::string small_int_problem(std::string_view text, int min, int max) {
   int value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    bad_number(text, option, static_cast<std::uint64_t>(min), static_cast<std::uint64_t>(max),
-               false);
+    return number_problem(text, static_cast<std::uint64_t>(min), static_cast<std::uint64_t>(max),
+                          false);
   }
+  return {};
+}
+
+int parse_small_int(std::string_view text, std::string_view option, int min, int max) {
+  if (const std::string why = small_int_problem(text, min, max); !why.empty())
+    throw UsageError(fmt::format("{} {}", option, why));
+  int value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
   return value;
 }
 
@@ -123,15 +135,14 @@ std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_v
   return out;
 }
 
-double parse_seconds(std::string_view text, std::string_view option, double min, double max) {
+std::string seconds_problem(std::string_view text, double min, double max) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
       value < min || value > max) {
-    throw UsageError(fmt::format("{} must be a number of seconds from {:g} to {:g}; got '{}'",
-                                 option, min, max, text));
+    return fmt::format("must be a number of seconds from {:g} to {:g}; got '{}'", min, max, text);
   }
-  return value;
+  return {};
 }
 
 }  // namespace parbench

@@ -23,11 +23,15 @@ std::vector<int> parse_workers(const std::vector<std::string>& items, int auto_v
 // Any 64-bit unsigned integer in decimal digits (seeds).
 std::uint64_t parse_u64(std::string_view text, std::string_view option);
 
-// A duration in seconds, a finite decimal number in [min, max] ("0.5", "60", "1e-3"): nan, inf,
-// signs out of range and other text are refused with the bounds as written.
-double parse_seconds(std::string_view text, std::string_view option, double min, double max);
-
 // A non-negative integer option such as --repeat.
 int parse_small_int(std::string_view text, std::string_view option, int min, int max);
+
+// What is wrong with `text` as parse_small_int's number, without the option's name ("must be a
+// whole number from 1 to 10000; got '0'"); empty when nothing. For the checks that CLI11 makes
+// where it parses an option (harness/cli/number_options.hpp), which name it first.
+std::string small_int_problem(std::string_view text, int min, int max);
+// The same for a duration in seconds, a finite decimal number in [min, max] ("0.5", "60",
+// "1e-3"): nan, inf, numbers out of range and other text are refused with the bounds as written.
+std::string seconds_problem(std::string_view text, double min, double max);
 
 }  // namespace parbench

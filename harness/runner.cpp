@@ -1,83 +1,40 @@
 #include "harness/runner.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <string_view>
-
-#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "harness/aggregate.hpp"
-#include "harness/clock.hpp"
+#include "harness/configuration_run.hpp"
 #include "harness/errors.hpp"
 #include "harness/mechanism.hpp"
+#include "harness/progress.hpp"
 
 namespace parbench {
 namespace {
 
-// Progress on stderr: rewritten in place on a terminal that understands it; elsewhere (TERM=dumb,
-// a batch job's log) one plain line every 10 s or so, so that a long run shows it is alive without
-// flooding the log.
-class Progress {
- public:
-  explicit Progress(bool quiet) {
-    const char* term = std::getenv("TERM");
-    const bool dumb = term == nullptr || std::string_view(term) == "dumb";
-    mode_ = quiet                                 ? Mode::kOff
-            : isatty(STDERR_FILENO) != 0 && !dumb ? Mode::kInPlace
-                                                  : Mode::kLines;
-  }
-  void show(const std::string& text) {
-    if (mode_ == Mode::kInPlace) fmt::print(stderr, "\r\033[K{}", text);
-    if (mode_ == Mode::kLines && monotonic_s() - last_line_s_ >= line_interval_s()) {
-      fmt::print(stderr, "parbench: progress: {}\n", text);
-      last_line_s_ = monotonic_s();
+// The configuration run under a launcher of its own (mpirun) where the backend relaunches; nullopt
+// where it runs in this process.
+std::optional<std::vector<RunRecord>> relaunched(const Configuration& config, const RunPlan& plan,
+                                                 int round) {
+  const backends::BackendEntry& entry = *config.entry;
+  const int repetitions = round == 0 ? plan.repeat : 1;
+  try {
+    auto records =
+        entry.relaunch({entry.name, *config.work, config.workers, config.threads_per_rank,
+                        config.schedule, plan.warmup, repetitions, plan.mpirun});
+    if (records && round != 0) {
+      for (auto& r : *records) r.rep = r.round = round;
     }
+    return records;
+  } catch (const std::exception& e) {
+    RunRecord failed = describe(config);
+    failed.error = failure_text(e);
+    return std::vector<RunRecord>{failed};
   }
-  void clear() {
-    if (mode_ == Mode::kInPlace) fmt::print(stderr, "\r\033[K");
-  }
-
- private:
-  // 10 s; PARBENCH_PROGRESS_INTERVAL_S changes it (tests, very long or very chatty jobs).
-  static double line_interval_s() {
-    static const double interval = [] {
-      const char* text = std::getenv("PARBENCH_PROGRESS_INTERVAL_S");
-      return text != nullptr ? std::strtod(text, nullptr) : 10.0;
-    }();
-    return interval;
-  }
-  enum class Mode { kOff, kInPlace, kLines } mode_;
-  // Shared by every configuration: the first line comes 10 s into the run.
-  static inline double last_line_s_ = monotonic_s();
-};
-
-RunRecord describe(const Configuration& config) {
-  const Workload& work = *config.work;
-  const Schedule& schedule = config.schedule;
-  RunRecord r;
-  r.kernel = work.kernel();
-  r.backend = config.entry->name;
-  r.ipc = work.mechanism() != nullptr ? work.mechanism()->name() : "none";
-  r.schedule = schedule.name();
-  r.chunk = schedule.chunk;
-  r.workers = config.workers;
-  r.threads_per_rank = config.threads_per_rank;
-  r.size = work.size();
-  r.params = work.params();
-  return r;
 }
-
-// Releases the mechanism when the configuration ends, however it ends.
-struct Bound {
-  Mechanism* mechanism;
-  ~Bound() {
-    if (mechanism != nullptr) mechanism->release();
-  }
-};
 
 }  // namespace
 
@@ -102,148 +59,20 @@ std::vector<Schedule> Runner::schedules_for(const backends::BackendEntry& entry)
 }
 
 std::vector<RunRecord> Runner::measure(const Configuration& config, bool& reports, int round) {
-  const int repetitions = round == 0 ? plan_.repeat : 1;
-  const Workload& work = *config.work;
-  const backends::BackendEntry& entry = *config.entry;
-  const Schedule& schedule = config.schedule;
-  const int workers = config.workers;
-  const RunRecord base = describe(config);
-  if (entry.relaunch) {
-    try {
-      if (auto records = entry.relaunch({entry.name, work, workers, config.threads_per_rank,
-                                         schedule, plan_.warmup, repetitions, plan_.launch})) {
-        for (auto& r : *records) {
-          if (round != 0) r.rep = r.round = round;
-        }
-        return *records;
-      }
-    } catch (const std::exception& e) {
-      RunRecord failed = base;
-      failed.error = failure_text(e);
-      return {failed};
-    }
+  if (config.entry->relaunch) {
+    if (auto records = relaunched(config, plan_, round)) return std::move(*records);
   }
-
   Progress progress(plan_.quiet);
-  const std::string label =
-      fmt::format("[{}/{}] {} {} {} workers={}", progress_index_, configurations_.size(),
-                  work.kernel(), entry.name, schedule.name(), workers_text(base));
-  std::vector<RunRecord> records;
-  const std::unique_ptr<Backend> backend = entry.make();
-  // The mechanism's life (harness/mechanism.hpp): made around the backend's start, reset before
-  // and finished after every repetition, released after the backend has stopped.
-  Mechanism* const mechanism = work.mechanism();
-  const bool made_after_start = mechanism != nullptr && ipc::made_after_start(mechanism->need());
-  double setup_s = 0.0;
-  int timed_rep = 0;  // the repetition under way; 0 during setup and warm-up
-  RunRecord failed = base;
-  {
-    Bound bound{nullptr};
-    try {
-      progress.show(label + ": setting up");
-      if (mechanism != nullptr) mechanism->serve(entry.model);
-      if (mechanism != nullptr && !made_after_start) {
-        bound.mechanism = mechanism;
-        mechanism->make();  // before the workers start, so that forked ones inherit it
-      }
-      backend->set_threads_per_rank(config.threads_per_rank);
-      backend->set_launch(plan_.launch);
-      const double t0 = monotonic_s();
-      backend->start(work, workers, schedule);
-      setup_s = monotonic_s() - t0 + backend->setup_before_start_s();
-      reports = backend->reports();
-      if (made_after_start) {
-        bound.mechanism = mechanism;
-        mechanism->make();  // in every rank of the job at once
-      }
-      const std::string params = work.params();  // the mechanism may have settled some (auto)
-
-      // One repetition: the pre-check or the workers, the mechanism's view of the result.
-      struct Repetition {
-        RunOutput out;
-        double wall_s;
-        double cpu_s;
-        Measurements measurements;
-        std::string problem;
-      };
-      const auto repeat_once = [&] {
-        if (mechanism != nullptr) mechanism->reset();
-        Repetition r;
-        const double cpu0 = process_cpu_s();
-        const double t0_rep = monotonic_s();
-        if (const auto settled = work.settle_before_split()) {
-          r.out.result = *settled;  // decided in the owner: no worker is woken
-        } else {
-          r.out = backend->run();
-        }
-        r.wall_s = r.out.wall_s.value_or(monotonic_s() - t0_rep);
-        r.cpu_s = process_cpu_s() - cpu0 + r.out.outside_cpu_s;
-        if (mechanism != nullptr) {
-          r.out.result = mechanism->finish(r.out.result, r.measurements);
-          r.problem = mechanism->problem();
-        }
-        if (const auto bytes = work.bytes_per_item()) {  // memory kernels: GB/s beside items/s
-          r.measurements.push_back(
-              {"gbs", static_cast<double>(work.size()) * *bytes / r.wall_s / 1e9});
-        }
-        return r;
-      };
-
-      std::vector<std::uint64_t> warmup_results;
-      for (int i = 0; i < plan_.warmup; ++i) {
-        progress.show(fmt::format("{}: warm-up {}/{}", label, i + 1, plan_.warmup));
-        warmup_results.push_back(repeat_once().out.result);
-      }
-      for (int rep = 1; rep <= repetitions; ++rep) {
-        timed_rep = round == 0 ? rep : round;
-        progress.show(round == 0 ? fmt::format("{}: repetition {}/{}", label, rep, plan_.repeat)
-                                 : fmt::format("{}: round {}/{}", label, round, plan_.repeat));
-        Repetition done = repeat_once();
-        RunRecord r = base;
-        r.params = params;
-        r.rep = timed_rep;
-        r.round = round;
-        r.setup_s = setup_s;
-        r.wall_s = done.wall_s;
-        r.cpu_s = done.cpu_s;
-        r.result = done.out.result;
-        r.nodes = backend->nodes();
-        r.worker_hosts = backend->worker_hosts();
-        r.worker_cpus = backend->worker_cpus();
-        r.worker_reports = std::move(done.out.workers);
-        r.measurements = std::move(done.measurements);
-        r.error = std::move(done.problem);  // judged wrong already: the row says why
-        if (r.error.empty()) r.error = std::move(done.out.problem);  // a backend's judgement
-        for (auto& m : done.out.measurements) r.measurements.push_back(std::move(m));
-        // A warm-up that computed something else is as much a bug as a wrong repetition, where
-        // the result is one exact value (not where an early stop may find another real factor).
-        for (const std::uint64_t w : warmup_results) {
-          if (work.must_match_serial() && w != r.result)
-            r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
-        }
-        records.push_back(std::move(r));
-      }
-    } catch (const ipc::Unreachable& e) {
-      // Refused, not failed: one line, once, from the process that reports; no row.
-      if (reports && refused_.insert(e.what()).second)
-        fmt::print(stderr, "parbench: refused: {}\n", e.what());
-      records.clear();
-    } catch (const std::exception& e) {
-      // A dead worker, a server gone: the row says so and the run goes on; a bug says it is one.
-      failed.rep = timed_rep;
-      failed.setup_s = setup_s;
-      failed.error = failure_text(e);
-      if (setup_s > 0.0) {  // the backend started: where its workers were
-        failed.nodes = backend->nodes();
-        failed.worker_hosts = backend->worker_hosts();
-        failed.worker_cpus = backend->worker_cpus();
-      }
-      records.push_back(failed);
-    }
-    backend->stop();
-  }  // the mechanism is released here, after the workers are gone
+  const std::string label = fmt::format(
+      "[{}/{}] {} {} {} workers={}", progress_index_, configurations_.size(), config.work->kernel(),
+      config.entry->name, config.schedule.name(), workers_text(describe(config)));
+  Measured measured = measure_here(config, plan_, round, progress, label);
+  reports = measured.reports;
+  // Refused, not failed: one line, once, from the process that reports.
+  if (measured.refused && reports && refused_.insert(*measured.refused).second)
+    fmt::print(stderr, "parbench: refused: {}\n", *measured.refused);
   progress.clear();
-  return records;
+  return std::move(measured.records);
 }
 
 ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> records) const {

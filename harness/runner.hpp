@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/aggregate.hpp"
+#include "harness/backends/queue_settings.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/reporters/reporter.hpp"
 
@@ -26,7 +27,8 @@ struct RunPlan {
   std::vector<int> threads_per_rank{0};
   int usable_cpus = 1;
   int local_ranks = 0;
-  LaunchOptions launch;  // passed to mpirun when parbench starts it, and to the job queue
+  backends::MpirunPlacement mpirun;  // for the mpirun that parbench starts
+  backends::QueueSettings queue;     // for the job queue (redis-queue)
   std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;
@@ -77,7 +79,9 @@ class Runner {
   int run(const RunContext& context, const std::vector<Reporter*>& reporters);
 
  private:
-  // `round` 0 runs every repetition; round k of an interleaved run runs the k-th alone.
+  // One configuration's rows: from mpirun where the backend relaunches itself, otherwise measured
+  // in this process (harness/configuration_run.hpp). `round` 0 runs every repetition; round k of
+  // an interleaved run runs the k-th alone.
   std::vector<RunRecord> measure(const Configuration& config, bool& reports, int round = 0);
   // The schedules (with chunk sizes) that `entry` runs: serial once, chunkless kinds once, kinds
   // the backend cannot do not at all.

@@ -5,6 +5,7 @@
 
 #include "harness/errors.hpp"
 #include "harness/mechanism.hpp"
+#include "harness/mechanism_life.hpp"
 #include "harness/runner.hpp"
 #include "test_workloads.hpp"
 
@@ -209,6 +210,44 @@ TEST(Runner, DrivesEveryMechanismThroughOneLifecycle) {
 
 // Which backends a mechanism reaches follows from what both declare, and the pairs that cannot run
 // are noted, not run.
+// The guard releases only what it made, and what it began to make even when making failed.
+class FailsToMake final : public Mechanism {
+ public:
+  std::string name() const override { return "fails"; }
+  ipc::Need need() const override { return ipc::Need::kMadeBeforeStart; }
+  void make() override {
+    g_events.emplace_back("make");
+    throw std::runtime_error("half-made");
+  }
+  void reset() override {}
+  std::uint64_t finish(std::uint64_t result, Measurements& /*m*/) override { return result; }
+  void release() noexcept override { g_events.emplace_back("release"); }
+};
+
+TEST(MechanismLife, ReleasesWhatItBeganToMakeAndNothingElse) {
+  g_events.clear();
+  RecordingMechanism after_start(ipc::Need::kMpiJob);
+  { MechanismLife life(&after_start); }  // never made: nothing to release
+  {
+    MechanismLife life(&after_start);
+    life.before_start({.workers = ipc::Workers::kRanks});  // an MPI job's: not yet
+    EXPECT_TRUE(g_events.empty());
+  }
+  FailsToMake fails;
+  EXPECT_THROW(
+      {
+        MechanismLife life(&fails);
+        life.before_start({.workers = ipc::Workers::kThreads});
+      },
+      std::runtime_error);
+  EXPECT_EQ(g_events, (std::vector<std::string>{"make", "release"}));
+  MechanismLife none(nullptr);  // a workload without a mechanism: every step does nothing
+  none.before_start({});
+  none.reset();
+  Measurements m;
+  EXPECT_EQ(none.finish(7, m), 7u);
+}
+
 TEST(Runner, SkipsAPairWhoseMechanismCannotReachTheWorkers) {
   const auto threads = fake_entry({ScheduleKind::kStatic}, ipc::Workers::kThreads);
   RunPlan plan = plan_for(threads, {ScheduleKind::kStatic});

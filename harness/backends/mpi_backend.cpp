@@ -13,6 +13,7 @@
 #include <set>
 
 #include "harness/backends/mpi_support.hpp"
+#include "harness/backends/opt_in_hooks.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/backends/threads_in_rank.hpp"
 #include "harness/clock.hpp"
@@ -68,7 +69,7 @@ std::string allowed_cpus() {
   return text;
 }
 
-class MpiBackend final : public Backend {
+class MpiBackend final : public Backend, public RanksBackend {
  public:
   explicit MpiBackend(std::function<std::unique_ptr<Backend>()> make_pool)
       : make_pool_(std::move(make_pool)) {}

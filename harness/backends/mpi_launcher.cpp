@@ -80,9 +80,10 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
                               std::getenv("SLURM_JOB_ID") == nullptr &&
                               std::getenv("PBS_JOBID") == nullptr;
   if (oversubscribed) argv.emplace_back("--oversubscribe");
-  if (!request.launch.map_by.empty()) argv.insert(argv.end(), {"--map-by", request.launch.map_by});
-  if (!request.launch.bind_to.empty()) {
-    argv.insert(argv.end(), {"--bind-to", request.launch.bind_to});
+  if (!request.placement.map_by.empty())
+    argv.insert(argv.end(), {"--map-by", request.placement.map_by});
+  if (!request.placement.bind_to.empty()) {
+    argv.insert(argv.end(), {"--bind-to", request.placement.bind_to});
   } else if (oversubscribed || request.threads_per_rank > 1) {
     argv.insert(argv.end(), {"--bind-to", "none"});
   }

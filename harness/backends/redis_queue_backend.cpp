@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/backends/opt_in_hooks.hpp"
 #include "harness/backends/redis_queue.hpp"
 #include "harness/backends/redis_queue_session.hpp"
 #include "harness/backends/registry.hpp"
@@ -40,7 +41,7 @@ constexpr double kCheckEvery_s = 0.05;
 constexpr double kLocalJoin_s = 30.0;
 
 // The user's --queue, or a name of its own.
-std::string queue_name(const LaunchOptions& o) {
+std::string queue_name(const QueueSettings& o) {
   return o.queue.empty() ? fmt::format("run-{:08x}", std::random_device{}()) : o.queue;
 }
 
@@ -49,7 +50,7 @@ std::string host_of(const std::string& worker) { return worker.substr(0, worker.
 
 // With --external-workers the queue outlives a configuration: workers that users started stay
 // connected from one configuration to the next, until parbench ends.
-std::shared_ptr<FeederSession> lasting_session(const LaunchOptions& o) {
+std::shared_ptr<FeederSession> lasting_session(const QueueSettings& o) {
   static std::shared_ptr<FeederSession> session;
   if (!session) {
     session = std::make_shared<FeederSession>(o.redis_url, queue_name(o), o.heartbeat_ms);
@@ -57,11 +58,11 @@ std::shared_ptr<FeederSession> lasting_session(const LaunchOptions& o) {
   return session;
 }
 
-class RedisQueueBackend final : public Backend {
+class RedisQueueBackend final : public Backend, public TakesQueueSettings {
  public:
   ~RedisQueueBackend() override { stop(); }
 
-  void set_launch(const LaunchOptions& options) override { options_ = options; }
+  void set_queue_settings(const QueueSettings& settings) override { options_ = settings; }
 
   void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
@@ -384,7 +385,7 @@ class RedisQueueBackend final : public Backend {
     return out;
   }
 
-  LaunchOptions options_;
+  QueueSettings options_;
   const Workload* work_ = nullptr;
   std::uint64_t chunk_ = 1;
   std::size_t expected_ = 0;

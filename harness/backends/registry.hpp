@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/backend.hpp"
+#include "harness/backends/mpirun_placement.hpp"
 #include "harness/record.hpp"
 #include "harness/schedule.hpp"
 #include "ipc/reach.hpp"
@@ -30,7 +31,7 @@ struct LaunchRequest {
   const Schedule& schedule;
   int warmup;
   int repeat;
-  const LaunchOptions& launch;
+  const MpirunPlacement& placement;
 };
 
 // For backends that need nothing beyond this build.

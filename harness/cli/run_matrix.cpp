@@ -15,6 +15,8 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
+#include "harness/cli/mpirun_options.hpp"
+#include "harness/cli/number_options.hpp"
 #include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
 #include "harness/clock.hpp"
@@ -221,11 +223,10 @@ void check_tmpdir() {
   }
 }
 
-// What starts the workers: mpirun's placement, and the job queue's server, name and timing.
-LaunchOptions launch_options(const RunOptions& o) {
-  LaunchOptions l;
-  l.map_by = o.map_by;
-  l.bind_to = o.bind_to;
+// The job queue's server, name and timing, as its options set them; the server, when given, and
+// the queue's options checked.
+backends::QueueSettings queue_settings(const RunOptions& o) {
+  backends::QueueSettings l = o.queue;
   const auto given = [&o](const char* name) -> const CLI::Option* {
     const CLI::Option* option =
         o.command != nullptr ? o.command->get_option_no_throw(name) : nullptr;
@@ -235,11 +236,7 @@ LaunchOptions launch_options(const RunOptions& o) {
     l.redis_url = redis->as<std::string>();
     check_redis_url(l.redis_url);
   }
-  l.queue = o.queue;
-  l.external_workers = o.external_workers;
   check_queue_options(o.backends, given("--queue") != nullptr, l);
-  l.join_timeout_s = parse_small_int(o.join_timeout, "--join-timeout", 1, 86400);
-  l.heartbeat_ms = parse_small_int(o.heartbeat_ms, "--heartbeat", 40, 60000);
   return l;
 }
 
@@ -314,8 +311,8 @@ int run_matrix(const RunOptions& o) {
   // Under a user's mpirun the rank's binding is not the node's size, and the launcher placed the
   // ranks: no oversubscription warning there.
   plan.hardware_threads = inside_mpi_launch() ? 0 : machine.usable_cpus;
-  plan.warmup = parse_small_int(o.warmup, "--warmup", 0, 1000);
-  plan.repeat = parse_small_int(o.repeat, "--repeat", 1, 10000);
+  plan.warmup = o.warmup;
+  plan.repeat = o.repeat;
   plan.verbose = o.verbose;
   plan.spread_warnings = !o.no_spread_warnings;
   plan.interleave = o.interleave && !mpi_child;  // a launched job runs one round's repetition
@@ -327,7 +324,8 @@ int run_matrix(const RunOptions& o) {
   }
   plan.usable_cpus = machine.usable_cpus;
   plan.local_ranks = launch_local_size();
-  plan.launch = launch_options(o);
+  plan.mpirun = o.mpirun;
+  plan.queue = queue_settings(o);
   plan.schedules.clear();
   for (const auto& name : o.schedules) plan.schedules.push_back(*schedule_from_name(name));
   plan.chunks.clear();
@@ -437,25 +435,8 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
                  "CPUs this process may use, divided among the ranks on its host)")
       ->delimiter(',')
       ->capture_default_str();
-  cmd.add_option("--map-by", o.map_by,
-                 "Passed to the mpirun that parbench starts: where ranks go (slot, node, socket, "
-                 "core...)");
-  cmd.add_option("--bind-to", o.bind_to,
-                 "Passed to the mpirun that parbench starts: what each rank is bound to (none, "
-                 "core, socket...)");
-  cmd.add_option("--queue", o.queue,
-                 "redis-queue: the queue's name, for workers started elsewhere (default: a new "
-                 "one per configuration)");
-  cmd.add_flag("--external-workers", o.external_workers,
-               "redis-queue: start no workers; wait for --workers N of them that users start with "
-               "`parbench worker --redis URL --queue NAME`, on any host");
-  cmd.add_option("--join-timeout", o.join_timeout,
-                 "redis-queue with --external-workers: seconds to wait for the workers to join")
-      ->capture_default_str();
-  cmd.add_option("--heartbeat", o.heartbeat_ms,
-                 "redis-queue: the expiry of a worker's heartbeat in ms; a worker silent that long "
-                 "is dead and its chunks go to others")
-      ->capture_default_str();
+  add_mpirun_options(cmd, o.mpirun);
+  add_queue_options(cmd, o.queue);
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
       ->transform(CLI::IsMember(schedule_names()))
@@ -463,8 +444,11 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--chunk", o.chunks, "Items per chunk for cyclic, dynamic and queue, a list")
       ->delimiter(',')
       ->capture_default_str();
-  cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")->capture_default_str();
+  cmd.add_option("--warmup", o.warmup, "Untimed runs before the timed ones")
+      ->transform(whole_number(0, 1000))
+      ->capture_default_str();
   cmd.add_option("--repeat", o.repeat, "Timed repetitions per configuration")
+      ->transform(whole_number(1, 10000))
       ->capture_default_str();
   cmd.add_flag("--recalibrate", o.recalibrate,
                "Measure the calibration recorded with the rows anew instead of taking this boot's "

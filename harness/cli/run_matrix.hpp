@@ -20,16 +20,14 @@ struct RunOptions {
   std::vector<std::string> backends;  // empty: every backend that can run here
   std::vector<std::string> workers{"1:auto:*2", "auto"};
   std::vector<std::string> threads_per_rank{"auto"};
-  std::string map_by;
-  std::string bind_to;
-  std::string queue;  // redis-queue
-  bool external_workers = false;
-  std::string join_timeout = "600";
-  std::string heartbeat_ms = "1000";
+  // What mpirun and the job queue are asked for, set by their own options (mpirun_options.hpp,
+  // queue_options.hpp); the queue's server is --redis, which the kernels' mechanisms share.
+  backends::MpirunPlacement mpirun;
+  backends::QueueSettings queue;
   std::vector<std::string> schedules{"static"};
   std::vector<std::string> chunks{"1000"};
-  std::string warmup = "1";
-  std::string repeat = "5";
+  int warmup = 1;
+  int repeat = 5;
   bool interleave = false;
   bool verbose = false;
   bool no_spread_warnings = false;
@@ -40,7 +38,8 @@ struct RunOptions {
   // For job scripts that launch one configuration per job step (scripts/cluster/slurm.sh), so that
   // a rank lost costs that configuration alone: list the plan's configurations, or run the N-th.
   bool list_configurations = false;
-  std::string configuration;  // 1-based; empty: all
+  // 1-based; empty: all. Text, parsed in run_matrix: CLI11 names no hidden option in its errors.
+  std::string configuration;
   std::vector<std::unique_ptr<KernelSpec>> specs = make_kernel_specs();
   // For commands built on `run`: a last change to the validated plan, and one more reporter that
   // writes to the human stream (stderr when CSV or JSON go to stdout).

@@ -94,7 +94,7 @@ void setup_sweep_command(CLI::App& app, int& exit_code) {
   options->specs.push_back(make_primes_spec({"B"}, {"in", "shuffled"}, nullptr));
   options->schedules = {"dynamic"};
   options->workers = {"auto"};
-  options->repeat = "3";
+  options->repeat = 3;
   options->chunks.clear();  // --chunk replaces the sweep's own sizes
   options->make_extra_reporter = [](std::ostream& human) {
     return std::make_unique<SweepReporter>(human);

@@ -7,9 +7,9 @@
 #include <stdexcept>
 
 #include "harness/cli/commands.hpp"
+#include "harness/cli/number_options.hpp"
 #include "harness/errors.hpp"
 #include "harness/kernels/kernel_spec.hpp"
-#include "harness/parse.hpp"
 
 #if PARBENCH_HAVE_REDIS
 #include "harness/backends/redis_queue.hpp"
@@ -24,7 +24,7 @@ void setup_worker_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string url;
     std::string queue;
-    std::string wait_s = "60";
+    double wait_s = 60.0;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--redis", o->url,
@@ -33,10 +33,10 @@ void setup_worker_command(CLI::App& app, int& exit_code) {
       ->envname("PARBENCH_REDIS_URL");
   cmd->add_option("--queue", o->queue, "The queue's name, as the feeder printed it")->required();
   cmd->add_option("--wait", o->wait_s, "Seconds to wait for the feeder to appear (up to a day)")
+      ->transform(seconds(0.001, 86400))
       ->capture_default_str();
   cmd->callback([o, &exit_code] {
 #if PARBENCH_HAVE_REDIS
-    const double wait_s = parse_seconds(o->wait_s, "--wait", 0.001, 86400);
     const std::string& url = o->url;
     if (url.empty()) throw UsageError("parbench worker needs --redis URL (or PARBENCH_REDIS_URL)");
     if (const std::string why = queue::check_queue_name(o->queue); !why.empty())
@@ -46,7 +46,7 @@ void setup_worker_command(CLI::App& app, int& exit_code) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--redis: {}", e.what()));
     }
-    queue::serve_queue({url, o->queue, wait_s}, workload_from_args);
+    queue::serve_queue({url, o->queue, o->wait_s}, workload_from_args);
     exit_code = 0;
 #else
     throw UsageError("this build has no Redis (configured without hiredis): no worker");
