@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "harness/clock.hpp"
-#include "harness/fingerprint.hpp"
-#include "harness/version.hpp"
+#include "harness/collect_fingerprint.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/version.hpp"
 #include "kernels/think.hpp"
 
 namespace parbench {

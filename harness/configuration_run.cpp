@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "harness/backends/opt_in_hooks.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
 #include "harness/mechanism_life.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/errors.hpp"
 
 namespace parbench {
 namespace {

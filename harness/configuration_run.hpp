@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "harness/progress.hpp"
-#include "harness/record.hpp"
+#include "harness/records/record.hpp"
 #include "harness/runner.hpp"
 
 namespace parbench {

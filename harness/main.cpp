@@ -9,8 +9,8 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/errors.hpp"
-#include "harness/fingerprint.hpp"
+#include "harness/collect_fingerprint.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/cleanup.hpp"
 #include "ipc/redis_server.hpp"
 #include "ipc/temp_dir.hpp"

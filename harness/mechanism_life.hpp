@@ -1,5 +1,5 @@
-// The life of a workload's IPC mechanism over one configuration (harness/mechanism.hpp), as the
-// runner drives it: made around the backend's start, reset before and finished after every
+// The life of a workload's IPC mechanism over one configuration (harness/backends/mechanism.hpp),
+// as the runner drives it: made around the backend's start, reset before and finished after every
 // repetition, and released when this guard goes, which the runner arranges to be after the backend
 // has stopped, also after a failure. Without a mechanism every step does nothing.
 #pragma once
@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/mechanism.hpp"
+#include "harness/backends/mechanism.hpp"
 
 namespace parbench {
 

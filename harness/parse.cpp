@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 
 namespace parbench {
 namespace {

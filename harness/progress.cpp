@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/clock.hpp"
+#include "harness/records/clock.hpp"
 
 namespace parbench {
 namespace {

@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "harness/aggregate.hpp"
+#include "harness/backends/mechanism.hpp"
 #include "harness/configuration_run.hpp"
-#include "harness/errors.hpp"
-#include "harness/mechanism.hpp"
 #include "harness/progress.hpp"
+#include "harness/records/aggregate.hpp"
+#include "harness/records/errors.hpp"
 
 namespace parbench {
 namespace {

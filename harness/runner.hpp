@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/aggregate.hpp"
 #include "harness/backends/queue_settings.hpp"
 #include "harness/backends/registry.hpp"
+#include "harness/records/aggregate.hpp"
 #include "harness/reporters/reporter.hpp"
 
 namespace parbench {

@@ -4,7 +4,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/backends/threads_in_rank.hpp"
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 #include "test_workloads.hpp"
 
 namespace {

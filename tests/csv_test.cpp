@@ -8,8 +8,8 @@
 #include <sstream>
 #include <utility>
 
-#include "harness/errors.hpp"
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/errors.hpp"
 #include "harness/reporters/csv_reporter.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "harness/errors.hpp"
 #include "harness/parse.hpp"
+#include "harness/records/errors.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "harness/partition.hpp"
+#include "harness/backends/partition.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "harness/backends/registry.hpp"
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 #include "test_workloads.hpp"
 
 namespace {

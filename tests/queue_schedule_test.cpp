@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "harness/backends/registry.hpp"
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 #include "test_workloads.hpp"
 
 namespace {

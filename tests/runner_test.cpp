@@ -3,9 +3,9 @@
 // work is recorded as such and warned about.
 #include <gtest/gtest.h>
 
-#include "harness/errors.hpp"
-#include "harness/mechanism.hpp"
+#include "harness/backends/mechanism.hpp"
 #include "harness/mechanism_life.hpp"
+#include "harness/records/errors.hpp"
 #include "harness/runner.hpp"
 #include "test_workloads.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "harness/statistics.hpp"
+#include "harness/records/statistics.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "harness/workload.hpp"
+#include "harness/backends/workload.hpp"
 #include "kernels/monte_carlo_pi.hpp"
 
 namespace parbench::test_workloads {

@@ -12,15 +12,15 @@
 #include <limits>
 #include <set>
 
+#include "harness/backends/launch_env.hpp"
+#include "harness/backends/mechanism.hpp"
 #include "harness/backends/mpi_support.hpp"
 #include "harness/backends/opt_in_hooks.hpp"
+#include "harness/backends/partition.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/backends/threads_in_rank.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
-#include "harness/launch_env.hpp"
-#include "harness/mechanism.hpp"
-#include "harness/partition.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/mpi_check.hpp"
 
 namespace parbench::backends {

@@ -16,11 +16,11 @@
 #include <fstream>
 #include <iterator>
 
+#include "harness/backends/launch_env.hpp"
 #include "harness/backends/mpi_support.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
-#include "harness/launch_env.hpp"
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/child_process.hpp"
 #include "ipc/temp_dir.hpp"
 

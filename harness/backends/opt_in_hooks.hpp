@@ -3,7 +3,7 @@
 // nothing for the MPI job or the queue.
 #pragma once
 
-#include "harness/backend.hpp"
+#include "harness/backends/backend.hpp"
 #include "harness/backends/queue_settings.hpp"
 
 namespace parbench::backends {

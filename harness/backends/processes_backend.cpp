@@ -21,10 +21,10 @@
 #include <system_error>
 #include <thread>
 
+#include "harness/backends/partition.hpp"
 #include "harness/backends/registry.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
-#include "harness/partition.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/child_process.hpp"
 #include "ipc/cleanup.hpp"
 #include "ipc/shared_segment.hpp"

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
 
 namespace parbench::queue {
 namespace {

@@ -15,16 +15,16 @@
 #include <set>
 #include <thread>
 
+#include "harness/backends/mechanism.hpp"
 #include "harness/backends/opt_in_hooks.hpp"
 #include "harness/backends/redis_queue.hpp"
 #include "harness/backends/redis_queue_session.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/backends/run_length.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
-#include "harness/mechanism.hpp"
-#include "harness/reporters/csv_format.hpp"
-#include "harness/version.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/errors.hpp"
+#include "harness/records/version.hpp"
 #include "ipc/child_process.hpp"
 #include "ipc/redis_key.hpp"
 

@@ -11,13 +11,13 @@
 #include <random>
 #include <thread>
 
+#include "harness/backends/mechanism.hpp"
 #include "harness/backends/redis_queue.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
-#include "harness/mechanism.hpp"
-#include "harness/schedule.hpp"
-#include "harness/version.hpp"
-#include "harness/workload.hpp"
+#include "harness/backends/schedule.hpp"
+#include "harness/backends/workload.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/errors.hpp"
+#include "harness/records/version.hpp"
 #include "ipc/redis_server.hpp"
 
 namespace parbench::queue {

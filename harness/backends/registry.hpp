@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/backend.hpp"
+#include "harness/backends/backend.hpp"
 #include "harness/backends/mpirun_placement.hpp"
-#include "harness/record.hpp"
-#include "harness/schedule.hpp"
+#include "harness/backends/schedule.hpp"
+#include "harness/records/record.hpp"
 #include "ipc/reach.hpp"
 
 namespace parbench::backends {

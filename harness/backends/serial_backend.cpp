@@ -1,7 +1,7 @@
 // serial: the kernel over the whole range in the calling thread. The reference every other backend
 // is compared with.
 #include "harness/backends/registry.hpp"
-#include "harness/clock.hpp"
+#include "harness/records/clock.hpp"
 
 namespace parbench::backends {
 namespace {

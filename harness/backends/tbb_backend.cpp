@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "harness/backends/registry.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/errors.hpp"
 
 namespace parbench::backends {
 namespace {

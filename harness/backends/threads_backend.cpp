@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "harness/backends/registry.hpp"
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/bounded_queue.hpp"
 
 namespace parbench::backends {

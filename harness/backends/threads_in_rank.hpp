@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "harness/backend.hpp"
+#include "harness/backends/backend.hpp"
 
 namespace parbench::backends {
 

@@ -5,7 +5,7 @@
 
 #include "harness/calibration.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/fingerprint.hpp"
+#include "harness/collect_fingerprint.hpp"
 #include "harness/reporters/json_reporter.hpp"
 
 namespace parbench::cli {

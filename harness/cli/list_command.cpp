@@ -3,7 +3,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/kernels/kernel_spec.hpp"
+#include "harness/workloads/kernel_spec.hpp"
 #include "ipc/shared_block.hpp"
 #include "ipc/shared_counter.hpp"
 #include "ipc/stop_flag.hpp"

@@ -7,7 +7,7 @@
 
 #include "harness/backends/redis_queue.hpp"
 #include "harness/cli/number_options.hpp"
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/redis_server.hpp"
 
 namespace parbench::cli {

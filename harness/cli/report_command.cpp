@@ -8,14 +8,14 @@
 #include <map>
 #include <memory>
 
-#include "harness/aggregate.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/errors.hpp"
-#include "harness/kernels/kernel_spec.hpp"
+#include "harness/records/aggregate.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/errors.hpp"
 #include "harness/reporters/card.hpp"
 #include "harness/reporters/console_reporter.hpp"
-#include "harness/reporters/csv_format.hpp"
+#include "harness/workloads/kernel_spec.hpp"
 
 namespace parbench::cli {
 namespace {

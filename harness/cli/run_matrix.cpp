@@ -13,23 +13,24 @@
 #include <optional>
 #include <random>
 
+#include "harness/backends/launch_env.hpp"
+#include "harness/backends/mechanism.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
 #include "harness/cli/mpirun_options.hpp"
 #include "harness/cli/number_options.hpp"
 #include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
-#include "harness/clock.hpp"
-#include "harness/errors.hpp"
-#include "harness/kernels/kernel_spec.hpp"
-#include "harness/launch_env.hpp"
-#include "harness/mechanism.hpp"
+#include "harness/collect_fingerprint.hpp"
 #include "harness/parse.hpp"
+#include "harness/records/clock.hpp"
+#include "harness/records/errors.hpp"
 #include "harness/reporters/console_reporter.hpp"
 #include "harness/reporters/csv_reporter.hpp"
 #include "harness/reporters/json_reporter.hpp"
 #include "harness/reporters/output_target.hpp"
 #include "harness/runner.hpp"
+#include "harness/workloads/kernel_spec.hpp"
 #include "ipc/cleanup.hpp"
 
 namespace parbench::cli {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/kernels/kernel_spec.hpp"
 #include "harness/reporters/reporter.hpp"
 #include "harness/runner.hpp"
+#include "harness/workloads/kernel_spec.hpp"
 
 namespace parbench::cli {
 

@@ -8,8 +8,8 @@
 
 #include "harness/cli/commands.hpp"
 #include "harness/cli/number_options.hpp"
-#include "harness/errors.hpp"
-#include "harness/kernels/kernel_spec.hpp"
+#include "harness/records/errors.hpp"
+#include "harness/workloads/kernel_spec.hpp"
 
 #if PARBENCH_HAVE_REDIS
 #include "harness/backends/redis_queue.hpp"

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "harness/clock.hpp"
+#include "harness/records/clock.hpp"
 
 namespace parbench {
 

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <limits>
 
-#include "harness/clock.hpp"
-#include "harness/workload.hpp"
+#include "harness/backends/workload.hpp"
+#include "harness/records/clock.hpp"
 
 namespace parbench {
 namespace {

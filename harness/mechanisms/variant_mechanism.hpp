@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/mechanism.hpp"
+#include "harness/backends/mechanism.hpp"
 #include "ipc/mechanism_settings.hpp"
 #include "ipc/variant.hpp"
 

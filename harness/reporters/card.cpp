@@ -9,9 +9,9 @@
 #include <functional>
 #include <map>
 
+#include "harness/records/statistics.hpp"
 #include "harness/reporters/json_writer.hpp"
 #include "harness/reporters/params.hpp"
-#include "harness/statistics.hpp"
 
 namespace parbench {
 namespace {
@@ -352,8 +352,8 @@ std::vector<FigureSpec> figure_specs() {
   calib("wake-up across a pipe", "calib_wake_us", "us");
   const char* noise_source = "spread per config, oversubscribed left out";
   const char* noise_how = "parbench run --repeat 5 (any run with repetitions)";
-  specs.push_back({"noise", "configurations over 5% spread", "%", noisy_pct, noise_source,
-                   noise_how});
+  specs.push_back(
+      {"noise", "configurations over 5% spread", "%", noisy_pct, noise_source, noise_how});
   return specs;
 }
 

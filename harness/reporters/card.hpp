@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
 
 namespace parbench {
 

@@ -1,6 +1,6 @@
 #include "harness/reporters/console_reporter.hpp"
 
-#include "harness/statistics.hpp"
+#include "harness/records/statistics.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>

@@ -10,8 +10,8 @@
 #include <cstring>
 #include <system_error>
 
-#include "harness/errors.hpp"
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/errors.hpp"
 
 namespace parbench {
 namespace {

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "harness/errors.hpp"
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/errors.hpp"
 #include "ipc/cleanup.hpp"
 #include "ipc/temp_dir.hpp"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/record.hpp"
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
+#include "harness/records/record.hpp"
 #include "harness/reporters/reporter.hpp"
 
 namespace parbench {

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "harness/errors.hpp"
+#include "harness/records/errors.hpp"
 
 namespace parbench {
 namespace {

@@ -2,7 +2,7 @@
 // CSV reporters: the runner hands each the context once and then every finished configuration.
 #pragma once
 
-#include "harness/record.hpp"
+#include "harness/records/record.hpp"
 
 namespace parbench {
 

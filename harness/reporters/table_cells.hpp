@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/record.hpp"
-#include "harness/statistics.hpp"
+#include "harness/records/record.hpp"
+#include "harness/records/statistics.hpp"
 
 namespace parbench {
 

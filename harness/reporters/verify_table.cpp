@@ -10,8 +10,8 @@
 #include <set>
 #include <tuple>
 
+#include "harness/records/statistics.hpp"
 #include "harness/reporters/params.hpp"
-#include "harness/statistics.hpp"
 
 namespace parbench {
 namespace {

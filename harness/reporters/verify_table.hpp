@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/reporters/csv_format.hpp"
+#include "harness/records/csv_format.hpp"
 #include "harness/reporters/reporter.hpp"
 
 namespace parbench {
@@ -31,7 +31,7 @@ struct VerifyCell {
 void print_verify_table(std::ostream& out, const std::vector<VerifyCell>& cells);
 
 // Whether a backend is the reference, whose times stand above the table as the serial ones. Told
-// by the kernel (harness/kernels/verify_spec.cpp), so that the table asks no registry.
+// by the kernel (harness/workloads/verify_spec.cpp), so that the table asks no registry.
 using IsReference = bool (*)(const std::string& backend);
 
 // Collects the verify configurations of a run and prints the table at the end

@@ -1,4 +1,4 @@
-"""Reading parbench's CSVs by the rule of `parbench report` (harness/reporters/csv_format.cpp): a
+"""Reading parbench's CSVs by the rule of `parbench report` (harness/records/csv_format.cpp): a
 line that cannot be a row parbench wrote is left out with one problem, "FILE:LINE: why", in the same
 words, and the other rows are used.
 
