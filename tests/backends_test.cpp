@@ -93,7 +93,8 @@ TEST(ThreadsInRank, SlicesRunOnThePoolAddUpToTheWhole) {
   const test_workloads::PiCount work(100003);
   const std::uint64_t whole = work.run_slice(0, work.size());
   for (const auto kind : {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic}) {
-    backends::ThreadsInRank rank(work, backends::threads_backend().make(), 3, Schedule{kind, 997});
+    backends::ThreadsInRank rank(work, backends::find_backend("threads")->make(), 3,
+                                 Schedule{kind, 997});
     rank.clear_loads();
     std::uint64_t total = 0;
     std::uint64_t done_all = 0;

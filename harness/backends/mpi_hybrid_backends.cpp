@@ -4,6 +4,11 @@
 #include "harness/backends/mpi_support.hpp"
 
 namespace parbench::backends {
+
+// The pools the ranks run, defined by their own files (the registry lists them too).
+BackendEntry threads_backend();
+BackendEntry tbb_backend();
+
 namespace {
 
 BackendEntry hybrid(const BackendEntry& pool, std::string summary) {

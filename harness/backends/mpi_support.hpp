@@ -13,6 +13,8 @@ namespace parbench::backends {
 
 // The mpi backend; with `make_pool`, a hybrid whose ranks run their slices on that pool.
 std::unique_ptr<Backend> make_mpi_backend(std::function<std::unique_ptr<Backend>()> make_pool);
+// The mpi entry, which the hybrids (mpi+threads, mpi+tbb) start from.
+BackendEntry mpi_backend();
 Availability mpi_availability();
 std::string mpi_library_version();
 // The mpirun on PATH (or $PARBENCH_MPIRUN), empty when there is none.

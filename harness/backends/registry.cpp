@@ -20,27 +20,36 @@ namespace {
 
 }  // namespace
 
+// A backend's file defines `BackendEntry NAME()`; this declares it (block scope: no header lists
+// the backends) and calls it, so that registering a backend is its one line in the list below.
+#define PARBENCH_BACKEND(name)  \
+  [] {                          \
+    extern BackendEntry name(); \
+    return name();              \
+  }()
+
 const std::vector<BackendEntry>& all_backends() {
   // One line per backend.
   static const std::vector<BackendEntry> entries {
-    serial_backend(), threads_backend(), processes_backend(),
+    PARBENCH_BACKEND(serial_backend), PARBENCH_BACKEND(threads_backend),
+        PARBENCH_BACKEND(processes_backend),
 #if PARBENCH_HAVE_TBB
-        tbb_backend(),
+        PARBENCH_BACKEND(tbb_backend),
 #else
         not_compiled("tbb", "oneTBB"),
 #endif
 #if PARBENCH_HAVE_MPI
-        mpi_backend(), mpi_threads_backend(),
+        PARBENCH_BACKEND(mpi_backend), PARBENCH_BACKEND(mpi_threads_backend),
 #else
         not_compiled("mpi", "MPI"), not_compiled("mpi+threads", "MPI"),
 #endif
 #if PARBENCH_HAVE_MPI && PARBENCH_HAVE_TBB
-        mpi_tbb_backend(),
+        PARBENCH_BACKEND(mpi_tbb_backend),
 #else
         not_compiled("mpi+tbb", "MPI or oneTBB"),
 #endif
 #if PARBENCH_HAVE_REDIS
-        redis_queue_backend(),
+        PARBENCH_BACKEND(redis_queue_backend),
 #else
         not_compiled("redis-queue", "hiredis"),
 #endif

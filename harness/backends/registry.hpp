@@ -1,5 +1,5 @@
-// The backends compiled into this build. Adding one is one file defining an entry function and one
-// line in registry.cpp.
+// The backends compiled into this build. Adding one is one file defining its entry function
+// (`BackendEntry NAME_backend()`) and one line in registry.cpp's list.
 #pragma once
 
 #include <functional>
@@ -54,15 +54,6 @@ struct BackendEntry {
   // Set by backends whose processes must all be brought down together after a fatal error.
   std::function<void(int exit_code)> abort_job;
 };
-
-BackendEntry serial_backend();
-BackendEntry threads_backend();
-BackendEntry processes_backend();
-BackendEntry tbb_backend();
-BackendEntry mpi_backend();
-BackendEntry mpi_threads_backend();
-BackendEntry mpi_tbb_backend();
-BackendEntry redis_queue_backend();
 
 // Every backend parbench has, in registration order; one that this build lacks is listed with no
 // factory (`make` empty), so that `list` and the CLI's errors can say so.
