@@ -32,7 +32,7 @@ const std::vector<BackendEntry>& all_backends() {
   // One line per backend.
   static const std::vector<BackendEntry> entries {
     PARBENCH_BACKEND(serial_backend), PARBENCH_BACKEND(threads_backend),
-        PARBENCH_BACKEND(processes_backend),
+        PARBENCH_BACKEND(processes_backend), PARBENCH_BACKEND(openmp_backend),
 #if PARBENCH_HAVE_TBB
         PARBENCH_BACKEND(tbb_backend),
 #else
