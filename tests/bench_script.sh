@@ -22,7 +22,7 @@ grep -q "^pitfall shown on purpose: .* repeated rows" "$dir/out" || fail "no pit
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 backends = {r["backend"] for r in rows}
-assert {"serial", "threads", "processes", "tbb", "mpi", "redis-queue"} <= backends, backends
+assert {"serial", "threads", "openmp", "processes", "tbb", "mpi", "redis-queue"} <= backends, backends
 bad = [r for r in rows if r["valid"] != "true"
        and not ("rng=inherited" in r["params"] and r["backend"] == "processes")]
 assert not bad, bad[:2]

@@ -275,24 +275,25 @@ struct FigureSpec {
 std::vector<FigureSpec> figure_specs() {
   std::vector<FigureSpec> specs;
   const std::string start_how =
-      "parbench run --kernel pi --workers 2 --backend threads,processes,tbb,mpi,redis-queue";
+      "parbench run --kernel pi --workers 2 --backend threads,openmp,processes,tbb,mpi,redis-queue";
   const auto setup = [&](const char* what, const char* backend) {
     specs.push_back({"starting", fmt::format("{} ({})", what, backend), "ms",
                      [backend](const HostRows& h) { return setup_ms(h, backend); },
                      "setup_s, median of its configurations", start_how});
   };
   setup("threads", "threads");
+  setup("OpenMP team", "openmp");
   setup("fork", "processes");
   setup("TBB arena", "tbb");
   setup("mpirun + MPI_Init", "mpi");
   setup("queue workers", "redis-queue");
-  for (const char* backend : {"threads", "processes", "tbb", "mpi"}) {
+  for (const char* backend : {"threads", "openmp", "processes", "tbb", "mpi"}) {
     for (const char* kernel : {"pi", "primes"}) {
       specs.push_back({"2 workers", fmt::format("{}: {}", backend, kernel), "eff",
                        [=](const HostRows& h) { return efficiency(h, kernel, backend); },
                        "pi / primes: serial / (2 x median)",
                        "parbench run --kernel pi,primes --range C --workers 2 --backend "
-                       "serial,threads,processes,tbb,mpi"});
+                       "serial,threads,openmp,processes,tbb,mpi"});
     }
   }
   const auto chunk = [&](const char* what, const char* backend, const char* schedule) {
