@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
+#include <string>
 #include <tuple>
 
 #include "harness/reporters/params.hpp"
@@ -30,6 +32,14 @@ std::string setting_text(const std::string& params) {
                 "take turns, one loop at a time"
               : "; a lock per add where the variant has one";
   return text;
+}
+
+// "151197 (149647-200000) / 200000": the median count reached, its range over the repetitions
+// where they differ, and what was added.
+std::string reached_text(const CountCell& c) {
+  return c.reached_min == c.reached_max
+             ? fmt::format("{} / {}", c.reached, c.expected)
+             : fmt::format("{} ({}-{}) / {}", c.reached, c.reached_min, c.reached_max, c.expected);
 }
 
 }  // namespace
@@ -74,8 +84,13 @@ void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {
   for (const auto& group : groups_in_order(cells, key)) {
     const auto& [host, backend, params] = group;
     fmt::print(out, "\n# count: {} on {}, {}\n", backend, host, setting_text(params));
-    fmt::print(out, "{:<24}{:>8}{:>30}{:>13}{:>14}{:>7}\n", "variant", "workers",
-               "reached (min-max) / expected", "median s", "ns/increment", "lost");
+    // As wide as its widest entry (two spaces apart): counts in the millions with their range
+    // overflow any fixed width.
+    std::size_t width = std::string("reached (min-max) / expected").size() + 2;
+    for (const auto& c : cells)
+      if (key(c) == group && c.expected != 0) width = std::max(width, reached_text(c).size() + 2);
+    fmt::print(out, "{:<24}{:>8}{:>{}}{:>13}{:>14}{:>7}\n", "variant", "workers",
+               "reached (min-max) / expected", width, "median s", "ns/increment", "lost");
     bool wake_up_note = false;
     for (const auto& c : cells) {
       if (key(c) != group) continue;
@@ -86,10 +101,7 @@ void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {
         fmt::print(out, "{:<24}{:>8}  FAILED: {}\n", label, c.workers, c.error);
         continue;
       }
-      const std::string reached =
-          c.reached_min == c.reached_max
-              ? fmt::format("{} / {}", c.reached, c.expected)
-              : fmt::format("{} ({}-{}) / {}", c.reached, c.reached_min, c.reached_max, c.expected);
+      const std::string reached = reached_text(c);
       // A timed part of the order of waking the workers says little about the adds.
       const bool wake_up = c.median_s > 0 && c.median_s < kWakeUpScaleS;
       wake_up_note = wake_up_note || wake_up;
@@ -103,8 +115,8 @@ void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {
               ? fmt::format("{:.0f}%", 100.0 * static_cast<double>(c.expected - c.reached) /
                                            static_cast<double>(c.expected))
               : "0%";
-      fmt::print(out, "{:<24}{:>8}{:>30}{:>13}{:>14}{:>7}{}\n", label, c.workers, reached, time,
-                 per, lost, c.valid ? "" : "  INVALID: " + c.error);
+      fmt::print(out, "{:<24}{:>8}{:>{}}{:>13}{:>14}{:>7}{}\n", label, c.workers, reached, width,
+                 time, per, lost, c.valid ? "" : "  INVALID: " + c.error);
     }
     if (wake_up_note) {
       fmt::print(out,
