@@ -103,7 +103,7 @@ class ConfigurationRun {
     r.cpu_s = process_cpu_s() - cpu0 + r.out.outside_cpu_s;
     r.out.result = mechanism_.finish(r.out.result, r.measurements);
     r.problem = mechanism_.problem();
-    if (const auto bytes = work_.bytes_per_item()) {  // memory kernels: GB/s beside items/s
+    if (const auto bytes = work_.traits().bytes_per_item) {  // memory kernels: GB/s beside items/s
       r.measurements.push_back(
           {"gbs", static_cast<double>(work_.size()) * *bytes / r.wall_s / 1e9});
     }
@@ -130,7 +130,7 @@ class ConfigurationRun {
     // A warm-up that computed something else is as much a bug as a wrong repetition, where the
     // result is one exact value (not where an early stop may find another real factor).
     for (const std::uint64_t w : warmups) {
-      if (work_.must_match_serial() && w != r.result)
+      if (work_.traits().must_match_serial && w != r.result)
         r.error = fmt::format("a warm-up run computed {}, this repetition {}", w, r.result);
     }
     return r;

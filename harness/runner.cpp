@@ -84,13 +84,14 @@ ConfigResult Runner::aggregate(const Workload& work, std::vector<RunRecord> reco
       r.valid = v.valid;
       r.error = v.error;
       const double lost = find_measurement(r.measurements, "lost_updates").value_or(0);
-      if (lost != 0 && !work.judges_lost_updates()) {
+      if (lost != 0 && !work.traits().judges_lost_updates) {
         r.valid = false;  // the lost ones first: they are why the rest is wrong
         r.error = fmt::format("the {} counter lost {:.0f} of the {:.0f} published", r.ipc, lost,
                               static_cast<double>(r.result) + lost) +
                   (v.error.empty() ? "" : "; " + v.error);
       }
-      if (r.valid && serial_result_ && work.must_match_serial() && r.result != *serial_result_) {
+      if (r.valid && serial_result_ && work.traits().must_match_serial &&
+          r.result != *serial_result_) {
         r.valid = false;
         r.error =
             fmt::format("result {} differs from the serial result {}", r.result, *serial_result_);

@@ -154,7 +154,7 @@ class AnswerChangesEveryRun final : public test_workloads::PiCount {
   std::uint64_t run_slice(std::uint64_t /*b*/, std::uint64_t /*e*/) const override {
     return ++runs_;
   }
-  bool must_match_serial() const override { return exact_; }
+  WorkloadTraits traits() const override { return {.must_match_serial = exact_}; }
 
  private:
   bool exact_;

@@ -30,6 +30,18 @@ struct Verdict {
   std::string error;  // why it is not valid
 };
 
+// The ways a kernel differs that the runner must know, in one struct rather than a virtual each.
+struct WorkloadTraits {
+  // Bytes each item writes, for a kernel that moves memory (fill): the row then also records GB/s.
+  std::optional<double> bytes_per_item;
+  // Whether every backend must compute exactly the serial result. Not so where workers stop early
+  // and any real factor is a right answer.
+  bool must_match_serial = true;
+  // Whether judge() itself weighs what a shared counter lost (count, whose negative controls lose
+  // updates by design); elsewhere any lost update makes the result wrong.
+  bool judges_lost_updates = false;
+};
+
 class Workload {
  public:
   virtual ~Workload() = default;
@@ -53,17 +65,10 @@ class Workload {
     return run_slice(begin, end);
   }
 
-  // Bytes each item writes, for a kernel that moves memory (fill): the row then also records GB/s.
-  virtual std::optional<double> bytes_per_item() const { return std::nullopt; }
-
   // Checks a combined result against what is known independently of any backend.
   virtual Verdict judge(std::uint64_t result) const = 0;
-  // Whether judge() itself weighs what a shared counter lost (count, whose negative controls lose
-  // updates by design); elsewhere any lost update makes the result wrong.
-  virtual bool judges_lost_updates() const { return false; }
-  // Whether every backend must compute exactly the serial result. Not so where workers stop early
-  // and any real factor is a right answer.
-  virtual bool must_match_serial() const { return true; }
+  // What sets one kernel apart from the others for the runner; the defaults hold for most.
+  virtual WorkloadTraits traits() const { return {}; }
 
   // The IPC mechanism the kernel uses, which the runner drives (harness/backends/mechanism.hpp);
   // null for a kernel that uses none (the CSV's ipc column then says none).

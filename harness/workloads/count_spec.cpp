@@ -103,8 +103,10 @@ class CountWorkload final : public Workload {
   std::uint64_t size() const override {
     return static_cast<std::uint64_t>(threads_) * (s_.increments / s_.batch);
   }
-  bool must_match_serial() const override { return false; }  // the serial run is one worker's N
-  bool judges_lost_updates() const override { return true; }
+  // The serial run is one worker's N; judge() weighs what the negative controls lose.
+  WorkloadTraits traits() const override {
+    return {.must_match_serial = false, .judges_lost_updates = true};
+  }
   Mechanism* mechanism() const override { return counter_.get(); }
   std::shared_ptr<const Workload> for_threads(int threads) const override {
     return std::make_shared<CountWorkload>(s_, counter_, threads);

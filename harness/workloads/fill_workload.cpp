@@ -127,13 +127,14 @@ class FillWorkload final : public Workload {
     return args;
   }
   std::uint64_t size() const override { return s_.rows; }
-  std::optional<double> bytes_per_item() const override {
-    return static_cast<double>(s_.cols * sizeof(std::uint64_t));
-  }
-  Mechanism* mechanism() const override { return block_.get(); }
   // Only the counter-based random array is the same whatever the workers; ids are theirs, and an
   // inherited generator's numbers depend on who drew first.
-  bool must_match_serial() const override { return s_.random && s_.rng == Rng::kCounter; }
+  WorkloadTraits traits() const override {
+    return {.bytes_per_item = static_cast<double>(s_.cols * sizeof(std::uint64_t)),
+            .must_match_serial = exact()};
+  }
+  Mechanism* mechanism() const override { return block_.get(); }
+  bool exact() const { return s_.random && s_.rng == Rng::kCounter; }
   // Sized for the census (no more ids than workers) and checked against the memory budget with
   // the copies the variant keeps.
   std::shared_ptr<const Workload> for_threads(int threads) const override {
@@ -173,7 +174,7 @@ class FillWorkload final : public Workload {
     Verdict v;
     v.value = static_cast<double>(s_.bytes()) / 1e9;  // the array's GB, what GB/s divides
     v.valid = true;  // the census is the mechanism's (BlockMechanism::problem)
-    if (must_match_serial() && checksum != expected_checksum()) {
+    if (exact() && checksum != expected_checksum()) {
       v.valid = false;
       v.error = fmt::format(
           "the array's checksum {:#x} is not the {:#x} of the random array computed directly",

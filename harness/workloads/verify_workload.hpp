@@ -45,7 +45,9 @@ class VerifyWorkload final : public Workload {
   // Item 0 is the divisor 2, item i > 0 the odd divisor 2i + 1, up to isqrt(n).
   std::uint64_t size() const override;
   Reduction reduction() const override { return Reduction::kMinNonzero; }
-  bool must_match_serial() const override { return !flag_ || s_.exact_smallest; }
+  WorkloadTraits traits() const override {
+    return {.must_match_serial = !flag_ || s_.exact_smallest};
+  }
   Mechanism* mechanism() const override { return flag_.get(); }
   std::optional<std::uint64_t> settle_before_split() const override;
   std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override;
