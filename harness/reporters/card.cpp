@@ -282,7 +282,7 @@ std::vector<FigureSpec> figure_specs() {
                      "setup_s, median of its configurations", start_how});
   };
   setup("threads", "threads");
-  setup("OpenMP team", "openmp");
+  setup("OpenMP region", "openmp");  // libgomp keeps its team: a region's start, not threads'
   setup("fork", "processes");
   setup("TBB arena", "tbb");
   setup("mpirun + MPI_Init", "mpi");
