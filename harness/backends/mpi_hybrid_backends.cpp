@@ -1,4 +1,4 @@
-// mpi+threads and mpi+tbb: --workers ranks, each running its share of the kernel on a pool of
+// mpi+threads, mpi+openmp and mpi+tbb: --workers ranks, each running its share of the kernel on a pool of
 // --threads-per-rank threads (a threads or tbb backend inside the rank), split by the same
 // schedule. The question "64 ranks, or 2 ranks of 32 threads?" in one run.
 #include "harness/backends/mpi_support.hpp"
@@ -8,6 +8,7 @@ namespace parbench::backends {
 // The pools the ranks run, defined by their own files (the registry lists them too).
 BackendEntry threads_backend();
 BackendEntry tbb_backend();
+BackendEntry openmp_backend();
 
 namespace {
 
@@ -25,6 +26,10 @@ BackendEntry hybrid(const BackendEntry& pool, std::string summary) {
 
 BackendEntry mpi_threads_backend() {
   return hybrid(threads_backend(), "MPI ranks, each with a pool of std::jthread workers");
+}
+
+BackendEntry mpi_openmp_backend() {
+  return hybrid(openmp_backend(), "MPI ranks, each running its slices in an OpenMP region");
 }
 
 #if PARBENCH_HAVE_TBB

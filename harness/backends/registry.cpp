@@ -40,8 +40,10 @@ const std::vector<BackendEntry>& all_backends() {
 #endif
 #if PARBENCH_HAVE_MPI
         PARBENCH_BACKEND(mpi_backend), PARBENCH_BACKEND(mpi_threads_backend),
+        PARBENCH_BACKEND(mpi_openmp_backend),
 #else
         not_compiled("mpi", "MPI"), not_compiled("mpi+threads", "MPI"),
+        not_compiled("mpi+openmp", "MPI"),
 #endif
 #if PARBENCH_HAVE_MPI && PARBENCH_HAVE_TBB
         PARBENCH_BACKEND(mpi_tbb_backend),
