@@ -30,6 +30,23 @@ struct RunOutput {
   std::string problem;
 };
 
+// One worker's share on a cache line of its own, so that workers writing theirs never share one.
+struct alignas(64) PaddedShare {
+  WorkerShare share;
+};
+
+// The workers' shares folded into one result, their loads in worker order: what a backend whose
+// workers share memory with it returns.
+inline RunOutput combine_shares(const Workload& work, const std::vector<PaddedShare>& shares) {
+  RunOutput out;
+  out.result = reduction_identity(work.reduction());
+  for (const auto& s : shares) {
+    out.result = fold(work.reduction(), out.result, s.share.value);
+    out.workers.push_back(s.share.report);
+  }
+  return out;
+}
+
 class Backend {
  public:
   virtual ~Backend() = default;

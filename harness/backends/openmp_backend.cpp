@@ -46,22 +46,12 @@ class OpenMpBackend final : public Backend {
     if (failure_) {
       rethrow_as_worker_failure(failure_, fmt::format("OpenMP thread {}", failed_thread_));
     }
-    RunOutput out;
-    out.result = reduction_identity(work_->reduction());
-    for (const auto& s : shares) {
-      out.result = fold(work_->reduction(), out.result, s.share.value);
-      out.workers.push_back(s.share.report);
-    }
-    return out;
+    return combine_shares(*work_, shares);
   }
 
   void stop() noexcept override {}  // libgomp keeps its pool for the next region
 
  private:
-  struct alignas(64) PaddedShare {  // one cache line each: threads never share a line
-    WorkerShare share;
-  };
-
   // This thread's part of the worksharing loop the schedule names; called inside the region. An
   // exception may not leave an iteration of an OpenMP loop (std::terminate): each is caught in its
   // chunk, and the chunks after it are skipped.

@@ -67,13 +67,7 @@ class ThreadsBackend final : public Backend {
                                 fmt::format("worker {}", failed_worker_));
     }
 
-    RunOutput out;
-    out.result = reduction_identity(work_->reduction());
-    for (const auto& s : shares_) {
-      out.result = fold(work_->reduction(), out.result, s.share.value);
-      out.workers.push_back(s.share.report);
-    }
-    return out;
+    return combine_shares(*work_, shares_);
   }
 
   void stop() noexcept override {
@@ -84,10 +78,6 @@ class ThreadsBackend final : public Backend {
   }
 
  private:
-  struct alignas(64) PaddedShare {  // one cache line each: workers never share a line
-    WorkerShare share;
-  };
-
   // The book's asynchronous feeder: every chunk, then one poison pill per worker.
   void feed_queue(std::uint64_t workers) {
     const std::uint64_t chunks = chunk_count(work_->size(), schedule_.chunk);
