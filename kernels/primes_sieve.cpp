@@ -441,8 +441,9 @@ std::vector<std::uint32_t> sieving_primes(std::uint64_t hi) {
 std::uint64_t sieve_memory_bytes(std::uint64_t hi) noexcept {
   const double limit = std::sqrt(static_cast<double>(hi));
   const double prime_count = limit / std::max(1.0, std::log(limit) - 1.1);
-  // the bit sieve used to find them, the primes and their cursors, one segment, the patterns
-  return static_cast<std::uint64_t>(limit / 16 + prime_count * 20 +
+  // the bit sieve used to find them, the primes (4 bytes) and their cursors (16, twice: the lists
+  // by state are double-buffered), one segment, the patterns
+  return static_cast<std::uint64_t>(limit / 16 + prime_count * 36 +
                                     sieve_detail::kDefaultTuning.segment_bytes +
                                     sieve_detail::kPatternBytes);
 }

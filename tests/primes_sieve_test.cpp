@@ -154,7 +154,7 @@ TEST(PrimesSieve, LargeNumbersAgreeWithMillerRabin) {
   std::mt19937_64 rng(1);
   for (const std::uint64_t lo : std::vector<std::uint64_t>{1'000'000'000'000ULL, 999'999'999'989ULL, 1'000'000'000'000'000ULL, top - 100'000,
         (1ULL << 40) + 7, rng() % top, rng() % top}) {
-    for (const std::uint64_t len : {1ULL, 30ULL, 7'777ULL, 60'000ULL}) {
+    for (const std::uint64_t len : {1ULL, 30ULL, 7'777ULL, 20'000ULL}) {
       const std::uint64_t hi = std::min(top, lo + len);
       EXPECT_EQ(count_primes_sieve(lo, hi, primes), count_primes_mr(lo, hi)) << lo << ' ' << hi;
     }
@@ -167,7 +167,7 @@ TEST(PrimesSieve, LargeNumbersAgreeWithMillerRabin) {
   EXPECT_EQ(sd::count_primes(lo, hi, primes, sd::Tuning{4096, 1024, 100, 1ULL << 40, 15}),
             expected);
   EXPECT_EQ(sd::count_primes(lo, hi, primes, sd::Tuning{65536, 8192, 1000, 0, 4}), expected);
-  EXPECT_EQ(count_primes_sieve(lo, lo + 300'000, primes), count_primes_mr(lo, lo + 300'000));
+  EXPECT_EQ(count_primes_sieve(lo, lo + 100'000, primes), count_primes_mr(lo, lo + 100'000));
 }
 
 TEST(PrimesSieve, ConcurrentSlicesShareThePrimes) {
