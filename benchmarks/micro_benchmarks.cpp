@@ -93,8 +93,8 @@ BENCHMARK(BM_SievePresieve)->Arg(1)->Arg(4)->Arg(15);
 // One prime's turns over an L1 block (small) or a whole segment (medium); items: multiples.
 void BM_SieveTurns(benchmark::State& state) {
   const auto p = static_cast<std::uint64_t>(state.range(0));
-  const std::uint64_t length = p < sd::kDefaultTuning.small_limit ? sd::kDefaultTuning.block_bytes
-                                                                  : kSegment;
+  const std::uint64_t length =
+      p < sd::kDefaultTuning.small_limit ? sd::kDefaultTuning.block_bytes : kSegment;
   std::vector<std::uint8_t> cells(length, 0xFF);
   sd::Cursor c{};
   sd::first_multiple(p, 10'000'000'000ULL, 20'000'000'000ULL, 10'000'000'000ULL / 30, c);

@@ -257,8 +257,7 @@ struct StateLists {
 };
 
 template <unsigned S>
-void visit_state(StateLists& self, std::uint64_t base, std::uint8_t* cells,
-                 std::uint64_t length) {
+void visit_state(StateLists& self, std::uint64_t base, std::uint8_t* cells, std::uint64_t length) {
   constexpr unsigned A = S / 8, B = S % 8;
   for (const Cursor& c : self.lists[S]) {
     if (c.index >= base + length) {
@@ -311,15 +310,14 @@ std::uint64_t count_bits(const std::uint8_t* cells, std::uint64_t length) {
 std::uint64_t count_primes(std::uint64_t lo, std::uint64_t hi,
                            const std::vector<std::uint32_t>& primes, const Tuning& tuning) {
   if (hi <= lo) return 0;
-  const unsigned groups = std::min<unsigned>(tuning.presieve_groups,
-                                             static_cast<unsigned>(kPresieveGroups.size()));
+  const unsigned groups =
+      std::min<unsigned>(tuning.presieve_groups, static_cast<unsigned>(kPresieveGroups.size()));
   const std::uint32_t first_sieved = first_unpresieved_prime(groups);
   // 2, 3, 5 and the pre-sieved primes: their own bits are absent or cleared by the patterns.
   std::uint64_t count = 0;
   for (const std::uint32_t p : {2u, 3u, 5u}) count += (lo <= p && p < hi) ? 1 : 0;
   for (unsigned g = 0; g < groups; ++g)
-    for (const std::uint32_t p : kPresieveGroups[g])
-      count += (p != 0 && lo <= p && p < hi) ? 1 : 0;
+    for (const std::uint32_t p : kPresieveGroups[g]) count += (p != 0 && lo <= p && p < hi) ? 1 : 0;
 
   const std::uint64_t first_byte = lo / 30;
   const std::uint64_t end_byte = hi / 30 + (hi % 30 != 0);  // no overflow near 2^64

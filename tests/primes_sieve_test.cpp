@@ -138,8 +138,8 @@ TEST(PrimesSieve, SlicesAddUpAcrossSegmentBoundaries) {
 }
 
 TEST(PrimesSieve, KnownPowersOfTen) {
-  const std::uint64_t known[] = {0, 4, 25, 168, 1'229, 9'592, 78'498, 664'579, 5'761'455,
-                                 50'847'534};
+  const std::uint64_t known[] = {0,     4,      25,      168,       1'229,
+                                 9'592, 78'498, 664'579, 5'761'455, 50'847'534};
   std::uint64_t power = 1;
   for (const std::uint64_t pi : known) {
     EXPECT_EQ(count_primes_sieve(0, power + 1), pi) << power;  // 10^k itself is not prime
@@ -152,8 +152,9 @@ TEST(PrimesSieve, LargeNumbersAgreeWithMillerRabin) {
   const std::uint64_t top = 1ULL << 50;
   const auto primes = sieving_primes(top);
   std::mt19937_64 rng(1);
-  for (const std::uint64_t lo : std::vector<std::uint64_t>{1'000'000'000'000ULL, 999'999'999'989ULL, 1'000'000'000'000'000ULL, top - 100'000,
-        (1ULL << 40) + 7, rng() % top, rng() % top}) {
+  for (const std::uint64_t lo : std::vector<std::uint64_t>{
+           1'000'000'000'000ULL, 999'999'999'989ULL, 1'000'000'000'000'000ULL, top - 100'000,
+           (1ULL << 40) + 7, rng() % top, rng() % top}) {
     for (const std::uint64_t len : {1ULL, 30ULL, 7'777ULL, 20'000ULL}) {
       const std::uint64_t hi = std::min(top, lo + len);
       EXPECT_EQ(count_primes_sieve(lo, hi, primes), count_primes_mr(lo, hi)) << lo << ' ' << hi;
