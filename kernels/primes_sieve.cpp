@@ -365,13 +365,13 @@ std::uint64_t count_primes(std::uint64_t lo, std::uint64_t hi,
     // The numbers outside [lo, hi) in the slice's first and last bytes, and 1.
     if (base == 0) {
       for (unsigned k = 0; k < 8; ++k)
-        if (30 * first_byte + kWheel[k] < lo) cells[0] &= static_cast<std::uint8_t>(~(1u << k));
+        if (kWheel[k] < lo - 30 * first_byte) cells[0] &= static_cast<std::uint8_t>(~(1u << k));
       if (first_byte == 0) cells[0] &= 0xFE;  // 1 is not prime
     }
     if (base + length == bytes) {
       const std::uint64_t last = end_byte - 1;
       for (unsigned k = 0; k < 8; ++k)
-        if (30 * last + kWheel[k] >= hi)  // 30 * last + 29 may pass 2^64: compare without it
+        if (kWheel[k] >= hi - 30 * last)  // 30 * last + 29 may pass 2^64: compare without it
           cells[length - 1] &= static_cast<std::uint8_t>(~(1u << k));
     }
     count += count_bits(cells, segment.size());
