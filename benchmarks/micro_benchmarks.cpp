@@ -11,6 +11,7 @@
 #include "harness/backends/registry.hpp"
 #include "kernels/monte_carlo_pi.hpp"
 #include "kernels/primes.hpp"
+#include "kernels/primes_sieve_detail.hpp"
 #if PARBENCH_HAVE_TBB
 #include <oneapi/tbb/task_group.h>
 #endif
@@ -60,6 +61,84 @@ void BM_CountPrimesSieve(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_CountPrimesSieve)->Arg(100'000'000)->Unit(benchmark::kMillisecond);
+
+// The sieve's inner loops, one at a time, on one segment of the default tuning (items: numbers
+// covered, 30 per byte). See docs/sieve.md for what each contributes to pi(10^10).
+namespace sd = kernels::sieve_detail;
+constexpr std::uint64_t kSegment = sd::kDefaultTuning.segment_bytes;
+
+// A whole segment just below 10^10: cursors, pre-sieve, small, medium primes, count.
+void BM_SieveOneSegment(benchmark::State& state) {
+  const std::uint64_t hi = 10'000'000'000ULL;
+  const auto primes = kernels::sieving_primes(hi);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sd::count_primes(hi - 30 * kSegment, hi, primes, sd::kDefaultTuning));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(30 * kSegment));
+}
+BENCHMARK(BM_SieveOneSegment)->Unit(benchmark::kMicrosecond);
+
+// The pre-sieve: a segment as the AND of the first N patterns (N = 1: a copy).
+void BM_SievePresieve(benchmark::State& state) {
+  std::vector<std::uint8_t> cells(kSegment);
+  std::uint64_t first = 333'333'333;
+  for (auto _ : state) {
+    sd::presieve(first, cells.data(), cells.size(), static_cast<unsigned>(state.range(0)));
+    benchmark::DoNotOptimize(cells.data());
+    first += kSegment;
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(30 * kSegment));
+}
+BENCHMARK(BM_SievePresieve)->Arg(1)->Arg(4)->Arg(15);
+
+// One prime's turns over an L1 block (small) or a whole segment (medium); items: multiples.
+void BM_SieveTurns(benchmark::State& state) {
+  const auto p = static_cast<std::uint64_t>(state.range(0));
+  const std::uint64_t length =
+      p < sd::kDefaultTuning.small_limit ? sd::kDefaultTuning.block_bytes : kSegment;
+  std::vector<std::uint8_t> cells(length, 0xFF);
+  sd::Cursor c{};
+  sd::first_multiple(p, 10'000'000'000ULL, 20'000'000'000ULL, 10'000'000'000ULL / 30, c);
+  std::uint64_t crossed = 0;
+  for (auto _ : state) {
+    unsigned b = c.b;
+    const std::uint64_t next = sd::cross_off_turns(c.index % p, c.P, c.a, b, cells.data(), length);
+    benchmark::DoNotOptimize(next);
+    crossed += 8 * length / p;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(crossed));
+}
+BENCHMARK(BM_SieveTurns)->Arg(167)->Arg(1009)->Arg(8191)->Arg(30011)->Arg(99991);
+
+// The bucket pass near 10^15 (sieving primes up to 3.2e7, all above the segment's 262144 bytes):
+// each segment takes its bucket and hands every prime on to the next segment it hits.
+void BM_SieveBucketPass(benchmark::State& state) {
+  const std::uint64_t lo = 1'000'000'000'000'000ULL;
+  const auto primes = kernels::sieving_primes(lo + 1'000'000'000'000ULL);
+  const std::uint64_t first_byte = lo / 30;
+  const std::uint64_t bytes = 1'000'000'000'000ULL / 30;
+  sd::Buckets buckets(kSegment, bytes, primes.back());
+  for (const std::uint64_t p : primes) {
+    sd::Cursor c{};
+    if (p > kSegment && sd::first_multiple(p, lo, lo + 30 * bytes, first_byte, c)) buckets.add(c);
+  }
+  std::vector<std::uint8_t> cells(kSegment, 0xFF);
+  std::uint64_t segment = 0;
+  for (auto _ : state) {
+    buckets.sieve_segment(segment++, cells.data(), kSegment);
+    benchmark::DoNotOptimize(cells.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(30 * kSegment));
+}
+BENCHMARK(BM_SieveBucketPass)->Unit(benchmark::kMicrosecond);
+
+// Counting a segment's bits.
+void BM_SieveCountBits(benchmark::State& state) {
+  std::vector<std::uint8_t> cells(kSegment);
+  sd::presieve(0, cells.data(), cells.size(), 15);
+  for (auto _ : state) benchmark::DoNotOptimize(sd::count_bits(cells.data(), cells.size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(30 * kSegment));
+}
+BENCHMARK(BM_SieveCountBits);
 
 // A workload with one item per worker that does nothing: what remains is the backend's hand-out,
 // wake-up and collection.

@@ -7,10 +7,12 @@
 // - mr: deterministic Miller-Rabin for every 64-bit n, with Jim Sinclair's seven bases (proven
 //   for all n < 2^64) in Montgomery arithmetic (no division in the loop), after a screen by small
 //   primes.
-// - sieve: a segmented sieve of Eratosthenes over odd numbers (L2-sized segments worked through
-//   in L1-sized blocks, multiples of 3..13 stamped from a pattern, the rest crossed off on a
-//   mod-30 wheel); it counts the primes of [lo, hi) without testing numbers one by one. The
-//   algorithmic ceiling of the three.
+// - sieve: a segmented sieve of Eratosthenes on the mod-30 wheel (30 numbers per byte, one bit per
+//   number coprime to 30), in the manner of primesieve: segments of half an L2 pre-sieved of the
+//   primes 7..163 from patterns, small sieving primes crossed off in L1-sized blocks eight
+//   multiples a turn, large ones through buckets, primes counted by popcount (details in
+//   primes_sieve.cpp and docs/sieve.md). It counts the primes of [lo, hi) without testing numbers
+//   one by one. The algorithmic ceiling of the three.
 #pragma once
 
 #include <cstdint>
