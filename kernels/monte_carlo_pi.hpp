@@ -10,11 +10,12 @@
 //
 // The loop (issue 23): the Weyl state advances by an addition instead of a multiply per dart, and
 // the squares of the 32-bit halves are 32 x 32 -> 64 multiplies (vpmuludq). With AVX-512DQ the
-// finaliser keeps its two 64-bit multiplies (vpmullq, zmm, 8 darts a vector); with AVX2 only, which
-// has no 64-bit multiply, each is one vpmuludq plus one vpmulld on the constant with its halves
-// swapped (4 darts a vector, two vectors an iteration). Without either, the portable scalar loop.
-// All three give the same count as the definition (tests/kernels_test.cpp holds them to it and to
-// values from an independent restatement). Figures: docs/measuring.md, "The pi kernel's loop".
+// finaliser keeps its two 64-bit multiplies (vpmullq, zmm, 8 darts a vector). With AVX2 only, which
+// has no 64-bit multiply, each is one vpmuludq plus one vpmulld against the constant with its
+// halves swapped; an iteration takes ten darts, two ymm vectors of four and two through the scalar
+// pipes (imul), which the vector code leaves idle. Without either, the portable scalar loop. All
+// give the same count as the definition: tests/kernels_test.cpp holds them to each other and to
+// values from an independent restatement. Figures: docs/measuring.md, "The pi kernel's loop".
 #pragma once
 
 #include <cstdint>

@@ -93,8 +93,8 @@ TEST(PiKernel, PinnedCountsFromAnIndependentRestatement) {
 
 // The vector loop (pi_vector_isa() names it), the portable scalar loop and the plain loop GCC
 // vectorises give one count for the same (seed, range), whatever the range's length and alignment
-// (every remainder of the vector width and of the two-vector unrolling, and short ranges that
-// never reach the vector loop).
+// (every remainder of one iteration of the vector loop, 8 darts with AVX-512 and 10 with AVX2, and
+// short ranges that never reach the vector loop).
 TEST(PiKernel, VectorScalarAndPlainLoopsGiveTheSameCount) {
   constexpr std::uint64_t kTop = ~std::uint64_t{0};
   std::mt19937_64 rng(2026);
@@ -115,7 +115,7 @@ TEST(PiKernel, VectorScalarAndPlainLoopsGiveTheSameCount) {
 }
 
 // Workers' slices can be as short as one dart: random splits into pieces of 1 to 20 darts (most
-// shorter than the vector loop's 8) add up to the whole range's count.
+// shorter than one iteration of the vector loop) add up to the whole range's count.
 TEST(PiKernel, CountOfShortRandomPiecesAddsUpToTheWhole) {
   const std::uint64_t begin = 1'000'000'007, n = 100'003;
   const std::uint64_t whole = pi_count_hits(11, begin, begin + n);
