@@ -20,10 +20,10 @@ namespace {
 using namespace parbench;
 
 // The pi kernel's loops side by side, one count each (the same count: tests/kernels_test.cpp):
-// pi_count_hits (the hand-vectorised loop, its ISA in the label), the loop before issue 23 left to
+// pi_count_hits (the hand-vectorised loop, its ISA in the label: avx512, avx2 or none), the loop before issue 23 left to
 // GCC's vectoriser (Plain), and the portable scalar loop.
 template <std::uint64_t (*Count)(std::uint64_t, std::uint64_t, std::uint64_t) noexcept>
-void pi_loop(benchmark::State& state) {
+void pi_loop(benchmark::State& state, const char* label) {
   const auto samples = static_cast<std::uint64_t>(state.range(0));
   std::uint64_t begin = 0;
   for (auto _ : state) {
@@ -31,11 +31,17 @@ void pi_loop(benchmark::State& state) {
     begin += samples;  // fresh samples every iteration
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.SetLabel(kernels::pi_vector_isa());
+  state.SetLabel(label);
 }
-void BM_PiKernel(benchmark::State& state) { pi_loop<kernels::pi_count_hits>(state); }
-void BM_PiKernelPlain(benchmark::State& state) { pi_loop<kernels::pi_count_hits_plain>(state); }
-void BM_PiKernelScalar(benchmark::State& state) { pi_loop<kernels::pi_count_hits_scalar>(state); }
+void BM_PiKernel(benchmark::State& state) {
+  pi_loop<kernels::pi_count_hits>(state, kernels::pi_vector_isa());
+}
+void BM_PiKernelPlain(benchmark::State& state) {
+  pi_loop<kernels::pi_count_hits_plain>(state, "gcc-vectorised");
+}
+void BM_PiKernelScalar(benchmark::State& state) {
+  pi_loop<kernels::pi_count_hits_scalar>(state, "scalar");
+}
 BENCHMARK(BM_PiKernel)->Arg(1 << 16)->Arg(1 << 22);
 BENCHMARK(BM_PiKernelPlain)->Arg(1 << 16)->Arg(1 << 22);
 BENCHMARK(BM_PiKernelScalar)->Arg(1 << 16);
