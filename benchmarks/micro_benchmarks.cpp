@@ -20,16 +20,32 @@ namespace {
 
 using namespace parbench;
 
-void BM_PiKernel(benchmark::State& state) {
+// The pi kernel's loops side by side, one count each (the same count: tests/kernels_test.cpp):
+// pi_count_hits (the hand-vectorised loop, its ISA in the label: avx512, avx2 or none), the loop before issue 23 left to
+// GCC's vectoriser (Plain), and the portable scalar loop.
+template <std::uint64_t (*Count)(std::uint64_t, std::uint64_t, std::uint64_t) noexcept>
+void pi_loop(benchmark::State& state, const char* label) {
   const auto samples = static_cast<std::uint64_t>(state.range(0));
   std::uint64_t begin = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(kernels::pi_count_hits(1, begin, begin + samples));
+    benchmark::DoNotOptimize(Count(1, begin, begin + samples));
     begin += samples;  // fresh samples every iteration
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetLabel(label);
+}
+void BM_PiKernel(benchmark::State& state) {
+  pi_loop<kernels::pi_count_hits>(state, kernels::pi_vector_isa());
+}
+void BM_PiKernelPlain(benchmark::State& state) {
+  pi_loop<kernels::pi_count_hits_plain>(state, "gcc-vectorised");
+}
+void BM_PiKernelScalar(benchmark::State& state) {
+  pi_loop<kernels::pi_count_hits_scalar>(state, "scalar");
 }
 BENCHMARK(BM_PiKernel)->Arg(1 << 16)->Arg(1 << 22);
+BENCHMARK(BM_PiKernelPlain)->Arg(1 << 16)->Arg(1 << 22);
+BENCHMARK(BM_PiKernelScalar)->Arg(1 << 16);
 
 // One primality test of each algorithm on a prime and on a composite (two primes near the square
 // root, the hardest kind for trial division) near 10^8, 10^12 and 10^18.

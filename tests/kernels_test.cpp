@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -69,6 +70,67 @@ TEST(PiKernel, CountIsTheSameOnEveryCompilerAndFlagSet) {
   EXPECT_EQ(pi_count_hits(1, 0, 1'000'000), 785'187u);
 }
 
+// Values computed outside C++ (a Python restatement of the definition above, big integers, run
+// once): they pin the stream and the inside test for every loop, at ranges far from 0 and at the
+// top of the index space, where i + 1 is near 2^64.
+TEST(PiKernel, PinnedCountsFromAnIndependentRestatement) {
+  constexpr std::uint64_t kTop = ~std::uint64_t{0};
+  struct Case {
+    std::uint64_t seed, begin, end, hits;
+  };
+  const Case cases[] = {{1, 0, 1'000'000, 785'187},
+                        {7, 1ULL << 40, (1ULL << 40) + 100'003, 78'573},
+                        {(1ULL << 63) + 5, kTop - 50'000, kTop, 39'258},
+                        {0, 0, 99'999, 78'491},
+                        {kTop, 12'345, 12'352, 6}};
+  for (const auto& c : cases) {
+    EXPECT_EQ(pi_count_hits(c.seed, c.begin, c.end), c.hits) << c.seed << " " << c.begin;
+    EXPECT_EQ(parbench::kernels::pi_count_hits_scalar(c.seed, c.begin, c.end), c.hits);
+    EXPECT_EQ(parbench::kernels::pi_count_hits_plain(c.seed, c.begin, c.end), c.hits);
+  }
+  EXPECT_EQ(reference_hits(7, 1ULL << 40, (1ULL << 40) + 100'003), 78'573u);
+}
+
+// The vector loop (pi_vector_isa() names it), the portable scalar loop and the plain loop GCC
+// vectorises give one count for the same (seed, range), whatever the range's length and alignment
+// (every remainder of one iteration of the vector loop, 8 darts with AVX-512 and 10 with AVX2, and
+// short ranges that never reach the vector loop).
+TEST(PiKernel, VectorScalarAndPlainLoopsGiveTheSameCount) {
+  constexpr std::uint64_t kTop = ~std::uint64_t{0};
+  std::mt19937_64 rng(2026);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::uint64_t seed = rng();
+    const std::uint64_t begin = trial % 3 == 0 ? kTop - 1 - rng() % 3000 : rng() % (1ULL << 50);
+    const std::uint64_t length = trial < 100 ? static_cast<std::uint64_t>(trial) : rng() % 3000;
+    const std::uint64_t end = std::max(begin, std::min(begin + length, kTop - 1));
+    const std::uint64_t scalar = parbench::kernels::pi_count_hits_scalar(seed, begin, end);
+    EXPECT_EQ(pi_count_hits(seed, begin, end), scalar)
+        << parbench::kernels::pi_vector_isa() << " " << begin << ".." << end;
+    EXPECT_EQ(parbench::kernels::pi_count_hits_plain(seed, begin, end), scalar);
+    EXPECT_EQ(reference_hits(seed, begin, end), scalar);
+  }
+#if defined(__AVX2__)
+  EXPECT_STRNE(parbench::kernels::pi_vector_isa(), "none");  // this build has a vector loop
+#endif
+}
+
+// Workers' slices can be as short as one dart: random splits into pieces of 1 to 20 darts (most
+// shorter than one iteration of the vector loop) add up to the whole range's count.
+TEST(PiKernel, CountOfShortRandomPiecesAddsUpToTheWhole) {
+  const std::uint64_t begin = 1'000'000'007, n = 100'003;
+  const std::uint64_t whole = pi_count_hits(11, begin, begin + n);
+  std::mt19937_64 rng(99);
+  for (int trial = 0; trial < 5; ++trial) {
+    std::uint64_t sum = 0;
+    for (std::uint64_t b = begin; b < begin + n;) {
+      const std::uint64_t e = std::min(begin + n, b + 1 + rng() % 20);
+      sum += pi_count_hits(11, b, e);
+      b = e;
+    }
+    EXPECT_EQ(sum, whole);
+  }
+}
+
 TEST(PiKernel, DifferentSeedsGiveDifferentStreams) {
   EXPECT_NE(pi_count_hits(1, 0, 1'000'000), pi_count_hits(2, 0, 1'000'000));
   EXPECT_NE(pi_count_hits(0, 0, 1'000'000), pi_count_hits(1, 0, 1'000'000));
@@ -83,7 +145,11 @@ TEST(PiKernel, EstimateIsWithinSixSigma) {
   }
 }
 
-TEST(PiKernel, EmptyRangeHasNoHits) { EXPECT_EQ(pi_count_hits(1, 5, 5), 0u); }
+TEST(PiKernel, EmptyRangeHasNoHits) {
+  EXPECT_EQ(pi_count_hits(1, 5, 5), 0u);
+  EXPECT_EQ(pi_count_hits(1, 9, 5), 0u);  // end before begin: nothing, as the plain loop did
+  EXPECT_EQ(parbench::kernels::pi_count_hits_scalar(1, 5, 5), 0u);
+}
 
 }  // namespace
 
