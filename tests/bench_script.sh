@@ -8,7 +8,7 @@ parbench=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; tail -20 "$dir/out" "$dir/err"; exit 1; }
+fail() { echo "FAIL: $*"; tail -n 20 "$dir/out" "$dir/err"; exit 1; }
 PARBENCH_BENCH_SMOKE=$parbench PARBENCH_RESULTS=$dir/results "$root/scripts/bench" \
   >"$dir/out" 2>"$dir/err" || fail "exit code $?"
 csv=$(sed -n 's/^results written to //p' "$dir/out")
