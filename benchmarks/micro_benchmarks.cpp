@@ -21,8 +21,8 @@ namespace {
 using namespace parbench;
 
 // The pi kernel's loops side by side, one count each (the same count: tests/kernels_test.cpp):
-// pi_count_hits (the hand-vectorised loop, its ISA in the label: avx512, avx2 or none), the loop before issue 23 left to
-// GCC's vectoriser (Plain), and the portable scalar loop.
+// pi_count_hits (the hand-vectorised loop, its ISA in the label: avx512, avx2 or none), the loop
+// before issue 23 left to GCC's vectoriser (Plain), and the portable scalar loop.
 template <std::uint64_t (*Count)(std::uint64_t, std::uint64_t, std::uint64_t) noexcept>
 void pi_loop(benchmark::State& state, const char* label) {
   const auto samples = static_cast<std::uint64_t>(state.range(0));

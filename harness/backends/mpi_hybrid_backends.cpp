@@ -1,4 +1,5 @@
-// mpi+threads, mpi+openmp and mpi+tbb: --workers ranks, each running its share of the kernel on a pool of
+// mpi+threads, mpi+openmp and mpi+tbb: --workers ranks, each running its share of the kernel on a
+// pool of
 // --threads-per-rank threads (a threads or tbb backend inside the rank), split by the same
 // schedule. The question "64 ranks, or 2 ranks of 32 threads?" in one run.
 #include "harness/backends/mpi_support.hpp"
