@@ -62,15 +62,14 @@ class OpenMpBackend final : public Backend {
     const auto chunks = static_cast<std::int64_t>(chunk_count(size, schedule_.chunk));
     WorkerShare share{reduction_identity(r), {}};
     const auto take = [&](Slice slice) noexcept {
-      if (slice.size() == 0 || failed_.load(std::memory_order_relaxed)) return;
+      if (failed_.load(std::memory_order_relaxed)) return;
       try {
-        std::uint64_t done = 0;
-        share.value = fold(r, share.value, work_->run_slice_counted(slice.begin, slice.end, done));
-        share.report.items += done;
+        take_slice(*work_, share, slice);
       } catch (...) {
         note_failure(me);
       }
     };
+
     const double t0 = monotonic_s();
     switch (schedule_.kind) {
       case ScheduleKind::kCyclic:

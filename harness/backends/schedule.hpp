@@ -50,6 +50,15 @@ struct WorkerShare {
   WorkerReport report;
 };
 
+// Runs one slice and folds it into the worker's share: the step every worker's loop repeats.
+inline void take_slice(const Workload& work, WorkerShare& share, Slice slice) {
+  if (slice.size() == 0) return;
+  std::uint64_t done = 0;
+  share.value =
+      fold(work.reduction(), share.value, work.run_slice_counted(slice.begin, slice.end, done));
+  share.report.items += done;
+}
+
 // The loop every worker runs. `claim` hands out the next chunk index for the dynamic and queue
 // schedules and returns nullopt when there is none left; static and cyclic need no hand-out.
 template <typename Claim>
@@ -58,12 +67,8 @@ WorkerShare run_share(const Workload& work, const Schedule& schedule, std::uint6
   const Reduction r = work.reduction();
   const std::uint64_t size = work.size();
   WorkerShare share{reduction_identity(r), {}};
-  auto take = [&](Slice slice) {
-    if (slice.size() == 0) return;
-    std::uint64_t done = 0;
-    share.value = fold(r, share.value, work.run_slice_counted(slice.begin, slice.end, done));
-    share.report.items += done;
-  };
+  const auto take = [&](Slice slice) { take_slice(work, share, slice); };
+
   const double t0 = monotonic_s();
   switch (schedule.kind) {
     case ScheduleKind::kStatic:

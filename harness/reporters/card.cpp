@@ -65,8 +65,10 @@ class HostRows {
       std::vector<double> times;
       for (const auto* row : c.rows)
         if (row->record.valid && row->record.rep > 0) times.push_back(row->record.wall_s);
-      if (!times.empty()) c.median_s = summarize(times).median;
-      if (times.size() > 1) c.spread_pct = summarize(times).mdape_pct;
+      if (times.empty()) continue;
+      const Summary s = summarize(times);
+      c.median_s = s.median;
+      if (times.size() > 1) c.spread_pct = s.mdape_pct;
     }
     for (const auto& c : configs_)
       if (c.r().backend == "serial" && c.median_s)
