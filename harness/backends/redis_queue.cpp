@@ -147,16 +147,25 @@ std::optional<ChunkResult> ChunkResult::parse(const std::string& text) {
   return r;
 }
 
+// One script, so that a chunk costs one round trip; the expiries are set only where a key is made
+// (the feeder's beats renew them after that), since each call inside a script costs too.
 const char* const kAcknowledgeScript =
+    "if ARGV[4] ~= '' then "
     "redis.call('LREM', KEYS[2], 1, ARGV[4]) "
-    "if redis.call('GET', KEYS[4]) ~= ARGV[5] then return 0 end "
-    "local first = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) "
-    "local ttl = redis.call('PTTL', KEYS[4]) "
-    "if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end "
-    "if first == 1 and redis.call('HLEN', KEYS[1]) == tonumber(ARGV[3]) then "
-    "redis.call('RPUSH', KEYS[3], '1') "
+    "if redis.call('GET', KEYS[4]) == ARGV[5] then "
+    "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then "
+    "local n = redis.call('HLEN', KEYS[1]) "
+    "local last = n == tonumber(ARGV[3]) "
+    "local ttl = (n == 1 or last) and redis.call('PTTL', KEYS[4]) or 0 "
+    "if n == 1 and ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end "
+    "if last then redis.call('RPUSH', KEYS[3], '1') "
     "if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end end "
-    "return first";
+    "end end end "
+    "local taken = false "
+    "if ARGV[6] ~= '0' then "
+    "taken = redis.call('LMOVE', KEYS[5], KEYS[2], 'RIGHT', 'LEFT') "
+    "if taken then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end end "
+    "return taken";
 
 const char* const kRequeueScript =
     "local moved = {} "

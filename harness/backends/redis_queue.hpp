@@ -2,12 +2,14 @@
 // `parbench worker` (redis_queue_worker.cpp) share: the keys of one queue, what its messages and
 // results say, and the server-side scripts that move chunks atomically.
 //
-// At-least-once delivery: a worker takes a chunk with BLMOVE, which moves it from `pending` to the
-// worker's own in-flight list in one step, so a chunk is always in exactly one list; the worker's
-// acknowledgement stores its result and removes the chunk from that list in one script. A worker
-// keeps a heartbeat key with a short expiry; the feeder moves the in-flight chunks of a worker
-// whose key expired back to `pending`. A chunk done twice is counted once: results are a hash by
-// chunk id, and the first result wins (HSETNX).
+// At-least-once delivery: a worker takes a chunk with (B)LMOVE, which moves it from `pending` to
+// the worker's own in-flight list in one step, so a chunk is always in exactly one list; the
+// worker's acknowledgement stores its result, removes the chunk from that list and takes the next
+// one, all in one script: one round trip per chunk, which the worker does not wait for (it runs the
+// chunk it took one acknowledgement earlier meanwhile). A worker keeps a heartbeat key with a short
+// expiry; the feeder moves the in-flight chunks of a worker whose key expired back to `pending`. A
+// chunk done twice is counted once: results are a hash by chunk id, and the first result wins
+// (HSETNX).
 #pragma once
 
 #include <algorithm>
@@ -124,11 +126,14 @@ struct ChunkResult {
   static std::optional<ChunkResult> parse(const std::string& text);
 };
 
-// acknowledge: KEYS results, in-flight, done, current; ARGV chunk, result, chunks, message, round.
+// acknowledge and take, a worker's one round trip per chunk: KEYS results, in-flight, done,
+// current, pending; ARGV chunk, result, chunks, message ("": none to acknowledge), round, the
+// in-flight list's expiry in ms ("0": take none).
 // Stores the result unless one is there (the first wins), takes the message off the in-flight
 // list, and rings `done` once every chunk has a result. A late acknowledgement of a finished
-// repetition only leaves the in-flight list. The results and `done` take `current`'s expiry.
-// Returns 1 when this result was the first.
+// repetition only leaves the in-flight list. The results and `done` take `current`'s expiry when
+// they are made (the feeder's beats renew it). Then, unless told not to, moves the next message
+// from `pending` to the in-flight list (LMOVE: a script cannot wait) and returns it; nil if none.
 extern const char* const kAcknowledgeScript;
 // requeue: KEYS in-flight, pending, workers; ARGV worker, "config:rep:" of the running repetition.
 // Moves the worker's in-flight messages of that repetition back to the end of `pending` that is

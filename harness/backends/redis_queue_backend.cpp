@@ -118,6 +118,7 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
     }
     RunOutput out = collect(round, chunks, losses);
     out.wall_s = monotonic_s() - t0;
+    record_chunk_overhead(out, chunks);
     redis.command("DEL %s %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
                   done.c_str(), keys().current().c_str());
     // A worker that died before the repetition began (its heartbeat had not expired yet) did not
@@ -351,6 +352,30 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
       if (!unsure.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return losses.ran.size() + unsure.size();  // those still unsure: counted, as claimed
+  }
+
+  // What a chunk cost beyond its own work, against one request-reply on the same server measured
+  // now, after the timed part: the queue's price in round trips (one is its floor, unless the
+  // workers hide it behind their work). Worker-seconds: the repetition's wall time on every
+  // worker, less the time they spent in chunks, per chunk.
+  void record_chunk_overhead(RunOutput& out, std::uint64_t chunks) {
+    constexpr int kPings = 51;
+    auto& redis = session_->redis();
+    std::vector<double> trips;
+    for (int i = 0; i < kPings; ++i) {
+      const double t = monotonic_s();
+      redis.command("PING");
+      trips.push_back(monotonic_s() - t);
+    }
+    std::nth_element(trips.begin(), trips.begin() + kPings / 2, trips.end());
+    const double round_trip_s = trips[kPings / 2];
+    double busy_s = 0.0;
+    for (const auto& w : out.workers) busy_s += w.busy_s;
+    const double overhead_s =
+        (*out.wall_s * static_cast<double>(expected_) - busy_s) / static_cast<double>(chunks);
+    out.measurements.push_back({"round_trip_s", round_trip_s});
+    out.measurements.push_back({"chunk_overhead_s", overhead_s});
+    out.measurements.push_back({"overhead_per_round_trip", overhead_s / round_trip_s});
   }
 
   // The results by chunk id, folded; each worker's load, in the order they joined and then as

@@ -115,67 +115,71 @@ class QueueWorker {
     mechanism_ = nullptr;
   }
 
-  // Takes, runs and acknowledges chunks until the feeder has gone. The take of the next chunk is
-  // sent before the current one runs, and its acknowledgement after: the round trips overlap the
-  // work, and a worker holds at most two chunks. That early take does not block (LMOVE): Redis
-  // runs one client's commands in order, and a take waiting on an empty queue would hold back the
-  // acknowledgement behind it, the last one of a repetition included. Only a worker that holds
-  // nothing waits (BLMOVE).
+  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one round trip
+  // (kAcknowledgeScript), and the worker does not wait for it: the script that acknowledges chunk
+  // k takes chunk k+2 while the worker runs chunk k+1, taken by the one before; the worker holds
+  // at most two chunks. Only a worker that holds nothing and expects nothing waits (BLMOVE): a
+  // script cannot, and Redis runs one client's commands in order, so a wait in front of an
+  // acknowledgement would hold that back, the last one of a repetition included.
   void take_chunks() {
-    std::optional<std::string> held;
     for (;;) {
-      if (!held) {
-        std::string text = take();
-        if (text.empty()) {  // nothing to take: is there still a feeder?
-          drain();
-          if (redis_.command("EXISTS %s", keys_.feeder().c_str()) == "0") return;
+      if (held_.empty()) {
+        if (takes_due_ > 0) {
+          receive_take();
           continue;
         }
-        held = std::move(text);
-      }
-      const std::optional<Message> m = Message::parse(*held);
-      drain();  // every reply due: what follows may read the server in turn
-      if (m && m->config != description_.config) load_description();
-      if (!m || m->config != description_.config || m->chunk >= chunks_) {
-        redis_.command("LREM %s 1 %s", in_flight_.c_str(), held->c_str());
-        held.reset();  // of no run now
+        if (!take_waiting()) {  // nothing to take: is there still a feeder?
+          if (redis_.command("EXISTS %s", keys_.feeder().c_str()) == "0") return;
+        }
         continue;
       }
-      send_take(false);
-      redis_.append_argv(acknowledgement(*m, *held, run_chunk(m->chunk)));
-      due_.push_back(Due::kOther);
-      std::string next = take();
-      held = next.empty() ? std::nullopt : std::optional(std::move(next));
+      const std::string text = held_.front();
+      std::optional<Message> m = Message::parse(text);
+      if (!m || m->config != description_.config || m->chunk >= chunks_) {
+        settle();  // every reply in: what follows reads the server in turn
+        if (m && m->config != description_.config) load_description();
+        if (!m || m->config != description_.config || m->chunk >= chunks_) {
+          redis_.command("LREM %s 1 %s", in_flight_.c_str(), text.c_str());
+          held_.pop_front();  // of no run now
+        }
+        continue;
+      }
+      if (held_.size() == 1 && takes_due_ == 0) send(acknowledge_and_take(*m, text, nullptr, true));
+      const ChunkResult r = run_chunk(m->chunk);
+      held_.pop_front();
+      send(acknowledge_and_take(*m, text, &r, held_.empty() && takes_due_ <= 1));
     }
   }
 
-  void send_take(bool wait) {
-    if (wait) {
-      redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(), in_flight_.c_str(),
-                    kTakeTimeout_s);
-    } else {
-      redis_.append("LMOVE %s %s RIGHT LEFT", keys_.pending().c_str(), in_flight_.c_str());
-    }
+  // Sends one script call at once (its round trip overlaps the next chunk's work); its reply is a
+  // take's, due in order.
+  void send(const std::vector<std::string>& words) {
+    redis_.append_argv(words);
+    redis_.flush();
+    ++takes_due_;
+  }
+  // The oldest reply due: a message taken, held; or nil.
+  void receive_take() {
+    --takes_due_;
+    std::string text = redis_.reply();
+    if (!text.empty()) held_.push_back(std::move(text));
+  }
+  void settle() {
+    while (takes_due_ > 0) receive_take();
+  }
+  // With nothing held and no reply due: waits up to kTakeTimeout_s for a message. False when the
+  // queue stayed empty.
+  bool take_waiting() {
+    redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(), in_flight_.c_str(),
+                  kTakeTimeout_s);
     // A list that a take makes expires like the feeder's keys (key_expiry_ms), which the feeder
     // renews: nothing is left when everyone was killed outright.
     redis_.append("PEXPIRE %s %s", in_flight_.c_str(), expiry_ms_.c_str());
-    redis_.flush();
-    due_.push_back(Due::kTake);
-    due_.push_back(Due::kOther);
-  }
-  // The reply to the take sent last (sending one that waits if none is due), reading the replies
-  // due before it; a message, or "" when the queue stayed empty.
-  std::string take() {
-    if (std::find(due_.begin(), due_.end(), Due::kTake) == due_.end()) send_take(true);
-    for (;;) {
-      const Due due = due_.front();
-      due_.pop_front();
-      std::string text = redis_.reply();
-      if (due == Due::kTake) return text;
-    }
-  }
-  void drain() {
-    for (; !due_.empty(); due_.pop_front()) redis_.reply();
+    std::string text = redis_.reply();
+    redis_.reply();
+    if (text.empty()) return false;
+    held_.push_back(std::move(text));
+    return true;
   }
 
   ChunkResult run_chunk(std::uint64_t chunk) const {
@@ -190,21 +194,25 @@ class QueueWorker {
     return r;
   }
 
-  std::vector<std::string> acknowledgement(const Message& m, const std::string& text,
-                                           const ChunkResult& r) const {
+  // kAcknowledgeScript for chunk `m` (message `text`) with result `r` (none: only the take),
+  // taking the next message where `take`.
+  std::vector<std::string> acknowledge_and_take(const Message& m, const std::string& text,
+                                                const ChunkResult* r, bool take) const {
     const std::string round = m.round();
     return {"EVALSHA",
             ack_sha_,
-            "4",
+            "5",
             keys_.results(round),
             in_flight_,
             keys_.done(round),
             keys_.current(),
+            keys_.pending(),
             std::to_string(m.chunk),
-            r.text(),
+            r != nullptr ? r->text() : "",
             std::to_string(chunks_),
-            text,
-            round};
+            r != nullptr ? text : "",
+            round,
+            take ? expiry_ms_ : "0"};
   }
 
   ipc::RedisAddress address_;
@@ -220,9 +228,8 @@ class QueueWorker {
   Mechanism* mechanism_ = nullptr;  // work_'s, made
   std::uint64_t chunks_ = 0;
   std::string expiry_ms_;
-  // The replies still due on the connection, in the order the commands went.
-  enum class Due { kTake, kOther };  // kOther: acknowledgements, expiries
-  std::deque<Due> due_;
+  std::deque<std::string> held_;  // messages taken and not yet acknowledged, in order
+  int takes_due_ = 0;             // acknowledge-and-take replies still due on the connection
 };
 
 }  // namespace
