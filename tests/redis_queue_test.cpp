@@ -2,7 +2,12 @@
 // restated: what the feeder writes, a worker on another host must read back exactly.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "harness/backends/redis_queue.hpp"
 #include "ipc/redis_server.hpp"
@@ -141,6 +146,72 @@ TEST(RedisQueue, TheServersUrlStaysOutOfTheDescription) {
 TEST(RedisQueue, EveryKeyOutlivesAHeartbeatByFar) {
   EXPECT_EQ(key_expiry_ms(1000), 30000);
   EXPECT_EQ(key_expiry_ms(60000), 600000);
+}
+
+// The one script of a chunk's round trip, against a private server: the first result wins, the
+// chunk leaves the in-flight list, the next one is taken, `done` rings once, and a late
+// acknowledgement of another repetition stores nothing.
+class AcknowledgeScript : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (ipc::find_redis_server().empty()) GTEST_SKIP() << "no redis-server here";
+    server_ = ipc::PrivateRedisServer::shared();
+    redis_.emplace(server_->address());
+    sha_ = redis_->command("SCRIPT LOAD %s", kAcknowledgeScript);
+    redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
+  }
+  void TearDown() override {
+    if (redis_) redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
+  }
+  // Acknowledges `message` ("" for none) of round "1:REP" with `result`, taking the next unless
+  // told not to; returns what was taken ("" for nothing).
+  std::string call(const std::string& message, const std::string& result, bool take = true,
+                   const std::string& round = "1:1") {
+    const auto m = Message::parse(message);
+    return redis_->command_argv({"EVALSHA", sha_, "5", keys_.results(round), in_flight_,
+                                 keys_.done(round), keys_.current(), keys_.pending(),
+                                 m ? std::to_string(m->chunk) : "0", result, "2", message, round,
+                                 take ? "30000" : "0"});
+  }
+  std::vector<std::string> list(const std::string& key) {
+    return redis_->command_list("LRANGE %s 0 -1", key.c_str());
+  }
+  std::shared_ptr<ipc::PrivateRedisServer> server_;
+  std::optional<ipc::RedisConnection> redis_;
+  QueueKeys keys_{"unit-" + std::to_string(getpid())};
+  std::string in_flight_ = keys_.in_flight("w");
+  std::string sha_;
+};
+
+TEST_F(AcknowledgeScript, StoresTheFirstResultTakesTheNextAndRingsDoneOnce) {
+  redis_->command("SET %s 1:1 PX 60000", keys_.current().c_str());
+  redis_->command("LPUSH %s 1:1:0 1:1:1", keys_.pending().c_str());
+  EXPECT_EQ(call("", ""), "1:1:0");  // the prefetch: a take alone
+  EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:0"});
+  EXPECT_GT(std::stoll(redis_->command("PTTL %s", in_flight_.c_str())), 0);
+
+  EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1"), "1:1:1");
+  EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:1"});
+  EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.results("1:1").c_str())), 0);
+  // Chunk 0 again (redelivered, done twice): the first result stays, nothing is taken.
+  EXPECT_EQ(call("1:1:0", "x 9 1000 0.1 0.1", false), "");
+  EXPECT_EQ(redis_->command("HGET %s 0", keys_.results("1:1").c_str()), "w 7 1000 0.1 0.1");
+  EXPECT_EQ(redis_->command("EXISTS %s", keys_.done("1:1").c_str()), "0");
+
+  EXPECT_EQ(call("1:1:1", "w 8 1000 0.1 0.1"), "");  // the last: nothing left to take
+  EXPECT_TRUE(list(in_flight_).empty());
+  EXPECT_EQ(list(keys_.done("1:1")), std::vector<std::string>{"1"});
+  EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.done("1:1").c_str())), 0);
+  EXPECT_EQ(call("1:1:1", "x 8 1000 0.1 0.1", false), "");  // no second ring
+  EXPECT_EQ(list(keys_.done("1:1")), std::vector<std::string>{"1"});
+}
+
+TEST_F(AcknowledgeScript, ALateAcknowledgementOnlyLeavesTheInFlightList) {
+  redis_->command("SET %s 1:2 PX 60000", keys_.current().c_str());
+  redis_->command("LPUSH %s 1:1:0", in_flight_.c_str());
+  EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1", false, "1:1"), "");
+  EXPECT_TRUE(list(in_flight_).empty());
+  EXPECT_EQ(redis_->command("EXISTS %s", keys_.results("1:1").c_str()), "0");
 }
 
 }  // namespace
