@@ -97,12 +97,11 @@ case $check in
     # No private server to fall back on: the run must use the variable's.
     export PARBENCH_REDIS_SERVER=/nonexistent/redis-server
     watch_ps() {  # every parbench and redis command line on the host, sampled until $1 exits
-      local p line key
+      local key
       while kill -0 "$1" 2>/dev/null; do
-        for p in /proc/[0-9]*; do
-          { line=$(tr '\0' ' ' <"$p/cmdline"); } 2>/dev/null  # it may have exited meanwhile
-          [[ $line == *parbench* || $line == *redis* ]] && echo "$line" >>"$dir/cmdlines"
-        done
+        # One ps per sample, not a process per /proc entry: on a loaded machine that loop took
+        # seconds a sample and could miss a short-lived mpirun altogether.
+        ps -ww -eo args= | grep -E 'parbench|redis' >>"$dir/cmdlines" || true
         for key in $("${cli[@]}" --scan --pattern 'parbench:queue:*:description'); do
           "${cli[@]}" hgetall "$key" >>"$dir/descriptions"
         done
@@ -142,7 +141,7 @@ case $check in
     if "$parbench" list | grep -E "^  mpi +yes" >/dev/null; then  # not -q: list writes it all
       # Open MPI keeps some allocations until exit by design: LeakSanitizer would report them.
       ASAN_OPTIONS=detect_leaks=0 watched "mpi" --kernel verify --n 1000003 --ipc none --backend mpi --workers 2 --warmup 0 \
-        --repeat 1 --csv "$dir/mpi.csv"
+        --repeat 2 --csv "$dir/mpi.csv"
       grep -q "mpirun" "$dir/cmdlines" || fail "no mpirun command line sampled"
     fi
     grep -q "parbench worker --queue" "$dir/cmdlines" || fail "no worker's command line sampled"
