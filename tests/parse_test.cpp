@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "harness/parse.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/records/errors.hpp"
 
 namespace {
