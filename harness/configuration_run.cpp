@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/backends/backend_options.hpp"
 #include "harness/backends/opt_in_hooks.hpp"
 #include "harness/mechanism_life.hpp"
 #include "harness/records/clock.hpp"
@@ -59,8 +60,8 @@ class ConfigurationRun {
     mechanism_.before_start(config_.entry->model);
     auto* const ranks = dynamic_cast<backends::RanksBackend*>(backend_.get());
     if (ranks != nullptr) ranks->set_threads_per_rank(config_.threads_per_rank);
-    if (auto* queue = dynamic_cast<backends::TakesQueueSettings*>(backend_.get()))
-      queue->set_queue_settings(plan_.queue);
+    if (auto* takes = dynamic_cast<backends::TakesOptions*>(backend_.get()))
+      takes->take_options(plan_.backend_options->of(*config_.entry));
     const double t0 = monotonic_s();
     backend_->start(work_, config_.workers, config_.schedule);
     setup_s_ = monotonic_s() - t0 + (ranks != nullptr ? ranks->setup_before_start_s() : 0.0);

@@ -22,9 +22,9 @@ std::optional<std::vector<RunRecord>> relaunched(const Configuration& config, co
   const backends::BackendEntry& entry = *config.entry;
   const int repetitions = round == 0 ? plan.repeat : 1;
   try {
-    auto records =
-        entry.relaunch({entry.name, *config.work, config.workers, config.threads_per_rank,
-                        config.schedule, plan.warmup, repetitions, plan.mpirun});
+    auto records = entry.relaunch({entry.name, *config.work, config.workers,
+                                   config.threads_per_rank, config.schedule, plan.warmup,
+                                   repetitions, plan.backend_options->of(entry)});
     if (records && round != 0) {
       for (auto& r : *records) r.rep = r.round = round;
     }

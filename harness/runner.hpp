@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/backends/queue_settings.hpp"
+#include "harness/backends/backend_options.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/records/aggregate.hpp"
 #include "harness/reporters/reporter.hpp"
@@ -27,8 +27,9 @@ struct RunPlan {
   std::vector<int> threads_per_rank{0};
   int usable_cpus = 1;
   int local_ranks = 0;
-  backends::MpirunPlacement mpirun;  // for the mpirun that parbench starts
-  backends::QueueSettings queue;     // for the job queue (redis-queue)
+  // Each backend's own settings, as its options set them: the runner hands a backend its group's.
+  std::shared_ptr<const backends::OptionGroups> backend_options =
+      std::make_shared<backends::OptionGroups>();
   std::vector<ScheduleKind> schedules{ScheduleKind::kStatic};
   std::vector<std::uint64_t> chunks{1000};
   int warmup = 1;

@@ -19,7 +19,7 @@
 namespace parbench::ipc {
 namespace {
 
-// Every worker --workers allows (4096, harness/parse.cpp) plus the servers and launchers beside
+// Every worker --workers allows (4096, harness/backends/parse.cpp) plus the servers and launchers beside
 // them.
 constexpr std::size_t kMaxChildren = 4096 + 64;
 constexpr std::size_t kMaxPaths = 64;

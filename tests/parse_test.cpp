@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "harness/parse.hpp"
+#include <CLI/CLI.hpp>  // the whole of CLI11: an App of its own needs its formatter and config
+
+#include "harness/backends/number_options.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/records/errors.hpp"
 
 namespace {
@@ -78,6 +81,27 @@ TEST(ParseWorkers, RejectsZeroNegativeTextAndBackwardRanges) {
        {"0", "-1", "abc", "1.5", "8:2", "1:8:*1", "1:8:*0", "1:8:+0", "", "1::2", "99999"}) {
     EXPECT_THROW(parse_workers({bad}, 8), UsageError) << bad;
   }
+}
+
+// The kernels' single numbers, bound as numbers: CLI11 takes parse_integer's notation through
+// whole_count and never reads "010" as octal.
+TEST(NumberOptions, CountsAndSeedsReachTheirNumbersAsTyped) {
+  CLI::App app;
+  std::uint64_t rows = 0;
+  std::uint64_t seed = 0;
+  app.add_option("--rows", rows)->transform(parbench::whole_count(1, parbench::kMaxCount));
+  app.add_option("--seed", seed)->transform(parbench::any_u64());
+  app.parse("--rows 2.5e3 --seed 010", false);
+  EXPECT_EQ(rows, 2500u);
+  EXPECT_EQ(seed, 10u);
+  try {
+    app.parse("--rows 0", false);
+    ADD_FAILURE() << "--rows 0 was taken";
+  } catch (const CLI::ValidationError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "--rows: must be a whole number from 1 to 2^63 (1e9 notation allowed); got '0'");
+  }
+  EXPECT_THROW(app.parse("--seed -1", false), CLI::ValidationError);
 }
 
 }  // namespace

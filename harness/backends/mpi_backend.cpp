@@ -15,6 +15,7 @@
 #include "harness/backends/launch_env.hpp"
 #include "harness/backends/mechanism.hpp"
 #include "harness/backends/mpi_support.hpp"
+#include "harness/backends/mpirun_placement.hpp"
 #include "harness/backends/opt_in_hooks.hpp"
 #include "harness/backends/partition.hpp"
 #include "harness/backends/registry.hpp"
@@ -319,7 +320,8 @@ BackendEntry mpi_backend() {
           .model = {ipc::Workers::kRanks},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic},
           .relaunch = relaunch_under_mpirun,
-          .abort_job = abort_mpi_job};
+          .abort_job = abort_mpi_job,
+          .options = mpirun_options};
 }
 
 }  // namespace parbench::backends

@@ -18,6 +18,7 @@
 
 #include "harness/backends/launch_env.hpp"
 #include "harness/backends/mpi_support.hpp"
+#include "harness/backends/mpirun_placement.hpp"
 #include "harness/records/clock.hpp"
 #include "harness/records/csv_format.hpp"
 #include "harness/records/errors.hpp"
@@ -80,10 +81,10 @@ std::optional<std::vector<RunRecord>> relaunch_under_mpirun(const LaunchRequest&
                               std::getenv("SLURM_JOB_ID") == nullptr &&
                               std::getenv("PBS_JOBID") == nullptr;
   if (oversubscribed) argv.emplace_back("--oversubscribe");
-  if (!request.placement.map_by.empty())
-    argv.insert(argv.end(), {"--map-by", request.placement.map_by});
-  if (!request.placement.bind_to.empty()) {
-    argv.insert(argv.end(), {"--bind-to", request.placement.bind_to});
+  const auto placement = settings_in<MpirunPlacement>(request.options);
+  if (!placement.map_by.empty()) argv.insert(argv.end(), {"--map-by", placement.map_by});
+  if (!placement.bind_to.empty()) {
+    argv.insert(argv.end(), {"--bind-to", placement.bind_to});
   } else if (oversubscribed || request.threads_per_rank > 1) {
     argv.insert(argv.end(), {"--bind-to", "none"});
   }

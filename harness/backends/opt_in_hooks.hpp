@@ -1,10 +1,9 @@
 // What only some backends need from the runner, beside Backend: a backend opts in by also deriving
 // from one of these, and the runner asks for it (dynamic_cast) before start(). The others implement
-// nothing for the MPI job or the queue.
+// nothing for the MPI job. (A backend's own settings: TakesSettings, backend_options.hpp.)
 #pragma once
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/queue_settings.hpp"
 
 namespace parbench::backends {
 
@@ -19,14 +18,6 @@ class RanksBackend {
   virtual double setup_before_start_s() const = 0;
   // Only rank 0 reports; the other ranks measure alongside it.
   virtual bool reports() const = 0;
-};
-
-// The job queue, which starts or awaits its workers as the user asked (its server, name and
-// timing); called before start().
-class TakesQueueSettings {
- public:
-  virtual ~TakesQueueSettings() = default;
-  virtual void set_queue_settings(const QueueSettings& settings) = 0;
 };
 
 }  // namespace parbench::backends

@@ -15,8 +15,9 @@
 #include <set>
 #include <thread>
 
+#include "harness/backends/backend_options.hpp"
 #include "harness/backends/mechanism.hpp"
-#include "harness/backends/opt_in_hooks.hpp"
+#include "harness/backends/queue_settings.hpp"
 #include "harness/backends/redis_queue.hpp"
 #include "harness/backends/redis_queue_session.hpp"
 #include "harness/backends/registry.hpp"
@@ -58,29 +59,31 @@ std::shared_ptr<FeederSession> lasting_session(const QueueSettings& o) {
   return session;
 }
 
-class RedisQueueBackend final : public Backend, public TakesQueueSettings {
+class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettings> {
  public:
   ~RedisQueueBackend() override { stop(); }
-
-  void set_queue_settings(const QueueSettings& settings) override { options_ = settings; }
 
   void start(const Workload& work, int workers, const Schedule& schedule) override {
     work_ = &work;
     chunk_ = std::max<std::uint64_t>(1, schedule.chunk);
     expected_ = static_cast<std::size_t>(workers);
-    const bool external = options_.external_workers;
-    session_ = external ? lasting_session(options_)
-                        : std::make_shared<FeederSession>(options_.redis_url, queue_name(options_),
-                                                          options_.heartbeat_ms);
+    const bool external = settings_.external_workers;
+    session_ = external ? lasting_session(settings_)
+                        : std::make_shared<FeederSession>(
+                              settings_.redis_url, queue_name(settings_), settings_.heartbeat_ms);
     std::vector<std::string> args = work.cli_args();
     if (const Mechanism* m = work.mechanism()) {  // made already: the workers join it
       for (auto& arg : m->join_args()) args.push_back(std::move(arg));
     }
     args = queue::without_server(args);
-    const queue::Description d{
-        parbench_version(),    work.kernel(), args,
-        work.size(),           chunk_,        session_->begin_configuration(),
-        options_.heartbeat_ms, workers};
+    const queue::Description d{parbench_version(),
+                               work.kernel(),
+                               args,
+                               work.size(),
+                               chunk_,
+                               session_->begin_configuration(),
+                               settings_.heartbeat_ms,
+                               workers};
     config_ = d.config;
     rep_ = 0;
     auto& redis = session_->redis();
@@ -202,7 +205,7 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
       const long long ttl_ms = std::stoll(redis.reply());
       if (ttl_ms >= 0) {
         live.push_back(m);
-        last_beat_[m] = now - static_cast<double>(options_.heartbeat_ms - ttl_ms) * 1e-3;
+        last_beat_[m] = now - static_cast<double>(settings_.heartbeat_ms - ttl_ms) * 1e-3;
       } else if (dead != nullptr) {
         dead->push_back(m);
       }
@@ -214,8 +217,8 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
   // workers within --join-timeout, announcing once how to start them. The workers then in the
   // queue keep their order from one repetition to the next; newcomers follow.
   void wait_for_workers() {
-    const bool external = options_.external_workers;
-    const double deadline = monotonic_s() + (external ? options_.join_timeout_s : kLocalJoin_s);
+    const bool external = settings_.external_workers;
+    const double deadline = monotonic_s() + (external ? settings_.join_timeout_s : kLocalJoin_s);
     bool announced = false;
     for (;;) {
       std::vector<std::string> live = live_workers();
@@ -249,7 +252,7 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
         throw WorkerFailure(
             fmt::format("{} of {} workers {} queue {} within {:.0f} s", live.size(), expected_,
                         rep_ == 0 ? "joined" : "were left on (a worker died)", session_->name(),
-                        external ? options_.join_timeout_s : kLocalJoin_s));
+                        external ? settings_.join_timeout_s : kLocalJoin_s));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(external ? 50 : 2));
     }
@@ -310,9 +313,9 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
     replace_dead_children();
     if (live.empty()) {
       throw_if_children_died("and none is left to take the chunks");
-      if (options_.external_workers && now - last_live_ > options_.join_timeout_s) {
+      if (settings_.external_workers && now - last_live_ > settings_.join_timeout_s) {
         throw WorkerFailure(fmt::format("no worker has been alive on queue {} for {:.0f} s",
-                                        session_->name(), options_.join_timeout_s));
+                                        session_->name(), settings_.join_timeout_s));
       }
     } else {
       last_live_ = now;
@@ -329,7 +332,7 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
     }
     if (losses.ran.size() >= expected_ || unsure.empty()) return losses.ran.size();
     auto& redis = session_->redis();
-    const double deadline = monotonic_s() + options_.heartbeat_ms * 1e-3 + 0.5;
+    const double deadline = monotonic_s() + settings_.heartbeat_ms * 1e-3 + 0.5;
     while (!unsure.empty() && monotonic_s() < deadline) {
       for (auto it = unsure.begin(); it != unsure.end();) {
         const long long ttl =
@@ -410,7 +413,6 @@ class RedisQueueBackend final : public Backend, public TakesQueueSettings {
     return out;
   }
 
-  QueueSettings options_;
   const Workload* work_ = nullptr;
   std::uint64_t chunk_ = 1;
   std::size_t expected_ = 0;
@@ -446,7 +448,8 @@ BackendEntry redis_queue_backend() {
             return Availability{a.runnable, a.detail};
           },
       .model = {ipc::Workers::kQueueWorkers},
-      .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue}};
+      .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue},
+      .options = queue_options};
 }
 
 }  // namespace parbench::backends

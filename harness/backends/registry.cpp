@@ -2,11 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "harness/backends/mpirun_placement.hpp"
+#include "harness/backends/queue_settings.hpp"
+
 namespace parbench::backends {
 namespace {
 
-// A backend this build was configured without: named, so that the user learns why it is missing.
-[[maybe_unused]] BackendEntry not_compiled(std::string name, const char* dependency) {
+// A backend this build was configured without: named, so that the user learns why it is missing,
+// with its options, which the command line takes in every build.
+[[maybe_unused]] BackendEntry not_compiled(std::string name, const char* dependency,
+                                           std::unique_ptr<BackendOptions> (*options)() = nullptr) {
   return {.name = std::move(name),
           .summary = "",
           .make = nullptr,
@@ -15,7 +20,8 @@ namespace {
                 return Availability{
                     false, fmt::format("not compiled into this build, which lacks {}", dependency)};
               },
-          .model = {}};
+          .model = {},
+          .options = options};
 }
 
 }  // namespace
@@ -42,18 +48,19 @@ const std::vector<BackendEntry>& all_backends() {
         PARBENCH_BACKEND(mpi_backend), PARBENCH_BACKEND(mpi_threads_backend),
         PARBENCH_BACKEND(mpi_openmp_backend),
 #else
-        not_compiled("mpi", "MPI"), not_compiled("mpi+threads", "MPI"),
-        not_compiled("mpi+openmp", "MPI"),
+        not_compiled("mpi", "MPI", mpirun_options),
+        not_compiled("mpi+threads", "MPI", mpirun_options),
+        not_compiled("mpi+openmp", "MPI", mpirun_options),
 #endif
 #if PARBENCH_HAVE_MPI && PARBENCH_HAVE_TBB
         PARBENCH_BACKEND(mpi_tbb_backend),
 #else
-        not_compiled("mpi+tbb", "MPI or oneTBB"),
+        not_compiled("mpi+tbb", "MPI or oneTBB", mpirun_options),
 #endif
 #if PARBENCH_HAVE_REDIS
         PARBENCH_BACKEND(redis_queue_backend),
 #else
-        not_compiled("redis-queue", "hiredis"),
+        not_compiled("redis-queue", "hiredis", queue_options),
 #endif
   };
   return entries;

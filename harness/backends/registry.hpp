@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/mpirun_placement.hpp"
+#include "harness/backends/backend_options.hpp"
 #include "harness/backends/schedule.hpp"
 #include "harness/records/record.hpp"
 #include "ipc/reach.hpp"
@@ -31,7 +31,7 @@ struct LaunchRequest {
   const Schedule& schedule;
   int warmup;
   int repeat;
-  const MpirunPlacement& placement;
+  const BackendOptions* options;  // the entry's own group (settings_in), null where it has none
 };
 
 // For backends that need nothing beyond this build.
@@ -53,6 +53,9 @@ struct BackendEntry {
   std::function<std::optional<std::vector<RunRecord>>(const LaunchRequest&)> relaunch;
   // Set by backends whose processes must all be brought down together after a fatal error.
   std::function<void(int exit_code)> abort_job;
+  // Set by backends with options of their own (backend_options.hpp): makes the group's options
+  // object; the backends of a family name the same function and share one.
+  std::unique_ptr<BackendOptions> (*options)() = nullptr;
 };
 
 // Every backend parbench has, in registration order; one that this build lacks is listed with no

@@ -15,14 +15,12 @@
 
 #include "harness/backends/launch_env.hpp"
 #include "harness/backends/mechanism.hpp"
+#include "harness/backends/number_options.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/calibration.hpp"
-#include "harness/cli/mpirun_options.hpp"
-#include "harness/cli/number_options.hpp"
-#include "harness/cli/queue_options.hpp"
 #include "harness/cli/run_matrix.hpp"
 #include "harness/collect_fingerprint.hpp"
-#include "harness/parse.hpp"
 #include "harness/records/clock.hpp"
 #include "harness/records/errors.hpp"
 #include "harness/reporters/console_reporter.hpp"
@@ -224,23 +222,6 @@ void check_tmpdir() {
   }
 }
 
-// The job queue's server, name and timing, as its options set them; the server, when given, and
-// the queue's options checked.
-backends::QueueSettings queue_settings(const RunOptions& o) {
-  backends::QueueSettings l = o.queue;
-  const auto given = [&o](const char* name) -> const CLI::Option* {
-    const CLI::Option* option =
-        o.command != nullptr ? o.command->get_option_no_throw(name) : nullptr;
-    return option != nullptr && option->count() > 0 ? option : nullptr;
-  };
-  if (const CLI::Option* redis = given("--redis")) {  // or $PARBENCH_REDIS_URL
-    l.redis_url = redis->as<std::string>();
-    check_redis_url(l.redis_url);
-  }
-  check_queue_options(o.backends, given("--queue") != nullptr, l);
-  return l;
-}
-
 // Counts what the file reporters kept, for the line printed if an interrupt ends the run.
 class InterruptNote final : public Reporter {
  public:
@@ -325,8 +306,8 @@ int run_matrix(const RunOptions& o) {
   }
   plan.usable_cpus = machine.usable_cpus;
   plan.local_ranks = launch_local_size();
-  plan.mpirun = o.mpirun;
-  plan.queue = queue_settings(o);
+  if (o.command != nullptr) o.backend_options->after_parse(*o.command, o.backends);
+  plan.backend_options = o.backend_options;
   plan.schedules.clear();
   for (const auto& name : o.schedules) plan.schedules.push_back(*schedule_from_name(name));
   plan.chunks.clear();
@@ -436,8 +417,7 @@ void add_matrix_options(CLI::App& cmd, RunOptions& o) {
                  "CPUs this process may use, divided among the ranks on its host)")
       ->delimiter(',')
       ->capture_default_str();
-  add_mpirun_options(cmd, o.mpirun);
-  add_queue_options(cmd, o.queue);
+  o.backend_options->add_to(cmd);
   cmd.add_option("--schedule", o.schedules, "How items reach workers, a list (auto: tbb only)")
       ->delimiter(',')
       ->transform(CLI::IsMember(schedule_names()))

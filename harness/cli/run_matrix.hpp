@@ -20,10 +20,10 @@ struct RunOptions {
   std::vector<std::string> backends;  // empty: every backend that can run here
   std::vector<std::string> workers{"1:auto:*2", "auto"};
   std::vector<std::string> threads_per_rank{"auto"};
-  // What mpirun and the job queue are asked for, set by their own options (mpirun_options.hpp,
-  // queue_options.hpp); the queue's server is --redis, which the kernels' mechanisms share.
-  backends::MpirunPlacement mpirun;
-  backends::QueueSettings queue;
+  // The backends' own options and settings, each group registered and checked by its backend
+  // (backend_options.hpp), handed to the runner with the plan.
+  std::shared_ptr<backends::OptionGroups> backend_options =
+      std::make_shared<backends::OptionGroups>();
   std::vector<std::string> schedules{"static"};
   std::vector<std::string> chunks{"1000"};
   int warmup = 1;

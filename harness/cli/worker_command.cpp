@@ -6,8 +6,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "harness/backends/number_options.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/number_options.hpp"
 #include "harness/records/errors.hpp"
 #include "harness/workloads/kernel_spec.hpp"
 

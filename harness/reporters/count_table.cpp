@@ -11,7 +11,6 @@
 
 #include "harness/reporters/params.hpp"
 #include "harness/reporters/table_cells.hpp"
-#include "ipc/shared_counter.hpp"
 
 namespace parbench {
 namespace {
@@ -44,13 +43,15 @@ std::string reached_text(const CountCell& c) {
 
 }  // namespace
 
-CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host) {
+CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host,
+                     IsControl is_control) {
   const RunRecord& first = reps.front();
   CountCell cell{.host = host,
                  .backend = first.backend,
                  .params = first.params,
                  .variant = first.ipc,
-                 .workers = workers_text(first)};
+                 .workers = workers_text(first),
+                 .control = is_control(first.ipc)};
   CellSamples samples;
   for (const auto& r : reps) {
     if (r.valid) samples.add("wall_s", r.wall_s);
@@ -72,10 +73,12 @@ CountCell count_cell(const std::vector<RunRecord>& reps, const std::string& host
   return cell;
 }
 
-std::unique_ptr<Reporter> make_count_table(std::ostream& out) {
+std::unique_ptr<Reporter> make_count_table(std::ostream& out, IsControl is_control) {
   return std::make_unique<TableReporter<CountCell>>(
       out, "count",
-      [](const ConfigResult& r, const std::string& host) { return count_cell(r.reps, host); },
+      [is_control](const ConfigResult& r, const std::string& host) {
+        return count_cell(r.reps, host, is_control);
+      },
       print_count_table);
 }
 
@@ -94,9 +97,7 @@ void print_count_table(std::ostream& out, const std::vector<CountCell>& cells) {
     bool wake_up_note = false;
     for (const auto& c : cells) {
       if (key(c) != group) continue;
-      const auto* variant = ipc::find_counter(c.variant);
-      const bool control = variant != nullptr && !variant->safe;
-      const std::string label = control ? c.variant + " (no lock)" : c.variant;
+      const std::string label = c.control ? c.variant + " (no lock)" : c.variant;
       if (c.expected == 0) {  // failed before any count was read
         fmt::print(out, "{:<24}{:>8}  FAILED: {}\n", label, c.workers, c.error);
         continue;

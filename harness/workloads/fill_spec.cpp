@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "harness/parse.hpp"
+#include "harness/backends/number_options.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/records/errors.hpp"
 #include "harness/reporters/fill_table.hpp"
 #include "harness/workloads/fill_workload.hpp"
@@ -53,8 +54,12 @@ class FillSpec final : public KernelSpec {
   void add_options(CLI::App& run) override {
     ipc_->add_to(run);
     auto* group = run.add_option_group("fill", "Options of the fill kernel");
-    group->add_option("--rows", rows_, "Rows of the array: the work items (default 1024)");
-    group->add_option("--cols", cols_, "8-byte elements per row (default 32768: 256 KiB)");
+    rows_option_ =
+        group->add_option("--rows", rows_, "Rows of the array: the work items (default 1024)")
+            ->transform(whole_count(1, kMaxCount));
+    cols_option_ =
+        group->add_option("--cols", cols_, "8-byte elements per row (default 32768: 256 KiB)")
+            ->transform(whole_count(1, kMaxCount));
     group->add_option("--bytes", bytes_,
                       "The array's size instead of --rows, e.g. 4G (K, M, G, T: binary)");
     group
@@ -77,7 +82,9 @@ class FillSpec final : public KernelSpec {
             ->delimiter(',')
             ->check(CLI::IsMember({"counter", "inherited"}))
             ->capture_default_str();
-    group->add_option("--seed", seed_, "Seed of the random fills")->capture_default_str();
+    group->add_option("--seed", seed_, "Seed of the random fills")
+        ->transform(any_u64())
+        ->capture_default_str();
     group
         ->add_option("--first-touch", touches_,
                      "Who faults the pages in before each repetition: parent, workers (fresh pages "
@@ -104,7 +111,7 @@ class FillSpec final : public KernelSpec {
     if (rng_option_->count() > 0 && !any_random)
       throw UsageError("--rng chooses the generator of random fills: give it with --fill random");
     FillSettings base = shape();
-    base.seed = parse_u64(seed_, "--seed");
+    base.seed = seed_;
     base.dir = dir_;
     const std::uint64_t budget = memory_budget_bytes();
     if (base.bytes() > budget) {
@@ -140,18 +147,20 @@ class FillSpec final : public KernelSpec {
  private:
   FillSettings shape() const {
     FillSettings s;
-    if (!size_.empty() && (!rows_.empty() || !cols_.empty() || !bytes_.empty()))
+    const bool rows_given = rows_option_->count() > 0;
+    const bool cols_given = cols_option_->count() > 0;
+    if (!size_.empty() && (rows_given || cols_given || !bytes_.empty()))
       throw UsageError(
           "--size book sets the array's shape: give it without --rows, --cols, --bytes");
-    if (!rows_.empty() && !bytes_.empty())
+    if (rows_given && !bytes_.empty())
       throw UsageError("give the array's rows (--rows) or its size (--bytes), not both");
     if (!size_.empty()) {
       s.rows = kBookRows;
       s.cols = kBookCols;
       return s;
     }
-    if (!cols_.empty()) s.cols = parse_count(cols_, "--cols");
-    if (!rows_.empty()) s.rows = parse_count(rows_, "--rows");
+    if (cols_given) s.cols = cols_;
+    if (rows_given) s.rows = rows_;
     if (!bytes_.empty()) {
       const std::uint64_t bytes = parse_bytes(bytes_);
       s.rows = bytes / (s.cols * 8);
@@ -166,14 +175,16 @@ class FillSpec final : public KernelSpec {
   }
 
   std::shared_ptr<IpcOptions> ipc_;
-  std::string rows_;
-  std::string cols_;
+  std::uint64_t rows_ = 0;  // when given (rows_option_), else the default shape's
+  std::uint64_t cols_ = 0;
+  CLI::Option* rows_option_ = nullptr;
+  CLI::Option* cols_option_ = nullptr;
   std::string bytes_;
   std::string size_;
   std::vector<std::string> fills_{"id"};
   std::vector<std::string> rngs_{"counter"};
   CLI::Option* rng_option_ = nullptr;
-  std::string seed_ = "2026";
+  std::uint64_t seed_ = 2026;
   std::vector<std::string> touches_{"parent"};
   std::string dir_;
 };

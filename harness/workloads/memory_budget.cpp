@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "harness/parse.hpp"
+#include "harness/backends/parse.hpp"
 
 namespace parbench {
 

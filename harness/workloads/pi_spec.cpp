@@ -6,7 +6,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "harness/parse.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/workloads/kernel_spec.hpp"
 #include "harness/workloads/publishing.hpp"
 #include "kernels/monte_carlo_pi.hpp"

@@ -16,7 +16,8 @@
 #include <optional>
 #include <random>
 
-#include "harness/parse.hpp"
+#include "harness/backends/number_options.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/records/errors.hpp"
 #include "harness/workloads/kernel_spec.hpp"
 #include "harness/workloads/memory_budget.hpp"
@@ -178,6 +179,7 @@ class PrimesSpec final : public KernelSpec {
         ->capture_default_str();
     group->add_flag("--shuffle", shuffle_, "Short for --order shuffled");
     group->add_option("--shuffle-seed", shuffle_seed_, "Seed of the shuffled order")
+        ->transform(any_u64())
         ->capture_default_str();
   }
 
@@ -187,7 +189,7 @@ class PrimesSpec final : public KernelSpec {
 
   std::vector<std::shared_ptr<const Workload>> workloads() const override {
     std::vector<std::shared_ptr<const Workload>> list;
-    const std::uint64_t seed = parse_u64(shuffle_seed_, "--shuffle-seed");
+    const std::uint64_t seed = shuffle_seed_;
     std::vector<bool> shuffled;
     for (const auto& order : shuffle_ ? std::vector<std::string>{"shuffled"} : orders_) {
       shuffled.push_back(order == "shuffled");
@@ -280,7 +282,7 @@ class PrimesSpec final : public KernelSpec {
   std::vector<std::string> ranges_;
   std::vector<std::string> orders_;
   bool shuffle_ = false;
-  std::string shuffle_seed_ = "1";
+  std::uint64_t shuffle_seed_ = 1;
   std::shared_ptr<IpcOptions> ipc_;  // null in sweep, which has no --ipc
 };
 

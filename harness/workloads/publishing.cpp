@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/parse.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/records/errors.hpp"
 
 namespace parbench {

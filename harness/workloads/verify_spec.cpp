@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "harness/backends/number_options.hpp"
+#include "harness/backends/parse.hpp"
 #include "harness/backends/registry.hpp"
-#include "harness/parse.hpp"
 #include "harness/records/errors.hpp"
 #include "harness/reporters/verify_table.hpp"
 #include "harness/workloads/ipc_options.hpp"
@@ -62,6 +63,7 @@ class VerifySpec final : public KernelSpec {
         ->add_option("--serial-cutoff", serial_cutoff_,
                      "The book's pre-check: divisors below this are tried in the parent before "
                      "any worker is woken, with every --ipc; 0 turns it off")
+        ->transform(whole_count(0, std::numeric_limits<std::uint64_t>::max()))
         ->capture_default_str();
   }
 
@@ -88,8 +90,6 @@ class VerifySpec final : public KernelSpec {
       }
     }
     const ipc::MechanismSettings flag_settings = ipc_->settings();
-    const std::uint64_t cutoff = parse_integer(serial_cutoff_, "--serial-cutoff", 0,
-                                               std::numeric_limits<std::uint64_t>::max());
     const std::string hint =
         std::find(ipc_->names.begin(), ipc_->names.end(), "serial-first") != ipc_->names.end()
             ? "; the book's serial pre-check is now --serial-cutoff (on by default) with any "
@@ -104,9 +104,12 @@ class VerifySpec final : public KernelSpec {
         for (const auto& k : check_every_) {
           // Without a flag the interval changes nothing: one configuration, not one per K.
           if (v.variant == nullptr && &k != &check_every_.front()) continue;
-          VerifySettings settings{n,      k == "auto" ? 0 : parse_count(k, "--check-every"),
-                                  style,  exact_smallest_,
-                                  cutoff, ipc_->redis_url};
+          VerifySettings settings{n,
+                                  k == "auto" ? 0 : parse_count(k, "--check-every"),
+                                  style,
+                                  exact_smallest_,
+                                  serial_cutoff_,
+                                  ipc_->redis_url};
           std::shared_ptr<StopFlagMechanism> flag;
           if (v.variant != nullptr) {
             flag = std::make_shared<StopFlagMechanism>(*v.variant, flag_settings, v.from_all,
@@ -125,7 +128,7 @@ class VerifySpec final : public KernelSpec {
   std::vector<std::string> check_every_{"1000"};
   std::string style_ = "counter";
   bool exact_smallest_ = false;
-  std::string serial_cutoff_ = "21";
+  std::uint64_t serial_cutoff_ = 21;
 };
 
 }  // namespace

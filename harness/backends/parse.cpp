@@ -1,4 +1,4 @@
-#include "harness/parse.hpp"
+#include "harness/backends/parse.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -6,25 +6,19 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "harness/records/errors.hpp"
 
 namespace parbench {
 namespace {
 
-constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 63;
 constexpr int kMaxWorkers = 4096;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return std::isdigit(static_cast<unsigned char>(c)) != 0;
   });
-}
-
-std::string bound_text(std::uint64_t v) {
-  if (v == std::numeric_limits<std::uint64_t>::max()) return "2^64-1";
-  if (v == kMaxCount) return "2^63";
-  return std::to_string(v);
 }
 
 // The one wording of every number error, whatever the option and whatever was wrong.
@@ -41,15 +35,20 @@ std::string number_problem(std::string_view text, std::uint64_t min, std::uint64
 
 }  // namespace
 
-std::uint64_t parse_integer(std::string_view text, std::string_view option, std::uint64_t min,
-                            std::uint64_t max) {
+std::string bound_text(std::uint64_t v) {
+  if (v == std::numeric_limits<std::uint64_t>::max()) return "2^64-1";
+  if (v == kMaxCount) return "2^63";
+  return std::to_string(v);
+}
+
+std::optional<std::uint64_t> read_integer(std::string_view text, std::uint64_t min,
+                                          std::uint64_t max) {
   // Exact integer arithmetic on mantissa digits and exponent: no rounding through double.
-  const auto bad_count = [&] { bad_number(text, option, min, max, true); };
   std::string_view mantissa = text;
   int exponent = 0;
   if (const auto e = text.find_first_of("eE"); e != std::string_view::npos) {
     const std::string_view exp_text = text.substr(e + 1);
-    if (!all_digits(exp_text) || exp_text.size() > 2) bad_count();
+    if (!all_digits(exp_text) || exp_text.size() > 2) return std::nullopt;
     exponent = std::stoi(std::string(exp_text));
     mantissa = text.substr(0, e);
   }
@@ -59,9 +58,9 @@ std::uint64_t parse_integer(std::string_view text, std::string_view option, std:
     digits = std::string(mantissa.substr(0, dot)) + std::string(fraction);
     exponent -= static_cast<int>(fraction.size());
   }
-  if (!all_digits(digits)) bad_count();
+  if (!all_digits(digits)) return std::nullopt;
   while (exponent < 0) {  // trailing fraction digits must be zeros
-    if (digits.back() != '0') bad_count();
+    if (digits.back() != '0') return std::nullopt;
     digits.pop_back();
     ++exponent;
   }
@@ -71,19 +70,38 @@ std::uint64_t parse_integer(std::string_view text, std::string_view option, std:
                : digits.substr(first) + std::string(static_cast<std::size_t>(exponent), '0');
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec != std::errc() || value > max || value < min) bad_count();
+  if (ec != std::errc() || value > max || value < min) return std::nullopt;
   return value;
+}
+
+std::string integer_problem(std::string_view text, std::uint64_t min, std::uint64_t max) {
+  return read_integer(text, min, max) ? std::string() : number_problem(text, min, max, true);
+}
+
+std::uint64_t parse_integer(std::string_view text, std::string_view option, std::uint64_t min,
+                            std::uint64_t max) {
+  const auto value = read_integer(text, min, max);
+  if (!value) bad_number(text, option, min, max, true);
+  return *value;
 }
 
 std::uint64_t parse_count(std::string_view text, std::string_view option) {
   return parse_integer(text, option, 1, kMaxCount);
 }
 
-std::uint64_t parse_u64(std::string_view text, std::string_view option) {
+std::string u64_problem(std::string_view text) {
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size())
-    bad_number(text, option, 0, std::numeric_limits<std::uint64_t>::max(), false);
+    return number_problem(text, 0, std::numeric_limits<std::uint64_t>::max(), false);
+  return {};
+}
+
+std::uint64_t parse_u64(std::string_view text, std::string_view option) {
+  if (const std::string why = u64_problem(text); !why.empty())
+    throw UsageError(fmt::format("{} {}", option, why));
+  std::uint64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
   return value;
 }
 
