@@ -101,7 +101,23 @@ print(" ".join(sorted({r["backend"] + ":" + r["ipc"] for r in csv.DictReader(ope
     rows_all_valid "$dir/out.csv" || fail "a row is wrong"
     sums=$(python3 -c 'import csv, sys
 print(len({r["result"] for r in csv.DictReader(open(sys.argv[1]))}))' "$dir/out.csv")
-    [[ $sums == 1 ]] || fail "$sums different checksums across backends and splits" ;;
+    [[ $sums == 1 ]] || fail "$sums different checksums across backends and splits"
+    # --seed is fill's as well as pi's (one option both read): two seeds, two checksums, each the
+    # same on every backend.
+    rm "$dir/out.csv"
+    run --backend "$backends" --workers 2 --rows 37 --cols 300 --fill random --ipc shm \
+      --seed 7,8 || fail "run with --seed 7,8 failed"
+    python3 - "$dir/out.csv" <<'PY' || fail "--seed does not reach the random fills"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+sums = {}
+for r in rows:
+    seed = [p for p in r["params"].split(";") if p.startswith("seed=")][0]
+    sums.setdefault(seed, set()).add(r["result"])
+assert sorted(sums) == ["seed=7", "seed=8"], sorted(sums)
+assert all(len(v) == 1 for v in sums.values()) and sums["seed=7"] != sums["seed=8"], sums
+PY
+    ;;
   inherited)
     run --backend serial,threads,processes --workers 2 --schedule static --rows 40 --cols 500 \
       --fill random --rng inherited --ipc mmap

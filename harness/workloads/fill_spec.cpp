@@ -13,6 +13,7 @@
 #include "harness/workloads/ipc_options.hpp"
 #include "harness/workloads/kernel_spec.hpp"
 #include "harness/workloads/memory_budget.hpp"
+#include "harness/workloads/seed_option.hpp"
 
 namespace parbench {
 namespace {
@@ -44,7 +45,8 @@ std::uint64_t parse_bytes(const std::string& given) {
 
 class FillSpec final : public KernelSpec {
  public:
-  explicit FillSpec(std::shared_ptr<IpcOptions> ipc) : ipc_(std::move(ipc)) {}
+  FillSpec(std::shared_ptr<IpcOptions> ipc, std::shared_ptr<SeedOption> seed)
+      : ipc_(std::move(ipc)), seed_(std::move(seed)) {}
 
   std::string name() const override { return "fill"; }
   std::string summary() const override {
@@ -82,9 +84,7 @@ class FillSpec final : public KernelSpec {
             ->delimiter(',')
             ->check(CLI::IsMember({"counter", "inherited"}))
             ->capture_default_str();
-    group->add_option("--seed", seed_, "Seed of the random fills")
-        ->transform(any_u64())
-        ->capture_default_str();
+    seed_->add_to(run);
     group
         ->add_option("--first-touch", touches_,
                      "Who faults the pages in before each repetition: parent, workers (fresh pages "
@@ -111,7 +111,6 @@ class FillSpec final : public KernelSpec {
     if (rng_option_->count() > 0 && !any_random)
       throw UsageError("--rng chooses the generator of random fills: give it with --fill random");
     FillSettings base = shape();
-    base.seed = seed_;
     base.dir = dir_;
     const std::uint64_t budget = memory_budget_bytes();
     if (base.bytes() > budget) {
@@ -126,18 +125,24 @@ class FillSpec final : public KernelSpec {
                ipc::BlockSettings{base.bytes(), base.dir, base.cols}, "shared-block");
     std::vector<std::shared_ptr<const Workload>> list;
     for (const auto& fill : fills_) {
-      // The generator matters only to random fills.
-      const auto rngs = fill == "random" ? rngs_ : std::vector<std::string>{"counter"};
+      // The generator and its seeds matter only to random fills.
+      const bool random = fill == "random";
+      const auto rngs = random ? rngs_ : std::vector<std::string>{"counter"};
+      const auto seeds =
+          random ? seed_->or_default(kDefaultSeed) : std::vector<std::uint64_t>{kDefaultSeed};
       for (const auto& rng : rngs) {
-        for (const auto& touch : touches_) {
-          FillSettings s = base;
-          s.random = fill == "random";
-          s.rng = rng == "inherited" ? Rng::kInherited : Rng::kCounter;
-          s.first_touch = touch == "workers"    ? FirstTouch::kWorkers
-                          : touch == "populate" ? FirstTouch::kPopulate
-                                                : FirstTouch::kParent;
-          for (const auto& v : chosen)
-            list.push_back(make_fill_workload(s, *v.variant, v.from_all));
+        for (const std::uint64_t seed : seeds) {
+          for (const auto& touch : touches_) {
+            FillSettings s = base;
+            s.random = random;
+            s.rng = rng == "inherited" ? Rng::kInherited : Rng::kCounter;
+            s.seed = seed;
+            s.first_touch = touch == "workers"    ? FirstTouch::kWorkers
+                            : touch == "populate" ? FirstTouch::kPopulate
+                                                  : FirstTouch::kParent;
+            for (const auto& v : chosen)
+              list.push_back(make_fill_workload(s, *v.variant, v.from_all));
+          }
         }
       }
     }
@@ -184,15 +189,17 @@ class FillSpec final : public KernelSpec {
   std::vector<std::string> fills_{"id"};
   std::vector<std::string> rngs_{"counter"};
   CLI::Option* rng_option_ = nullptr;
-  std::uint64_t seed_ = 2026;
+  static constexpr std::uint64_t kDefaultSeed = 2026;  // the rows of earlier CSVs
+  std::shared_ptr<SeedOption> seed_;
   std::vector<std::string> touches_{"parent"};
   std::string dir_;
 };
 
 }  // namespace
 
-std::unique_ptr<KernelSpec> make_fill_spec(std::shared_ptr<IpcOptions> ipc) {
-  return std::make_unique<FillSpec>(std::move(ipc));
+std::unique_ptr<KernelSpec> make_fill_spec(std::shared_ptr<IpcOptions> ipc,
+                                           std::shared_ptr<SeedOption> seed) {
+  return std::make_unique<FillSpec>(std::move(ipc), std::move(seed));
 }
 
 }  // namespace parbench

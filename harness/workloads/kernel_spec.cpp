@@ -4,17 +4,19 @@
 
 #include "harness/records/errors.hpp"
 #include "harness/workloads/ipc_options.hpp"
+#include "harness/workloads/seed_option.hpp"
 
 namespace parbench {
 
 std::vector<std::unique_ptr<KernelSpec>> make_kernel_specs() {
   const auto ipc = std::make_shared<IpcOptions>();
+  const auto seed = std::make_shared<SeedOption>();
   std::vector<std::unique_ptr<KernelSpec>> specs;
-  specs.push_back(make_pi_spec(ipc));
+  specs.push_back(make_pi_spec(ipc, seed));
   specs.push_back(make_primes_spec({"C"}, {"in"}, ipc));
   specs.push_back(make_verify_spec(ipc));
   specs.push_back(make_count_spec(ipc));
-  specs.push_back(make_fill_spec(ipc));
+  specs.push_back(make_fill_spec(ipc, seed));
   return specs;
 }
 

@@ -48,11 +48,14 @@ std::shared_ptr<const Workload> workload_from_args(const std::string& kernel,
                                                    const std::vector<std::string>& args);
 
 struct IpcOptions;  // --ipc and --redis, shared by the kernels that use a mechanism
+struct SeedOption;  // --seed, shared by the kernels that draw random numbers
 
-std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc);
+std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc,
+                                         std::shared_ptr<SeedOption> seed);
 std::unique_ptr<KernelSpec> make_verify_spec(std::shared_ptr<IpcOptions> ipc);
 std::unique_ptr<KernelSpec> make_count_spec(std::shared_ptr<IpcOptions> ipc);
-std::unique_ptr<KernelSpec> make_fill_spec(std::shared_ptr<IpcOptions> ipc);
+std::unique_ptr<KernelSpec> make_fill_spec(std::shared_ptr<IpcOptions> ipc,
+                                           std::shared_ptr<SeedOption> seed);
 // Defaults differ between `run` (range C, in order) and `sweep` (range B, both orders, and no
 // --ipc: a null `ipc`).
 std::unique_ptr<KernelSpec> make_primes_spec(std::vector<std::string> default_ranges,

@@ -9,6 +9,7 @@
 #include "harness/backends/parse.hpp"
 #include "harness/workloads/kernel_spec.hpp"
 #include "harness/workloads/publishing.hpp"
+#include "harness/workloads/seed_option.hpp"
 #include "kernels/monte_carlo_pi.hpp"
 
 namespace parbench {
@@ -61,7 +62,8 @@ class PiWorkload final : public Workload {
 
 class PiSpec final : public KernelSpec {
  public:
-  explicit PiSpec(std::shared_ptr<IpcOptions> ipc) : ipc_(std::move(ipc)) {}
+  PiSpec(std::shared_ptr<IpcOptions> ipc, std::shared_ptr<SeedOption> seed)
+      : ipc_(std::move(ipc)), seed_(std::move(seed)) {}
 
   std::string name() const override { return "pi"; }
   std::string summary() const override { return "Monte Carlo pi with a counter-based generator"; }
@@ -72,9 +74,7 @@ class PiSpec final : public KernelSpec {
     group->add_option("--samples", samples_, "Darts per run, a list (1e9 or 1000000000)")
         ->delimiter(',')
         ->capture_default_str();
-    group->add_option("--seed", seeds_, "Seed of the random stream, a list")
-        ->delimiter(',')
-        ->capture_default_str();
+    seed_->add_to(run);
   }
 
   std::vector<std::string> ipc_names() const override { return publishing_ipc_names(); }
@@ -83,10 +83,10 @@ class PiSpec final : public KernelSpec {
     std::vector<std::shared_ptr<const Workload>> list;
     const auto ways = publishings(*ipc_);
     for (const auto& samples : samples_) {
-      for (const auto& seed : seeds_) {
+      for (const std::uint64_t seed : seed_->or_default(1)) {
         for (const auto& publishing : ways) {
-          list.push_back(std::make_shared<PiWorkload>(parse_count(samples, "--samples"),
-                                                      parse_u64(seed, "--seed"), publishing));
+          list.push_back(
+              std::make_shared<PiWorkload>(parse_count(samples, "--samples"), seed, publishing));
         }
       }
     }
@@ -96,13 +96,14 @@ class PiSpec final : public KernelSpec {
  private:
   std::shared_ptr<IpcOptions> ipc_;
   std::vector<std::string> samples_{"1e9"};
-  std::vector<std::string> seeds_{"1"};
+  std::shared_ptr<SeedOption> seed_;
 };
 
 }  // namespace
 
-std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc) {
-  return std::make_unique<PiSpec>(std::move(ipc));
+std::unique_ptr<KernelSpec> make_pi_spec(std::shared_ptr<IpcOptions> ipc,
+                                         std::shared_ptr<SeedOption> seed) {
+  return std::make_unique<PiSpec>(std::move(ipc), std::move(seed));
 }
 
 }  // namespace parbench
