@@ -11,7 +11,9 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; tail -n 20 "$dir/err"; exit 1; }
 mkdir -p "$artifacts" || fail "cannot make $artifacts"
-run() { "$parbench" run "$@" --repeat 2 --warmup 0 --csv "$dir/fresh.csv" >/dev/null 2>>"$dir/err"; }
+run() {
+  "$parbench" run "$@" --repeat 2 --warmup 0 --csv "$dir/fresh.csv" >/dev/null 2>>"$dir/err"
+}
 run --kernel pi --samples 1e6 --backend serial,threads,processes --workers 1,2 || fail "pi"
 run --kernel primes --algo trial --range 1e6:1.02e6 --backend serial,threads --workers 2 \
   --schedule dynamic --chunk 100,200,500,1000,2000 || fail "primes"

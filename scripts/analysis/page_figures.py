@@ -3,8 +3,8 @@
 Why SVG from matplotlib rather than plotly: the page must open from disk with no network and print,
 and an SVG needs no JavaScript at all (plotly's self-contained HTML carries ~3.5 MB of it per page),
 stays sharp when zoomed or printed, and matplotlib is already what scripts/plot uses. Hovering a
-point or bar shows its exact median, spread and repetitions (an SVG <title>, which browsers show as a
-tooltip), and a table under each figure gives the same numbers for print.
+point or bar shows its exact median, spread and repetitions (an SVG <title>, which browsers show
+as a tooltip), and a table under each figure gives the same numbers for print.
 
 Each figure function takes the sides ({label: rows}, every row, valid or not) and returns a Figure,
 or raises Skip with the reason the rows cannot feed it. One colour per backend in every figure,
@@ -110,7 +110,7 @@ class Tips:
 
 
 def point(ax, tips: Tips, x, y, s: dict, unit: str, what: str, colour_: str, marker="o"):
-    """One median as a marker with its tooltip; a configuration with invalid rows also as a cross."""
+    """One median as a marker with its tooltip."""
     if not math.isnan(y):
         ax.plot([x], [y], marker=marker, color=colour_, linestyle="none", markersize=5,
                 gid=tips.gid(tip(s, unit, what)))
@@ -179,8 +179,8 @@ def speedup(sides: dict) -> Figure:
                 for (workers, tpr), c in b.groupby(["workers", "threads_per_rank"]):
                     s = summary(c)
                     threads = workers * tpr
-                    what = (f"{label} {kernel} {backend} {schedule}{' ' + str(chunk) if chunk else ''}"
-                            f" x{threads}")
+                    chunked = f" {chunk}" if chunk else ""
+                    what = f"{label} {kernel} {backend} {schedule}{chunked} x{threads}"
                     records.append({"side": label, "kernel": kernel, "size": size,
                                     "params": params,
                                     "backend": backend, "schedule": schedule, "chunk": chunk,

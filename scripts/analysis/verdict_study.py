@@ -1,7 +1,8 @@
 """How often compare's verdicts are wrong here: A/A pairs (two identical runs back to back) and the
 same pairs with the second run made slower on purpose.
 
-  verdict_study.py DIR [--threshold PCT]     DIR holds pairNN-a.csv and pairNN-b.csv (scripts/verdict-study)
+  verdict_study.py DIR [--threshold PCT]
+      DIR holds pairNN-a.csv and pairNN-b.csv (scripts/verdict-study writes them)
 
 Two A/A comparisons per pair, 10 repetitions a side when each run has 10: `back to back`, run a
 against run b (what comparing two runs meets: the machine drifting between them), and
