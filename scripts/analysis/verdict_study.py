@@ -67,7 +67,15 @@ def main():
         b_path = a_path.replace("-a.csv", "-b.csv")
         if os.path.exists(b_path):
             pairs.append((compare.load([a_path]), compare.load([b_path])))
-    print(f"threshold {args.threshold:g}%, alpha {settings.alpha:g}")
+    spreads = []
+    for run in (r for pair in pairs for r in pair):
+        for _, g in compare.valid_rows(run).groupby(compare.CONFIG_KEYS):
+            median = g["wall_s"].median()
+            spreads.append((g["wall_s"] - median).abs().median() / median)
+    quartiles = pd.Series(spreads).quantile([0.25, 0.5, 0.75])
+    print(f"threshold {args.threshold:g}%, alpha {settings.alpha:g}; spread of a configuration "
+          f"within a run (median absolute deviation / median): median {quartiles[0.5]:.1%}, "
+          f"quartiles {quartiles[0.25]:.1%} and {quartiles[0.75]:.1%}")
     study("back to back", pairs, settings)
     halves = []
     for a, b in pairs:
