@@ -67,6 +67,9 @@ def main():
         b_path = a_path.replace("-a.csv", "-b.csv")
         if os.path.exists(b_path):
             pairs.append((compare.load([a_path]), compare.load([b_path])))
+    if not pairs:
+        sys.stderr.write(f"verdict_study: error: no pair*-a.csv with its -b.csv in {args.dir}\n")
+        return 2
     spreads = []
     for run in (r for pair in pairs for r in pair):
         for _, g in compare.valid_rows(run).groupby(compare.CONFIG_KEYS):
@@ -86,4 +89,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
