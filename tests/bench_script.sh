@@ -2,7 +2,8 @@
 # scripts/bench, the README's first command, at toy sizes on the build under test: the default
 # matrix runs every backend it names, the pitfall shown on purpose neither fails the script nor
 # hides what follows, and it ends with exit 0, the card (its noise line included), the pitfall's
-# note, the path of the CSV and its figures; at most 3 warning lines, none of them about spread.
+# note, the path of the CSV and its figures, and last the path of its page, which holds the card and
+# every host; at most 3 warning lines, none of them about spread.
 set -uo pipefail
 parbench=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,13 @@ csv=$(sed -n 's/^results written to //p' "$dir/out")
 [[ -n $csv && -s $csv ]] || fail "no 'results written to' line naming a CSV"
 [[ -d ${csv%.csv}-figures ]] || fail "no figures beside the CSV"
 grep -q "^What parallelism costs here" "$dir/out" || fail "no card"
+page=$(tail -n 1 "$dir/out" | sed -n 's/^page: //p')
+[[ $page == "${csv%.csv}-page/index.html" && -s $page ]] || fail "the last line does not name the page"
+for section in machines costs figures comparison provenance; do
+  grep -q "<section id='$section'>" "$page" || fail "the page has no section $section"
+done
+grep -q "What parallelism costs here\|flag look" "$page" || fail "the page has no card"
+! grep -q "<script\|<link\|src=" "$page" || fail "the page fetches or runs something"
 grep -q "^noise  *configurations over 5% spread  *[0-9]*%" "$dir/out" || fail "no noise line"
 grep -q "^pitfall shown on purpose: .* repeated rows" "$dir/out" || fail "no pitfall note"
 # Every backend of the matrix ran; the only invalid rows are the pitfall's, by design.

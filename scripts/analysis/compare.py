@@ -2,8 +2,10 @@
 
 What is compared: the median wall time of each configuration on each side, their ratio new/base
 with a 95% bootstrap confidence interval, and the Mann-Whitney U test of the two sets of
-repetitions; a verdict says `faster` or `slower` only when the difference is both larger than the
-threshold and significant, `same` otherwise. Statistics come from scipy, not from here.
+repetitions. The verdict admits doubt: `faster` or `slower` only when the whole interval lies beyond
+the threshold and the U test agrees, `same` when the whole interval lies within it, `uncertain`
+otherwise (an interval that crosses the threshold, or a test that disagrees with the interval).
+Statistics come from scipy, not from here.
 """
 
 from __future__ import annotations
@@ -187,10 +189,25 @@ def ratio_interval(base: np.ndarray, new: np.ndarray, seed: int) -> tuple[float,
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
-def verdict(ratio: float, p_value: float, settings: Settings) -> str:
-    if math.isnan(p_value) or p_value >= settings.alpha or abs(ratio - 1) <= settings.threshold:
+VERDICTS = ["slower", "faster", "uncertain", "same"]  # the order a reader wants them in
+
+
+def verdict(ratio: float, low: float, high: float, p_value: float, settings: Settings) -> str:
+    """`slower`/`faster` only when the whole 95% interval of new/base lies beyond the threshold and
+    the U test finds the difference significant; `same` when the whole interval lies within the
+    threshold; `uncertain` otherwise. Without an interval (a side with one repetition) nothing is
+    known of the spread: a ratio within the threshold is `same`, any other `uncertain`."""
+    upper, lower = 1 + settings.threshold, 1 - settings.threshold
+    if math.isnan(low) or math.isnan(high):
+        return "same" if lower <= ratio <= upper else "uncertain"
+    if lower <= low and high <= upper:
         return "same"
-    return "slower" if ratio > 1 else "faster"
+    significant = not math.isnan(p_value) and p_value < settings.alpha
+    if low > upper and significant:
+        return "slower"
+    if high < lower and significant:
+        return "faster"
+    return "uncertain"
 
 
 def compare(base: pd.DataFrame, new: pd.DataFrame, settings: Settings) -> dict:
@@ -214,7 +231,7 @@ def compare(base: pd.DataFrame, new: pd.DataFrame, settings: Settings) -> dict:
         rows.append({**dict(zip(CONFIG_KEYS, key)), "base_median_s": float(np.median(b)),
                      "new_median_s": float(np.median(n)), "base_reps": len(b), "new_reps": len(n),
                      "ratio": ratio, "ratio_low": low, "ratio_high": high, "p_value": p_value,
-                     "verdict": verdict(ratio, p_value, settings)})
+                     "verdict": verdict(ratio, low, high, p_value, settings)})
     if not rows:
         raise InputError("no configuration is on both sides (matched by "
                          + ", ".join(CONFIG_KEYS) + ")")
@@ -240,5 +257,6 @@ def add_speedups(matched: pd.DataFrame, side: str, rows: pd.DataFrame) -> None:
 
 
 def slower_than(matched: pd.DataFrame, percent: float) -> pd.DataFrame:
-    """The configurations that are `slower` by more than `percent`."""
+    """The configurations that are `slower` (the whole interval beyond the threshold) by more than
+    `percent` at the median: what `compare --fail-above` fails on; `uncertain` never fails it."""
     return matched[(matched["verdict"] == "slower") & (matched["ratio"] > 1 + percent / 100)]

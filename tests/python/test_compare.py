@@ -22,7 +22,7 @@ SPREAD = 0.01
 
 
 def rows(host="vm", scale=1.0, reps=10, seed=1, backends=("serial", "threads"), valid=True,
-         compiler="gcc 12"):
+         compiler="gcc 12", spread=SPREAD):
     """A parbench CSV's rows: pi on each backend (serial at 1 worker, the others at 2)."""
     rng = np.random.default_rng(seed)
     out = []
@@ -35,7 +35,7 @@ def rows(host="vm", scale=1.0, reps=10, seed=1, backends=("serial", "threads"), 
                         "backend": backend, "ipc": "none", "schedule": "static", "chunk": 0,
                         "workers": workers, "threads_per_rank": 1, "size": 10**9,
                         "params": "seed=1", "rep": rep,
-                        "wall_s": median * scale * (1 + SPREAD * rng.standard_normal()),
+                        "wall_s": median * scale * (1 + spread * rng.standard_normal()),
                         "valid": "true" if valid else "false"})
     return complete(pd.DataFrame(out))
 
@@ -55,9 +55,18 @@ def verdicts(base, new):
     return dict(zip(result["matched"]["backend"], result["matched"]["verdict"])), result
 
 
-def test_the_same_distribution_is_the_same():
-    found, _ = verdicts(compare_frame(rows(seed=1)), compare_frame(rows(seed=2)))
+def test_the_same_distribution_is_never_faster_or_slower():
+    for seed in range(2, 12):
+        found, _ = verdicts(compare_frame(rows(seed=1)), compare_frame(rows(seed=seed)))
+        assert set(found.values()) <= {"same", "uncertain"}, (seed, found)
+
+
+def test_an_interval_within_the_threshold_is_the_same():
+    found, result = verdicts(compare_frame(rows(seed=1, spread=0.001)),
+                             compare_frame(rows(seed=2, spread=0.001, scale=1.005)))
     assert found == {"serial": "same", "threads": "same"}
+    m = result["matched"]
+    assert ((m["ratio_low"] >= 0.98) & (m["ratio_high"] <= 1.02)).all(), m
 
 
 def test_five_percent_slower_and_faster_are_detected_with_ten_repetitions():
@@ -65,13 +74,30 @@ def test_five_percent_slower_and_faster_are_detected_with_ten_repetitions():
     assert found == {"serial": "slower", "threads": "slower"}
     m = result["matched"]
     assert ((m["ratio_low"] < 1.05) & (m["ratio_high"] > 1.05)).all(), m
+    assert (m["ratio_low"] > 1.02).all(), m  # the whole interval beyond the threshold
     found, _ = verdicts(compare_frame(rows(seed=1)), compare_frame(rows(seed=2, scale=0.95)))
     assert found == {"serial": "faster", "threads": "faster"}
 
 
-def test_a_difference_below_the_threshold_is_the_same_even_when_significant():
-    found, _ = verdicts(compare_frame(rows(seed=1)), compare_frame(rows(seed=2, scale=1.015)))
-    assert set(found.values()) == {"same"}
+def test_an_interval_that_crosses_the_threshold_is_uncertain():
+    # 2% slower with a 1% spread: the interval straddles the 2% threshold.
+    found, result = verdicts(compare_frame(rows(seed=1)), compare_frame(rows(seed=2, scale=1.02)))
+    m = result["matched"]
+    assert ((m["ratio_low"] < 1.02) & (m["ratio_high"] > 1.02)).all(), m
+    assert set(found.values()) == {"uncertain"}
+
+
+@pytest.mark.parametrize("ratio,low,high,p,expected", [
+    (1.05, 1.03, 1.07, 0.01, "slower"), (0.95, 0.93, 0.97, 0.01, "faster"),
+    (1.03, 1.01, 1.05, 0.01, "uncertain"),  # crosses the threshold
+    (1.05, 1.03, 1.07, 0.20, "uncertain"),  # the U test disagrees with the interval
+    (1.00, 0.99, 1.01, 0.01, "same"),  # significant, but within the threshold
+    (1.00, 0.97, 1.03, 0.50, "uncertain"),  # wider than the threshold on both sides
+    (1.01, float("nan"), float("nan"), float("nan"), "same"),  # one repetition a side
+    (1.10, float("nan"), float("nan"), float("nan"), "uncertain"),
+])
+def test_the_verdict_rule(ratio, low, high, p, expected):
+    assert compare.verdict(ratio, low, high, p, compare.Settings()) == expected
 
 
 def test_configurations_of_one_side_are_listed_and_invalid_rows_left_out():
@@ -104,9 +130,18 @@ def test_the_script_prints_the_comparison_and_fails_above_a_slowdown(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "host" in done.stdout.split("\n# 2 configurations")[0]
     assert "slower" in done.stdout
+    assert "# verdicts: 0 faster, 2 slower, 0 uncertain, 0 same" in done.stdout
     assert run(base, "--against", new, "--fail-above", "3").returncode == 1
     assert run(base, "--against", new, "--fail-above", "8").returncode == 0
     assert (tmp_path / "c.json").stat().st_size > 0
+
+
+def test_an_uncertain_slowdown_does_not_fail_the_run(tmp_path):
+    base = write(tmp_path, "base.csv", rows(seed=1))
+    new = write(tmp_path, "new.csv", rows(seed=2, scale=1.02))
+    done = run(base, "--against", new, "--fail-above", "0")
+    assert done.returncode == 0, done.stdout
+    assert "2 uncertain" in done.stdout
 
 
 def test_one_merged_file_splits_by_a_column(tmp_path):
