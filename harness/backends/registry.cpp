@@ -55,6 +55,7 @@ const std::vector<BackendEntry>& all_backends() {
 #else
         not_compiled("redis-queue", "hiredis"),
 #endif
+        PARBENCH_BACKEND(python_backend), PARBENCH_BACKEND(python_pure_backend),
   };
   return entries;
 }
