@@ -70,6 +70,14 @@ no_leftovers verify
 grep -q "refused: the python backend has no form of the shm-mutex flag" "$dir/log" ||
   fail "shm-mutex not refused"
 
+# count: the book's Redis counter, every add arrives (4000 of 4000), judged by what the key holds.
+if [[ $redis -eq 1 ]]; then
+  "$parbench" run --kernel count --ipc redis --increments 2000 --backend python --workers 2 \
+    --repeat 1 --warmup 0 --csv "$dir/count.csv" >"$dir/log" 2>&1 || fail "count run"
+  rows "$dir/count.csv" | grep -q "^python static redis 2 4000 true" || fail "count: $(rows "$dir/count.csv")"
+  no_leftovers count
+fi
+
 # Faults: at 2 workers a worker raises, then is killed; the 1-worker configuration still runs.
 for fault in raise kill; do
   PARBENCH_PY_FAULT=$fault:2 "$parbench" run --kernel primes --algo trial --range 1e8:100010000 \

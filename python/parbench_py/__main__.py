@@ -30,7 +30,7 @@ from . import schedules
 from .errors import Unreachable
 from .pool import WorkerDied
 
-KERNELS = ("pi", "primes", "verify")
+KERNELS = ("pi", "primes", "verify", "count")
 
 
 def params_map(text):
