@@ -273,6 +273,9 @@ class PythonBackend final : public Backend {
                              number<std::uint64_t>(load.substr(colon + 1), line)});
       begin = end + 1;
     }
+    // A counter kept in Python (a RawValue, a file): what it reached, into the native one.
+    if (const auto reached = field(line, "reached"))
+      work_->mechanism()->take_reached(number<std::uint64_t>(*reached, line));
     // A stop flag's looks happen in the Python workers: counted there (the native flag counts
     // none; ipc::Workers::kPythonProcesses tells it so).
     if (flag_ && work_->kernel() == "verify")

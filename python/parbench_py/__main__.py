@@ -12,7 +12,8 @@ everything else we print goes to stderr):
     or "unreachable <why>" (the configuration has no Python form: refused, not failed)
     or "error <why>"
   parbench -> us: "run" (one repetition)
-  us -> parbench: "result <value> cpu_s=<s> checks=<n> workers=<busy_s>:<items>,<busy_s>:<items>,..."
+  us -> parbench: "result <value> cpu_s=<s> checks=<n> workers=<busy_s>:<items>,<busy_s>:<items>,...
+      [reached=<n>]" (reached: what a counter kept here reached; parbench's counter takes it)
     or "error <why>" (a worker raised or died: the row fails; parbench then ends us)
   parbench closes our stdin: we stop the pool and the mechanisms and exit 0.
 """
@@ -75,7 +76,9 @@ class Session:
                                                    self.runner.processes())
         cpu += time.process_time() - c0
         workers = ",".join(f"{busy:.9f}:{items}" for busy, items in loads)
-        return f"result {value} cpu_s={cpu:.6f} checks={checks} workers={workers}"
+        line = f"result {value} cpu_s={cpu:.6f} checks={checks} workers={workers}"
+        reached = getattr(self.kernel, "reached", lambda: None)()
+        return line if reached is None else f"{line} reached={reached}"
 
     def close(self):
         self.runner.close()
