@@ -56,6 +56,15 @@ class ValueCounter:
         pass
 
 
+def _number(text):
+    """What a file holds; 0 for what no lock kept whole (empty, or a write's hole of NULs torn by
+    another's truncate), as the native file counters read it: the count restarts from there."""
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
 class FileCounter:
     def __init__(self, lock, truncate):
         fd, self.path = tempfile.mkstemp(prefix="parbench-count-")  # 0600, a name nobody guesses
@@ -74,7 +83,7 @@ class FileCounter:
             # Under the lock, through its own descriptor: closing another descriptor of the file
             # would release a lockf lock (POSIX record locks belong to the process).
             text = os.pread(self.held_fd, 32, 0)
-            data = str((int(text) if text else 0) + k).encode()
+            data = str(_number(text) + k).encode()
             os.pwrite(self.held_fd, data, 0)
             os.ftruncate(self.held_fd, len(data))
             return
@@ -82,18 +91,18 @@ class FileCounter:
             with open(self.path) as f:
                 text = f.read()
             with open(self.path, "w") as f:
-                f.write(str((int(text) if text else 0) + k))
+                f.write(str(_number(text) + k))
             return
         with open(self.path, "r+") as f:
             text = f.read()
             f.seek(0)
-            f.write(str((int(text) if text else 0) + k))
+            f.write(str(_number(text) + k))
             f.truncate()
 
     def value(self):
         with open(self.path) as f:
             text = f.read()
-        return int(text) if text else 0
+        return _number(text)
 
     def reset(self):
         with open(self.path, "w") as f:
