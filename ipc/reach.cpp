@@ -22,6 +22,9 @@ bool reaches(Need need, const WorkerModel& model) {
       // They share nothing with the owner but the queue, and what is on a server they are told
       // of (Mechanism::join_args).
       return need == Need::kServer;
+    case Workers::kPythonProcesses:
+      // What a forked pool can share: what is made before it forks, a process lock, a server.
+      return need == Need::kMadeBeforeStart || need == Need::kProcessLock || need == Need::kServer;
   }
   return false;
 }
@@ -45,7 +48,8 @@ std::string describe(Workers workers) {
                                           "processes forked on this host",
                                           "MPI ranks, on one host or several",
                                           "MPI ranks with threads inside each",
-                                          "queue workers on any host, sharing only the queue"};
+                                          "queue workers on any host, sharing only the queue",
+                                          "CPython multiprocessing workers"};
   return kText[static_cast<int>(workers)];
 }
 

@@ -18,6 +18,10 @@ enum class Workers {
   kRanksOfThreads,   // MPI ranks with a pool of threads each (hybrids: mpi+threads, mpi+tbb)
   kQueueWorkers,     // processes on any host that take the workload from a job queue's
                      // description, never from the owner's memory (redis-queue)
+  kPythonProcesses,  // CPython multiprocessing workers (python): they run the kernel's Python
+                     // form and make the Python form of the mechanism themselves (a RawValue, a
+                     // Manager), or join the owner's server; which names have one, the Python
+                     // side says when the configuration starts (refused there, not here)
 };
 
 // Workers that are the ranks an MPI launcher started (with or without threads inside).

@@ -53,6 +53,13 @@ fi
 [[ -z $(ls -A "$TMPDIR") ]] || fail "temporary files left: $(ls -A "$TMPDIR")"
 stray=$(pgrep -f -- "$dir" || true)  # workers and ranks name the CSV, servers the private directory
 [[ -z $stray ]] || fail "processes left running: $(ps -o pid,args -p $stray)"
+# Python workers name nothing on their command lines: found by the TMPDIR they inherited.
+for env in $(grep -l "TMPDIR=$TMPDIR" /proc/[0-9]*/environ 2>/dev/null); do
+  p=${env#/proc/}
+  p=${p%/environ}
+  [[ $p == "$$" || $p == "$BASHPID" ]] && continue
+  grep -q parbench "/proc/$p/cmdline" 2>/dev/null && fail "left running: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+done
 [[ $(csv_field_counts "$dir/out.csv") == "$(head -1 "$dir/out.csv" | awk -F, '{print NF}')" ]] ||
   fail "CSV has partial rows"
 [[ $(grep -c . "$dir/out.csv") -eq 2 ]] || fail "expected the header and one whole row"

@@ -15,7 +15,9 @@ grep -Eq "^  threads +yes.*\[static, cyclic, dynamic, queue\]$" <<<"$out" ||
 flags=$(sed -n '/^stop flags/,$p' <<<"$out" | grep '^  ')
 [[ -n $flags ]] || { echo "no ipc variants listed"; exit 1; }
 grep -q '^shared counters' <<<"$out" || { echo "no shared counters listed"; exit 1; }
-grep -Eq '^  file-fcntl +serial, processes ' <<<"$out" || { echo "file-fcntl should reach processes only"; exit 1; }
+# A lock the kernel grants per process: forked workers (native or Python), never threads.
+grep -Eq '^  file-fcntl +serial, processes(, python, python-pure)? \(needs' <<<"$out" ||
+  { echo "file-fcntl should reach processes only"; exit 1; }
 bad=$(grep -Ev '\[(yes|no)(: .*)?\]$' <<<"$flags" || true)
 [[ -z $bad ]] || { echo "flags without yes/no: $bad"; exit 1; }
 json=$("$parbench" info --json)

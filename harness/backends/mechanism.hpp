@@ -47,6 +47,10 @@ class Mechanism {
   // queue worker, on any host) joins this very mechanism instead of making one of its own; such a
   // process only calls make() and release(). Empty where none can join from elsewhere.
   virtual std::vector<std::string> join_args() const { return {}; }
+  // For workers that kept the mechanism's state in a form of their own (the python backend's
+  // Python counters), what it reached in this repetition, handed over before finish() so that it
+  // is judged as the native one would be. Only counters have such a state.
+  virtual void take_reached(std::uint64_t /*reached*/) {}
   // In an MPI job, what the ranks do together once each has done its share of a repetition,
   // inside the timed part (a block's rows gathered to rank 0). The MPI backend calls it.
   virtual void complete_share() {}

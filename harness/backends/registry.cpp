@@ -62,6 +62,7 @@ const std::vector<BackendEntry>& all_backends() {
 #else
         not_compiled("redis-queue", "hiredis", queue_options),
 #endif
+        PARBENCH_BACKEND(python_backend), PARBENCH_BACKEND(python_pure_backend),
   };
   return entries;
 }

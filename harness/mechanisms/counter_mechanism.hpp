@@ -22,6 +22,12 @@ class CounterMechanism final : public VariantMechanism<ipc::CounterVariant> {
   // `result` is what the backend combined from the workers' returns: all they added.
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
   void release() noexcept override { counter_.reset(); }
+  // The native counter, reset before the repetition and untouched by Python workers, takes their
+  // count in one add: finish() then reads it as it reads a count the workers made here.
+  void take_reached(std::uint64_t reached) override {
+    counter_->reset();
+    if (reached != 0) counter_->add(reached);
+  }
   std::vector<std::string> join_args() const override {
     return counter_ ? join_args_of(counter_->join_point()) : std::vector<std::string>{};
   }

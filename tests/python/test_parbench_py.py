@@ -1,0 +1,83 @@
+"""The python backend's Python side (python/parbench_py): the same darts as the native pi, the
+same blocks as partition.hpp, the book's check_prime, and the line protocol end to end."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+PYTHON_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "python")
+sys.path.insert(0, PYTHON_DIR)
+
+np = pytest.importorskip("numpy")
+from parbench_py import pi, pool, primes, verify  # noqa: E402
+
+
+def test_numpy_darts_are_the_pure_darts():
+    for seed in (1, 7, 2**63 + 5):
+        for begin, end in ((0, 1000), (123, 70_000), (65_535, 65_537 + pi.BLOCK)):
+            assert pi.hits_numpy(seed, begin, end) == pi.hits_pure(seed, begin, end)
+
+
+def test_pi_count_is_the_native_count():
+    # parbench run --kernel pi --samples 1e6 --seed 1 --backend serial
+    assert pi.hits_numpy(1, 0, 1_000_000) == 785_187
+
+
+def test_static_blocks_cover_the_range_once_larger_first():
+    for size, parts in ((10, 3), (7, 7), (3, 5), (1_000_003, 4)):
+        blocks = [pool.static_block(size, parts, i) for i in range(parts)]
+        assert blocks[0][0] == 0 and blocks[-1][1] == size
+        assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+        sizes = [e - b for b, e in blocks]
+        assert sizes == sorted(sizes, reverse=True) and sizes[0] - sizes[-1] <= 1
+
+
+def test_check_prime_counts_the_primes_below_100000():
+    assert sum(primes.check_prime(n) for n in range(100_000)) == 9592
+    assert not primes.check_prime(1) and primes.check_prime(2) and not primes.check_prime(9)
+
+
+def test_search_finds_the_smallest_factor_in_both_styles():
+    n = 1_000_003 * 1_000_033
+    for block_style in (False, True):
+        assert verify.search(n, 3, 1_000_101, 1000, block_style, False)[0] == 1_000_003
+        assert verify.search(n, 1_000_005, 1_000_101, 1000, block_style, False)[0] == 1_000_033
+
+
+def session(config, requests=("run",)):
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR, PYTHONDONTWRITEBYTECODE="1")
+    text = json.dumps(config) + "\n" + "".join(r + "\n" for r in requests)
+    out = subprocess.run([sys.executable, "-m", "parbench_py"], input=text, env=env,
+                         capture_output=True, text=True, timeout=60)
+    return out.stdout.splitlines()
+
+
+BASE = {"protocol": 1, "args": [], "workers": 2, "chunk": 1000, "ipc": "none", "join": None}
+
+
+@pytest.mark.parametrize("variant", ["numpy", "pure"])
+def test_protocol_pi(variant):
+    lines = session({**BASE, "kernel": "pi", "variant": variant, "params": "seed=1",
+                     "size": 100_000, "schedule": "static"})
+    assert lines[0].startswith("ready 1 ")
+    assert lines[1].split()[1] == str(pi.hits_pure(1, 0, 100_000))
+    assert lines[1].split("workers=")[1].count(":") == 2
+
+
+@pytest.mark.parametrize("schedule", ["static", "cyclic", "dynamic", "queue"])
+def test_protocol_primes_every_schedule(schedule):
+    lines = session({**BASE, "kernel": "primes", "variant": "numpy",
+                     "params": "algo=trial;range=0:100000", "size": 100_000,
+                     "schedule": schedule}, ("run", "run"))
+    assert [line.split()[1] for line in lines[1:]] == ["9592", "9592"]
+
+
+def test_protocol_refuses_what_has_no_python_form():
+    lines = session({**BASE, "kernel": "primes", "variant": "numpy",
+                     "params": "algo=sieve;range=0:100000", "size": 100_000,
+                     "schedule": "static"})
+    assert lines == ["unreachable the python backend has the book's trial division only, not "
+                     "--algo sieve"]

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# python_backend.sh PARBENCH: the python backend's rows are judged like the native ones. pi's
+# counts (numpy and pure Python) equal serial's exactly; primes by trial division gives the known
+# count on every schedule; verify finds the factor under every flag with a Python form; a worker
+# that raises or is killed gives a failed row naming it while the next configuration still runs;
+# nothing (interpreter, worker, manager) is left; an old Python is refused in one line.
+# Skipped (77) where /usr/bin/python3 or numpy is missing.
+set -uo pipefail
+parbench=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+export TMPDIR=$dir/tmp
+mkdir -p "$TMPDIR"
+# Every process of this test carries the mark in its environment: none may be left.
+export PARBENCH_TEST_MARK=python-backend-$$
+listed=$("$parbench" list 2>&1)
+grep -E '^ *python ' <<<"$listed" | grep -q 'CPython' ||
+  { echo "skipped: $("$parbench" list 2>&1 | grep -E '^ *python ')"; exit 77; }
+
+fail() { echo "FAIL: $*"; cat "$dir/log" 2>/dev/null; exit 1; }
+# rows FILE: "backend schedule ipc workers result valid error" per row
+rows() {
+  /usr/bin/python3 -c 'import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(r["backend"], r["schedule"], r["ipc"], r["workers"], r["result"], r["valid"], r["error"])' "$1"
+}
+no_leftovers() {
+  sleep 0.2
+  local left
+  left=$(grep -l "PARBENCH_TEST_MARK=$PARBENCH_TEST_MARK" /proc/[0-9]*/environ 2>/dev/null |
+    grep -v "^/proc/$$/" | grep -v "^/proc/self/" | grep -v "^/proc/$BASHPID/" || true)
+  for f in $left; do  # this script's own subshells carry it too
+    p=${f#/proc/}; p=${p%/environ}
+    grep -q parbench_py "/proc/$p/cmdline" 2>/dev/null && fail "$1: left behind: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+  done
+  [[ -z $(ls -A "$TMPDIR") ]] || fail "$1: left in TMPDIR: $(ls -A "$TMPDIR")"
+}
+
+# pi: the same count as serial, numpy and pure Python.
+"$parbench" run --kernel pi --samples 200000 --seed 7 --backend serial,python,python-pure \
+  --workers 1,2 --repeat 2 --warmup 0 --csv "$dir/pi.csv" >"$dir/log" 2>&1 || fail "pi run"
+serial=$(rows "$dir/pi.csv" | awk '$1 == "serial" {print $5; exit}')
+[[ $(rows "$dir/pi.csv" | awk -v s="$serial" '$5 == s && $6 == "true"' | wc -l) -eq 10 ]] ||
+  fail "pi: not every row counted serial's $serial: $(rows "$dir/pi.csv")"
+no_leftovers pi
+
+# primes: the 551 primes of [10^8, 10^8 + 10^4), a listed range, on every schedule.
+"$parbench" run --kernel primes --algo trial --range 1e8:100010000 --backend serial,python \
+  --workers 2 --schedule static,cyclic,dynamic,queue --chunk 1000 --repeat 1 --warmup 0 \
+  --csv "$dir/primes.csv" >"$dir/log" 2>&1 || fail "primes run"
+[[ $(rows "$dir/primes.csv" | awk '$5 == 551 && $6 == "true"' | wc -l) -eq 5 ]] ||
+  fail "primes: $(rows "$dir/primes.csv")"
+no_leftovers primes
+
+# verify: 1000003 * 1000033, its factor in the first worker's block, under each Python flag.
+n=1000036000099
+ipcs=none,shm,mmap,broker
+redis=0
+command -v redis-server >/dev/null && /usr/bin/python3 -c 'import redis' 2>/dev/null && redis=1
+[[ $redis -eq 1 ]] && ipcs+=,redis
+"$parbench" run --kernel verify --n $n --ipc $ipcs --backend serial,python --workers 2 \
+  --check-every 1000 --repeat 2 --warmup 0 --csv "$dir/verify.csv" >"$dir/log" 2>&1 ||
+  fail "verify run"
+# Two repetitions of python per flag, each with the factor and valid.
+[[ $(rows "$dir/verify.csv" | awk '$1 == "python" && $5 == 1000003 && $6 == "true"' | wc -l) -eq \
+  $(($(tr ',' '\n' <<<"$ipcs" | wc -l) * 2)) ]] || fail "verify: $(rows "$dir/verify.csv")"
+no_leftovers verify
+# A flag without a Python form is refused in one line, not failed.
+"$parbench" run --kernel verify --n $n --ipc shm-mutex --backend python --workers 2 --repeat 1 \
+  --warmup 0 >"$dir/log" 2>&1
+grep -q "refused: the python backend has no form of the shm-mutex flag" "$dir/log" ||
+  fail "shm-mutex not refused"
+
+# count: the book's counters; a locked one reaches 4000 of 4000, the negative control is judged
+# by what it lost, as the native one (valid unless it overcounts).
+counters=shm-mutex,file-fcntl,shm-value-lock,shm
+[[ $redis -eq 1 ]] && counters+=,redis
+"$parbench" run --kernel count --ipc $counters --increments 2000 --backend python --workers 2 \
+  --repeat 1 --warmup 0 --csv "$dir/count.csv" >"$dir/log" 2>&1 || fail "count run"
+got=$(rows "$dir/count.csv")
+for c in ${counters//,/ }; do
+  want="4000"
+  [[ $c == shm ]] && want="[0-9]*"
+  grep -q "^python static $c 2 $want true" <<<"$got" || fail "count $c: $got"
+done
+no_leftovers count
+
+# Faults: at 2 workers a worker raises, then is killed; the 1-worker configuration still runs.
+for fault in raise kill; do
+  PARBENCH_PY_FAULT=$fault:2 "$parbench" run --kernel primes --algo trial --range 1e8:100010000 \
+    --backend python --workers 2,1 --repeat 1 --warmup 0 --csv "$dir/$fault.csv" >"$dir/log" 2>&1
+  rc=$?
+  [[ $rc -eq 1 ]] || fail "$fault: exit code $rc, expected 1"
+  case $fault in
+    raise) expect="python worker raised RuntimeError: injected fault" ;;
+    kill) expect="was killed by signal 9" ;;
+  esac
+  got=$(rows "$dir/$fault.csv")  # grep -q on a pipe could end the writer early (pipefail)
+  grep -q "^python static none 2 0 false .*$expect" <<<"$got" || fail "$fault: $got"
+  grep -q "^python static none 1 551 true" <<<"$got" ||
+    fail "$fault: the next configuration did not run: $got"
+  no_leftovers "$fault"
+done
+
+# An interpreter older than the documented minimum: refused in one line, exit 2.
+cat >"$dir/old-python" <<'PY'
+#!/bin/sh
+echo 3.6.9
+echo 1.13.3
+PY
+chmod +x "$dir/old-python"
+PARBENCH_PYTHON=$dir/old-python "$parbench" run --kernel pi --backend python --samples 1000 \
+  >"$dir/log" 2>&1
+rc=$?
+[[ $rc -eq 2 && $(wc -l <"$dir/log") -eq 1 ]] && grep -q "older than 3.9" "$dir/log" ||
+  fail "old Python: exit code $rc"
+echo ok
