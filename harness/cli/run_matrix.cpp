@@ -40,10 +40,13 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   };
   // The hybrids answer a cluster's question (ranks, or ranks of threads?) and only run when named:
   // on one host they add a launch to what threads already measure. So does the job queue (what
-  // does surviving a worker's death cost?), which needs a Redis server besides.
+  // does surviving a worker's death cost?), which needs a Redis server besides, and so do the
+  // Python rows (the book's code: a pure-Python pi takes minutes where native takes a second;
+  // scripts/bench runs a slice of their own).
   const auto in_default_matrix = [](const backends::BackendEntry& e) {
     return e.model.workers != ipc::Workers::kRanksOfThreads &&
-           e.model.workers != ipc::Workers::kQueueWorkers;
+           e.model.workers != ipc::Workers::kQueueWorkers &&
+           e.model.workers != ipc::Workers::kPythonProcesses;
   };
   std::vector<const backends::BackendEntry*> list;
   for (const auto& name : o.backends) {
