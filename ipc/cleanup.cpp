@@ -19,8 +19,8 @@
 namespace parbench::ipc {
 namespace {
 
-// Every worker --workers allows (4096, harness/backends/parse.cpp) plus the servers and launchers beside
-// them.
+// Every worker --workers allows (4096, harness/backends/parse.cpp) plus the servers and launchers
+// beside them.
 constexpr std::size_t kMaxChildren = 4096 + 64;
 constexpr std::size_t kMaxPaths = 64;
 constexpr std::size_t kMaxPathLength = 256;
