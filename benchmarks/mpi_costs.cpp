@@ -63,6 +63,22 @@ double request_service_s(int rank, int size, int per_rank) {
   return elapsed / (per_rank * std::max(1, size - 1));
 }
 
+// Rank 0's own seconds in `mine` (the other ranks run `theirs` alongside), median over kRepeats.
+template <typename Mine, typename Theirs>
+double rank0_median(int rank, Mine&& mine, Theirs&& theirs) {
+  std::vector<double> times;
+  for (int i = 0; i < kRepeats; ++i) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0) {
+      const double t0 = MPI_Wtime();
+      mine();
+      times.push_back(MPI_Wtime() - t0);
+    }
+    theirs();
+  }
+  return rank == 0 ? median(times) : 0.0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,6 +108,37 @@ int main(int argc, char** argv) {
       timed([&] { MPI_Reduce(&word, &sum, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD); });
   const double service = request_service_s(rank, size, 20000);
 
+  // The overheads: rank 0 sends to the last rank, receives a number that the barrier after its
+  // send guarantees has arrived (TCP and shared memory deliver in order), and probes for nothing.
+  const bool paired = peer != 0;
+  const double send_overhead = rank0_median(
+      rank,
+      [&] {
+        if (paired) MPI_Send(&word, 1, MPI_UINT64_T, peer, 0, MPI_COMM_WORLD);
+      },
+      [&] {
+        if (paired && rank == peer)
+          MPI_Recv(&word, 1, MPI_UINT64_T, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      });
+  std::vector<double> recv_times;
+  for (int i = 0; i < kRepeats && paired; ++i) {
+    if (rank == peer) MPI_Send(&word, 1, MPI_UINT64_T, 0, 0, MPI_COMM_WORLD);
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0) {
+      const double t0 = MPI_Wtime();
+      MPI_Recv(&word, 1, MPI_UINT64_T, peer, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      recv_times.push_back(MPI_Wtime() - t0);
+    }
+  }
+  const double recv_overhead = recv_times.empty() ? 0.0 : median(recv_times);
+  const double iprobe = rank0_median(
+      rank,
+      [&] {
+        int waiting = 0;
+        MPI_Iprobe(MPI_ANY_SOURCE, kRequestTag, MPI_COMM_WORLD, &waiting, MPI_STATUS_IGNORE);
+      },
+      [] {});
+
   std::vector<char> hosts(static_cast<std::size_t>(size) * MPI_MAX_PROCESSOR_NAME);
   MPI_Gather(host, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, hosts.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR,
              0, MPI_COMM_WORLD);
@@ -102,6 +149,9 @@ int main(int argc, char** argv) {
     fmt::print("barrier_us {:.2f}\n", barrier * 1e6);
     fmt::print("reduce_us {:.2f}\n", reduce * 1e6);
     fmt::print("request_service_us {:.2f}\n", service * 1e6);
+    fmt::print("send_overhead_us {:.2f}\n", send_overhead * 1e6);
+    fmt::print("recv_overhead_us {:.2f}\n", recv_overhead * 1e6);
+    fmt::print("iprobe_us {:.3f}\n", iprobe * 1e6);
   }
   MPI_Finalize();
   return 0;

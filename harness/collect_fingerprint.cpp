@@ -19,6 +19,14 @@
 #endif
 #if PARBENCH_HAVE_MPI
 #include "harness/backends/mpi_support.hpp"
+#if PARBENCH_SMPI
+#include <xbt/base.h>  // before version.h, which uses its macros without including it
+
+#include <simgrid/version.h>
+#include <simgrid/zone.h>
+
+#include "harness/backends/simulated_compute.hpp"
+#endif
 #endif
 #if PARBENCH_HAVE_REDIS
 #include <hiredis/hiredis.h>
@@ -131,7 +139,19 @@ Fingerprint collect_fingerprint() {
 #else
   f.tbb_version = "not built";
 #endif
-#if PARBENCH_HAVE_MPI
+#if PARBENCH_SMPI
+  // Simulated rows name their platform where every comparison looks first (the host: compare
+  // matches it, the plots draw one line per host) and the simulator in mpi_version, so that they
+  // never pass for measured ones.
+  const std::string platform = sg_zone_get_name(sg_zone_get_root());
+  f.host = "smpi:" + platform;
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+  sg_version_get(&major, &minor, &patch);
+  f.mpi_version = fmt::format("simulated: SimGrid {}.{}.{} SMPI, platform {}, {}", major, minor,
+                              patch, platform, backends::simulated_compute_mode());
+#elif PARBENCH_HAVE_MPI
   f.mpi_version = backends::mpi_library_version();
 #else
   f.mpi_version = "not built";

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <vector>
 
+#include "harness/backends/launch_env.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/collect_fingerprint.hpp"
@@ -37,6 +38,13 @@ void refuse_unknown_subcommand(const CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if PARBENCH_SMPI
+  // A simulated rank finalises MPI as its main returns, whichever way: the ranks share one process,
+  // whose atexit would come after the simulation.
+  struct FinishRank {
+    ~FinishRank() { parbench::backends::finish_simulated_rank(); }
+  } finish_rank;
+#endif
   parbench::ipc::install_interrupt_handlers();
   CLI::App app{
       "parbench: the cost of running the same work under threads, fork()ed processes, TBB and MPI"};

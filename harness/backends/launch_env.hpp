@@ -7,6 +7,20 @@
 
 namespace parbench {
 
+#if PARBENCH_SMPI
+// The smpi build runs only under smpirun, whose ranks share one process and its environment: the
+// rank and the size come from MPI itself (mpi_backend.cpp), and MPI_Finalize from each rank's main.
+namespace backends {
+int simulated_rank();
+int simulated_size();
+void finish_simulated_rank();
+}  // namespace backends
+inline bool inside_mpi_launch() { return true; }
+inline int launch_rank() { return backends::simulated_rank(); }
+inline int launch_local_size() { return 1; }  // the platforms give every rank a host of its own
+inline int launch_size() { return backends::simulated_size(); }
+#else
+
 inline const char* first_env(std::initializer_list<const char*> names) {
   for (const char* name : names) {
     if (const char* value = std::getenv(name)) return value;
@@ -39,5 +53,7 @@ inline int launch_size() {
       first_env({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MV2_COMM_WORLD_SIZE", "SLURM_NTASKS"});
   return size == nullptr ? 0 : std::atoi(size);
 }
+
+#endif
 
 }  // namespace parbench

@@ -20,6 +20,9 @@
 #include "harness/backends/partition.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/backends/threads_in_rank.hpp"
+#if PARBENCH_SMPI
+#include "harness/backends/simulated_compute.hpp"
+#endif
 #include "harness/records/clock.hpp"
 #include "harness/records/errors.hpp"
 #include "ipc/mpi_check.hpp"
@@ -46,11 +49,13 @@ void ensure_initialised() {
   if (initialised != 0) return;
   int provided = 0;
   mpi_check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+#if !PARBENCH_SMPI  // simulated ranks share one process: each finalises as its main returns
   std::atexit([] {
     int finalised = 0;
     MPI_Finalized(&finalised);
     if (finalised == 0) MPI_Finalize();
   });
+#endif
 }
 
 // The CPUs this process may run on, as a list of ranges: "0-3,8".
@@ -81,6 +86,11 @@ class MpiBackend final : public Backend, public RanksBackend {
     work_ = &work;
     mechanism_ = work.mechanism();
     schedule_ = schedule;
+#if PARBENCH_SMPI
+    // Every slice advances the simulated clock by what it cost (simulated_compute.hpp).
+    simulated_ = std::make_unique<SimulatedCompute>(*work_);
+    work_ = simulated_.get();
+#endif
     if (make_pool_) {
       // Each rank-level chunk holds one chunk of the schedule per thread of the rank's pool.
       pooled_ = std::make_unique<ThreadsInRank>(work, make_pool_(), threads_, schedule);
@@ -155,7 +165,12 @@ class MpiBackend final : public Backend, public RanksBackend {
     return out;
   }
 
-  void stop() noexcept override { pooled_.reset(); }
+  void stop() noexcept override {
+    pooled_.reset();
+#if PARBENCH_SMPI
+    simulated_.reset();
+#endif
+  }
 
   double setup_before_start_s() const override {
     const char* t0 = std::getenv("PARBENCH_LAUNCH_T0");
@@ -278,6 +293,9 @@ class MpiBackend final : public Backend, public RanksBackend {
   std::function<std::unique_ptr<Backend>()> make_pool_;  // empty for plain mpi
   int threads_ = 1;
   std::unique_ptr<ThreadsInRank> pooled_;
+#if PARBENCH_SMPI
+  std::unique_ptr<SimulatedCompute> simulated_;
+#endif
   Mechanism* mechanism_ = nullptr;
   MPI_Op min_nonzero_ = MPI_OP_NULL;
 };
@@ -302,7 +320,35 @@ void abort_mpi_job(int code) {
   if (initialised != 0 && finalised == 0) MPI_Abort(MPI_COMM_WORLD, code);
 }
 
+#if PARBENCH_SMPI
+// Under SMPI no launcher's environment names the rank: every rank is a context of one process.
+int simulated_rank() {
+  ensure_initialised();
+  int rank = 0;
+  mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
+  return rank;
+}
+
+int simulated_size() {
+  ensure_initialised();
+  int size = 0;
+  mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+  return size;
+}
+
+void finish_simulated_rank() {
+  int initialised = 0;
+  int finalised = 0;
+  MPI_Initialized(&initialised);
+  MPI_Finalized(&finalised);
+  if (initialised != 0 && finalised == 0) MPI_Finalize();
+}
+#endif
+
 Availability mpi_availability() {
+#if PARBENCH_SMPI
+  return {true, mpi_library_version() + ", simulated ranks (SimGrid SMPI)"};
+#endif
   if (inside_mpi_launch()) return {true, mpi_library_version() + ", inside an MPI launch"};
   if (find_mpirun().empty()) return {false, mpi_library_version() + ", mpirun not found on PATH"};
   return {true, mpi_library_version() + ", mpirun found"};

@@ -20,6 +20,12 @@ BackendEntry hybrid(const BackendEntry& pool, std::string summary) {
   entry.make = [make_pool = pool.make] { return make_mpi_backend(make_pool); };
   entry.model = {ipc::Workers::kRanksOfThreads};
   entry.schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic};
+#if PARBENCH_SMPI
+  // SMPI runs every rank as a context of one process and simulates no threads inside them.
+  entry.availability = [] {
+    return Availability{false, "the smpi build simulates ranks, not threads inside them"};
+  };
+#endif
   return entry;
 }
 
