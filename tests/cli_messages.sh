@@ -26,6 +26,14 @@ rc=$?
 grep -q -- "--n is an option of the verify kernel" "$dir/err" || fail "--n with pi not warned about"
 grep -q -- "--algo is an option of the primes kernel" "$dir/err" || fail "--algo with pi not warned about"
 grep -Eq "^pi +serial +none +static +1 +[0-9.]+ +- " "$dir/out" || fail "spread is not - with one repetition: $(cat "$dir/out")"
+# --seed belongs to no one kernel: a run where no workload takes the seed given says so.
+"$parbench" run --backend serial --kernel primes --range A --seed 5 --warmup 0 --repeat 1 \
+  >/dev/null 2>"$dir/err" || fail "primes with --seed"
+grep -q -- "--seed is an option of pi and of fill's random rows" "$dir/err" ||
+  fail "--seed with primes not warned about"
+"$parbench" run --backend serial --samples 1000 --seed 5 --warmup 0 --repeat 1 >/dev/null \
+  2>"$dir/err" || fail "pi with --seed"
+! grep -q -- "--seed" "$dir/err" || fail "--seed with pi warned about: $(cat "$dir/err")"
 
 # Progress in a log: plain lines, at the interval asked for, no escape codes.
 PARBENCH_PROGRESS_INTERVAL_S=0.2 "$parbench" run --backend threads --workers 2 --samples 2e9 \

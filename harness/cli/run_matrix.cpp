@@ -211,6 +211,24 @@ void warn_about_foreign_options(const RunOptions& o) {
   }
 }
 
+// --seed is shared by the kernels that draw random numbers (seed_option.hpp), so no kernel's group
+// owns it: it was used when some workload's params record one of the given seeds.
+void warn_about_unused_seed(const RunOptions& o,
+                            const std::vector<std::shared_ptr<const Workload>>& workloads) {
+  const CLI::Option* option =
+      o.command != nullptr ? o.command->get_option_no_throw("--seed") : nullptr;
+  if (option == nullptr || option->count() == 0) return;
+  for (const auto& w : workloads) {
+    const std::string fields = ";" + w->params() + ";";
+    for (const auto& given : option->results()) {
+      if (fields.find(";seed=" + given + ";") != std::string::npos) return;
+    }
+  }
+  fmt::print(stderr,
+             "parbench: warning: --seed is an option of pi and of fill's random rows (--fill "
+             "random), which this run does not include; it is ignored\n");
+}
+
 // The private temporary directories (MPI launches, Redis, brokers) go to $TMPDIR: a missing one
 // would fail every configuration later, so it is bad input now.
 void check_tmpdir() {
@@ -352,7 +370,10 @@ int run_matrix(const RunOptions& o) {
           fmt::format("--configuration {}: the plan has {} configuration(s)", n, count));
     runner.keep_only(static_cast<std::size_t>(n - 1));
   }
-  if (is_reporting_rank && !mpi_child) warn_about_foreign_options(o);  // the input is good
+  if (is_reporting_rank && !mpi_child) {  // the input is good
+    warn_about_foreign_options(o);
+    warn_about_unused_seed(o, runner.plan().workloads);
+  }
   // Measured once the plan is valid and before any output is created, by the process that writes
   // the rows (not by every rank), and only where rows record it (a CSV or JSON); a cache keeps it
   // per machine and boot, so a run of milliseconds does not pay for it each time.
