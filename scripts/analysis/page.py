@@ -110,7 +110,11 @@ def card(groups: list[tuple[str, list[str]]], parbench: str | None) -> str:
         if done.returncode != 0:
             why = (done.stderr.strip().splitlines() or ["no output"])[-1]
             return f"<p class='invalid'>parbench report card failed: {esc(why)}</p>"
-        document = json.loads(done.stdout)
+        try:
+            document = json.loads(done.stdout)
+        except ValueError:
+            return (f"<p class='invalid'>parbench report card gave no JSON: "
+                    f"{esc(done.stdout.strip()[:200])}</p>")
         columns += [host if len(groups) == 1 else f"{name}: {host}" for host in document["hosts"]]
         if not figures:
             figures = [dict(f) for f in document["figures"]]
