@@ -237,10 +237,12 @@ const bool registered = [] {
   }
   for (const auto& entry : backends::all_backends()) {
     // mpi's ranks need mpirun around them; redis-queue's workers are `parbench worker` processes,
-    // which this program is not (`parbench run --backend redis-queue` measures its costs); a
-    // backend this build lacks has no factory.
+    // which this program is not (`parbench run --backend redis-queue` measures its costs); the
+    // python backends run only the kernels' Python forms (no empty kernel); a backend this build
+    // lacks has no factory.
     if (!entry.make || ipc::launched_ranks(entry.model.workers) ||
-        entry.model.workers == ipc::Workers::kQueueWorkers)
+        entry.model.workers == ipc::Workers::kQueueWorkers ||
+        entry.model.workers == ipc::Workers::kPythonProcesses)
       continue;
     benchmark::RegisterBenchmark(("BM_EmptyDispatch/" + entry.name).c_str(), BM_EmptyDispatch,
                                  entry.name)
