@@ -126,6 +126,22 @@ for case in "count --ipc file --increments 2000" "verify --n $n --ipc broker --c
   no_leftovers "killed $case"
 done
 
+# Ctrl-C while a file counter's file exists: parbench ends in its signal handler, which empties
+# the interpreter's TMPDIR too (no_leftovers).
+set -m  # the run gets its own process group and keeps SIGINT (a background job would ignore it)
+"$parbench" run --kernel count --ipc file --increments 2000000 --backend python --workers 2 \
+  --repeat 3 --warmup 0 >"$dir/log" 2>&1 &
+run=$!
+for _ in $(seq 100); do
+  [[ -n $(find "$TMPDIR" -name 'parbench-count-*') ]] && break
+  sleep 0.1
+done
+[[ -n $(find "$TMPDIR" -name 'parbench-count-*') ]] || fail "interrupt: no counter file appeared"
+kill -INT "$run"
+wait "$run"
+set +m
+no_leftovers interrupt
+
 # A stalled interpreter: `list` says so within the probe's 5 s; a plain run never asks it.
 printf '#!/bin/sh\nexec sleep 60\n' >"$dir/stalled-python"
 chmod +x "$dir/stalled-python"

@@ -34,6 +34,7 @@
 #include "harness/backends/registry.hpp"
 #include "harness/records/errors.hpp"
 #include "ipc/child_process.hpp"
+#include "ipc/cleanup.hpp"
 #include "ipc/temp_dir.hpp"
 
 extern char** environ;
@@ -106,6 +107,8 @@ class Interpreter {
  public:
   // quiet: its stderr goes to /dev/null (the probe, whose failure is told in one line).
   explicit Interpreter(const std::vector<std::string>& argv, bool quiet = false) {
+    // On Ctrl-C parbench ends in its signal handler: what is inside goes there too.
+    ipc::register_path(tmp_->path(), ipc::PathKind::kTree);
     std::vector<std::string> env_text;
     for (char** e = environ; *e != nullptr; ++e) {
       const std::string_view v(*e);
