@@ -1,5 +1,6 @@
 #include "ipc/cleanup.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -173,6 +174,36 @@ void unregister_farewell(int fd) {
   }
 }
 
+// Removes what is inside directory `dir`, `depth` levels of subdirectories deep, with system calls
+// alone (getdents64, unlinkat): it runs inside a signal handler. Unlinking while reading may skip
+// entries, so it reads again until a pass removes nothing.
+static void empty_tree(int dir, int depth) {
+  for (int pass = 0; pass < 8; ++pass) {
+    bool removed = false;
+    lseek(dir, 0, SEEK_SET);
+    alignas(8) char buf[2048];
+    for (ssize_t n; (n = getdents64(dir, buf, sizeof buf)) > 0;) {
+      for (ssize_t at = 0; at < n;) {
+        const auto* entry = reinterpret_cast<const dirent64*>(buf + at);
+        at += entry->d_reclen;
+        const char* name = entry->d_name;
+        if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+        if (unlinkat(dir, name, 0) == 0) {
+          removed = true;
+          continue;
+        }
+        if (depth == 0) continue;
+        const int sub = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) continue;
+        empty_tree(sub, depth - 1);
+        close(sub);
+        removed = unlinkat(dir, name, AT_REMOVEDIR) == 0 || removed;
+      }
+    }
+    if (!removed) return;
+  }
+}
+
 void cleanup_all() noexcept {
   const int saved_errno = errno;
   for (auto& slot : g_children) {
@@ -198,7 +229,7 @@ void cleanup_all() noexcept {
   }
   // Files before directories: a directory can only go once it is empty.
   for (const PathKind kind : {PathKind::kCommit, PathKind::kSharedMemory, PathKind::kFile,
-                              PathKind::kEmptyFile, PathKind::kDirectory}) {
+                              PathKind::kEmptyFile, PathKind::kTree, PathKind::kDirectory}) {
     for (auto& slot : g_paths) {
       if (!slot.used.load() || slot.kind != kind) continue;
       const char* path = slot.path.data();
@@ -208,6 +239,13 @@ void cleanup_all() noexcept {
       struct stat st {};
       if (kind == PathKind::kEmptyFile && stat(path, &st) == 0 && st.st_size == 0) unlink(path);
       if (kind == PathKind::kDirectory) rmdir(path);
+      if (kind == PathKind::kTree) {
+        const int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+          empty_tree(fd, 2);
+          close(fd);
+        }
+      }
       slot.used.store(false);
     }
   }

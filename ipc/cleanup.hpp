@@ -12,7 +12,9 @@ namespace parbench::ipc {
 
 // kEmptyFile: a file this run created for output, removed only while it is still empty (another
 // process may append to it meanwhile).
-enum class PathKind { kSharedMemory, kFile, kEmptyFile, kDirectory, kCommit };
+// kTree: a directory whose contents, names unknown to parbench (what a child wrote under it, two
+// levels deep), are removed; the directory itself is kDirectory's.
+enum class PathKind { kSharedMemory, kFile, kEmptyFile, kDirectory, kCommit, kTree };
 
 // graceful: send SIGTERM and give the child a moment before SIGKILL (mpirun forwards SIGTERM to its
 // ranks and cleans up after them; killing it outright would orphan them).

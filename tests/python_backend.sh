@@ -3,7 +3,9 @@
 # counts (numpy and pure Python) equal serial's exactly; primes by trial division gives the known
 # count on every schedule; verify finds the factor under every flag with a Python form; a worker
 # that raises or is killed gives a failed row naming it while the next configuration still runs;
-# nothing (interpreter, worker, manager) is left; an old Python is refused in one line.
+# nothing (interpreter, worker, manager, temporary file) is left, also after a killed worker of a
+# file counter or a broker flag; static and cyclic give every worker its share; an old, a stalled
+# or a wrong interpreter is refused in one line, and a stalled one hangs neither `list` nor `run`.
 # Skipped (77) where /usr/bin/python3 or numpy is missing.
 set -uo pipefail
 parbench=$1
@@ -85,6 +87,18 @@ for c in ${counters//,/ }; do
 done
 no_leftovers count
 
+# static and cyclic: every worker its own share in every repetition (a Pool's map once let one
+# worker run both blocks); short tasks (--increments are per worker), so that a worker left idle
+# would take the other's.
+"$parbench" run --kernel count --ipc shm-mutex --increments 100 --backend python --workers 2 \
+  --schedule static,cyclic --chunk 10 --repeat 5 --warmup 0 --csv "$dir/dealt.csv" \
+  >"$dir/log" 2>&1 || fail "dealt run"
+got=$(/usr/bin/python3 -c 'import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(r["schedule"], r["worker_items"])' "$dir/dealt.csv")
+[[ $(grep -cE '^(static|cyclic) 100;100$' <<<"$got") -eq 10 ]] || fail "dealt: $got"
+no_leftovers dealt
+
 # Faults: at 2 workers a worker raises, then is killed; the 1-worker configuration still runs.
 for fault in raise kill; do
   PARBENCH_PY_FAULT=$fault:2 "$parbench" run --kernel primes --algo trial --range 1e8:100010000 \
@@ -100,6 +114,51 @@ for fault in raise kill; do
   grep -q "^python static none 1 551 true" <<<"$got" ||
     fail "$fault: the next configuration did not run: $got"
   no_leftovers "$fault"
+done
+
+# A killed worker of a file counter (its file) or of a broker flag (the Manager's pymp-*
+# directory): the failed row, and nothing left in TMPDIR (no_leftovers).
+for case in "count --ipc file --increments 2000" "verify --n $n --ipc broker --check-every 1000"; do
+  PARBENCH_PY_FAULT=kill:2 "$parbench" run --kernel $case --backend python --workers 2 --repeat 1 \
+    --warmup 0 --csv "$dir/killed.csv" >"$dir/log" 2>&1
+  grep -q "^python static [a-z]* 2 .* false .*was killed by signal 9" <<<"$(rows "$dir/killed.csv")" ||
+    fail "killed $case: $(rows "$dir/killed.csv")"
+  no_leftovers "killed $case"
+done
+
+# Ctrl-C while a file counter's file exists: parbench ends in its signal handler, which empties
+# the interpreter's TMPDIR too (no_leftovers).
+set -m  # the run gets its own process group and keeps SIGINT (a background job would ignore it)
+"$parbench" run --kernel count --ipc file --increments 2000000 --backend python --workers 2 \
+  --repeat 3 --warmup 0 >"$dir/log" 2>&1 &
+run=$!
+for _ in $(seq 100); do
+  [[ -n $(find "$TMPDIR" -name 'parbench-count-*') ]] && break
+  sleep 0.1
+done
+[[ -n $(find "$TMPDIR" -name 'parbench-count-*') ]] || fail "interrupt: no counter file appeared"
+kill -INT "$run"
+wait "$run"
+set +m
+no_leftovers interrupt
+
+# A stalled interpreter: `list` says so within the probe's 5 s; a plain run never asks it.
+printf '#!/bin/sh\nexec sleep 60\n' >"$dir/stalled-python"
+chmod +x "$dir/stalled-python"
+PARBENCH_PYTHON=$dir/stalled-python timeout 20 "$parbench" list >"$dir/log" 2>&1 ||
+  fail "list with a stalled python: exit code $?"
+grep -q "PARBENCH_PYTHON=$dir/stalled-python did not answer in 5 s" "$dir/log" ||
+  fail "stalled python: $(grep python "$dir/log")"
+PARBENCH_PYTHON=$dir/stalled-python timeout 10 "$parbench" run --kernel pi --samples 1000 \
+  --repeat 1 --warmup 0 >"$dir/log" 2>&1 || fail "a plain run with a stalled python: exit code $?"
+pgrep -f "sleep 60" -s 0 >/dev/null 2>&1 && fail "the stalled python was left running"
+# Not an interpreter at all: one line, exit 2.
+for bad in "$dir" /bin/cat; do
+  PARBENCH_PYTHON=$bad "$parbench" run --kernel pi --backend python --samples 1000 >"$dir/log" 2>&1
+  rc=$?
+  [[ $rc -eq 2 && $(wc -l <"$dir/log") -eq 1 ]] &&
+    grep -q "PARBENCH_PYTHON=$bad is not a Python 3.9+ interpreter: " "$dir/log" ||
+    fail "PARBENCH_PYTHON=$bad: exit code $rc: $(cat "$dir/log")"
 done
 
 # An interpreter older than the documented minimum: refused in one line, exit 2.

@@ -10,7 +10,9 @@
 // (version 1) is written down in python/parbench_py/__main__.py. Repetitions are timed here, as for
 // the processes backend. A worker that raises or dies makes the interpreter answer "error ...": a
 // failed row naming it; the whole group is then killed, and so is it after every configuration, so
-// that no worker, manager process or Redis connection outlives it.
+// that no worker, manager process or Redis connection outlives it. Its TMPDIR is a private
+// directory of parbench's (the file counters' files, a Manager's pymp-* directory), removed with
+// whatever is in it once the group is gone: a killed worker or interpreter cleans nothing up.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -31,6 +34,8 @@
 #include "harness/backends/registry.hpp"
 #include "harness/records/errors.hpp"
 #include "ipc/child_process.hpp"
+#include "ipc/cleanup.hpp"
+#include "ipc/temp_dir.hpp"
 
 extern char** environ;
 
@@ -43,6 +48,8 @@ constexpr int kMinMajor = 3;
 constexpr int kMinMinor = 9;
 // How long a healthy interpreter may take to stop its pool once its stdin closes.
 constexpr int kStopWait_ms = 3000;
+// How long the version probe may take: a stalled $PARBENCH_PYTHON must not hang `list` or `run`.
+constexpr int kProbeWait_s = 5;
 
 // The interpreter: $PARBENCH_PYTHON, or Debian's (the `python3` on a PATH may be a virtual
 // environment that cannot see python3-numpy).
@@ -98,15 +105,21 @@ struct Pipe {
 // terminal's Ctrl-C reaches parbench alone, which stops the whole group), dying with parbench.
 class Interpreter {
  public:
-  explicit Interpreter(const std::vector<std::string>& argv) {
+  // quiet: its stderr goes to /dev/null (the probe, whose failure is told in one line).
+  explicit Interpreter(const std::vector<std::string>& argv, bool quiet = false) {
+    // On Ctrl-C parbench ends in its signal handler: what is inside goes there too.
+    ipc::register_path(tmp_->path(), ipc::PathKind::kTree);
     std::vector<std::string> env_text;
     for (char** e = environ; *e != nullptr; ++e) {
       const std::string_view v(*e);
-      if (!v.starts_with("PYTHONPATH=") && !v.starts_with("PYTHONDONTWRITEBYTECODE="))
+      if (!v.starts_with("PYTHONPATH=") && !v.starts_with("PYTHONDONTWRITEBYTECODE=") &&
+          !v.starts_with("TMPDIR="))
         env_text.emplace_back(v);
     }
     env_text.push_back("PYTHONPATH=" + python_dir());
     env_text.emplace_back("PYTHONDONTWRITEBYTECODE=1");  // nothing written into the source tree
+    env_text.push_back("TMPDIR=" + tmp_->path());
+    const int err = quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
     // Everything the child needs is made before the fork (ipc/child_process.cpp says why).
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -116,13 +129,14 @@ class Interpreter {
     env.push_back(nullptr);
     const int in = to_child_.read;
     const int out = from_child_.write;
-    child_.emplace(ipc::ChildProcess::fork_running([&args, &env, in, out] {
+    child_.emplace(ipc::ChildProcess::fork_running([&args, &env, in, out, err] {
       setpgid(0, 0);
-      if (dup2(in, 0) < 0 || dup2(out, 1) < 0) return 126;
+      if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || (err >= 0 && dup2(err, 2) < 0)) return 126;
       execve(args[0], args.data(), env.data());
       return 127;
     }));
     setpgid(child_->pid(), child_->pid());  // also here: no race with a kill of the group
+    if (err >= 0) close(err);
     Pipe::close_fd(to_child_.read);
     Pipe::close_fd(from_child_.write);
   }
@@ -143,18 +157,35 @@ class Interpreter {
     }
   }
 
-  // The next line it writes; WorkerFailure when it dies first.
-  std::string receive() {
+  // The next line it writes; WorkerFailure when it dies first, even when a process it forked
+  // still holds its stdout open (its pidfd is watched too).
+  std::string receive() { return *receive_within(-1); }
+
+  // The same, or nothing when timeout_ms (-1: no limit) passes first.
+  std::optional<std::string> receive_within(int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
       if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
         std::string line = buffer_.substr(0, nl);
         buffer_.erase(0, nl + 1);
         return line;
       }
-      pollfd fd{from_child_.read, POLLIN, 0};
-      if (poll(&fd, 1, -1) < 0) {
+      int wait_ms = -1;
+      if (timeout_ms >= 0) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        wait_ms = static_cast<int>(left.count());
+      }
+      pollfd fds[2] = {{from_child_.read, POLLIN, 0}, {child_->pidfd(), POLLIN, 0}};
+      if (poll(fds, 2, wait_ms) < 0) {
         if (errno == EINTR) continue;
         throw std::system_error(errno, std::generic_category(), "poll");
+      }
+      // What it wrote before it exited is in the pipe already: read first, judge the exit after.
+      if ((fds[0].revents & (POLLIN | POLLHUP)) == 0) {
+        if ((fds[1].revents & POLLIN) != 0) throw WorkerFailure(died("before it answered"));
+        continue;
       }
       char chunk[4096];
       const ssize_t n = ::read(from_child_.read, chunk, sizeof chunk);
@@ -176,6 +207,11 @@ class Interpreter {
     kill(-child_->pid(), SIGKILL);  // its workers and manager: the group is named by its pid
     child_->terminate();
     child_.reset();
+    // The group is gone: what its processes left in their TMPDIR goes with the directory.
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(tmp_->path(), ec))
+      std::filesystem::remove_all(entry.path(), ec);
+    tmp_.reset();
   }
 
  private:
@@ -187,6 +223,7 @@ class Interpreter {
                        ipc::describe_wait_status(status), when);
   }
 
+  std::optional<ipc::TempDir> tmp_{std::in_place};  // made first, removed last
   Pipe to_child_;
   Pipe from_child_;
   std::optional<ipc::ChildProcess> child_;
@@ -311,27 +348,49 @@ Availability python_availability() {
       return Availability{false, fmt::format("{}/parbench_py is missing (set PARBENCH_PYTHON_DIR "
                                              "to the repository's python/ directory)",
                                              dir)};
+    const char* chosen = std::getenv("PARBENCH_PYTHON");
+    const std::string named =
+        chosen != nullptr && *chosen != '\0' ? "PARBENCH_PYTHON=" + python : python;
+    const auto not_python = [&](const std::string& why) {
+      return Availability{false, fmt::format("{} is not a Python {}.{}+ interpreter: {}", named,
+                                             kMinMajor, kMinMinor, why)};
+    };
+    std::error_code ec;
+    if (std::filesystem::is_directory(python, ec)) return not_python("it is a directory");
     try {
       // Written so that any Python parses it: an old one must be named, not crash.
       Interpreter probe({python, "-c",
                          "import sys\nv = sys.version_info\nprint('%d.%d.%d' % tuple(v[:3]))\n"
                          "try:\n import numpy\n print(numpy.__version__)\n"
-                         "except ImportError:\n print('-')"});
-      const std::string version = probe.receive();
+                         "except ImportError:\n print('-')"},
+                        true);
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kProbeWait_s);
+      const auto next = [&] {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        return probe.receive_within(static_cast<int>(std::max<long long>(0, left.count())));
+      };
+      const auto version = next();
+      if (!version)
+        return Availability{false, fmt::format("{} did not answer in {} s", named, kProbeWait_s)};
       int major = 0, minor = 0;
-      if (std::sscanf(version.c_str(), "%d.%d", &major, &minor) != 2)
-        return Availability{false, fmt::format("{} did not say its version", python)};
+      if (std::sscanf(version->c_str(), "%d.%d", &major, &minor) != 2)
+        return not_python("it did not print its version");
       if (major < kMinMajor || (major == kMinMajor && minor < kMinMinor))
         return Availability{false,
                             fmt::format("{} is Python {}, older than {}.{}, the oldest the python "
                                         "backend supports",
-                                        python, version, kMinMajor, kMinMinor)};
-      const std::string numpy = probe.receive();
+                                        python, *version, kMinMajor, kMinMinor)};
+      const auto numpy = next();
+      if (!numpy)
+        return Availability{false, fmt::format("{} did not answer in {} s", named, kProbeWait_s)};
       probe.stop(true);
-      if (numpy == "-")
+      if (*numpy == "-")
         return Availability{false, fmt::format("{} {} has no numpy (apt-get install python3-numpy)",
-                                               python, version)};
-      return Availability{true, fmt::format("CPython {}, numpy {}", version, numpy)};
+                                               python, *version)};
+      return Availability{true, fmt::format("CPython {}, numpy {}", *version, *numpy)};
+    } catch (const WorkerFailure& e) {
+      return not_python(e.what());
     } catch (const std::exception& e) {
       return Availability{false, e.what()};
     }

@@ -73,7 +73,8 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   }
   if (o.backends.empty()) {
     for (const auto& entry : backends::all_backends()) {
-      if (entry.availability().runnable && in_default_matrix(entry) &&
+      // The filter first: a backend left out is never asked (its probe may be slow).
+      if (in_default_matrix(entry) && entry.availability().runnable &&
           (!inside_mpi_launch() || spans_ranks(entry)))
         list.push_back(&entry);
     }

@@ -1,7 +1,8 @@
 """A repetition under each schedule, as the book's readers would write it.
 
-static   Pool.map of one contiguous block per worker (the book's ranges).
-cyclic   Pool.map of one task per worker: the chunks dealt to it round-robin.
+static   one contiguous block per worker (the book's ranges), each handed to its own process
+cyclic   the chunks dealt round-robin, worker i's chunks i, i+W, ... handed to process i
+         (Pool.map(chunksize=1) would let one quick worker take every task: not a static schedule)
 dynamic  Pool.imap_unordered over the chunks of --chunk items: a free worker takes the next one,
          the hand-out of imap_unordered(check_prime, numbers, chunksize=chunk).
 queue    a multiprocessing.Queue of chunk indices filled by a feeder thread, one poison pill per
@@ -39,23 +40,82 @@ def _fold_any(a, b):
     return a + b
 
 
-class PoolRunner:
-    """static, cyclic and dynamic over a multiprocessing.Pool."""
+def _dealt_worker(conn, workers):
+    """One worker of a dealt schedule: runs what its own pipe hands it, answers on it."""
+    pl.die_with_parent(workers)
+    while True:
+        job = conn.recv()
+        if job is PILL:
+            return
+        task, arg = job
+        try:
+            conn.send((True, task(arg)))
+        except Exception as e:  # re-raised by the parent, as a Pool's map would
+            conn.send((False, e))
+
+
+class DealtRunner:
+    """static and cyclic: `workers` Processes, each sent its own share through its own Pipe."""
 
     def __init__(self, ctx, workers, schedule, chunk):
-        self.pool, self.watch = pl.make_pool(ctx, workers)
-        self.workers, self.schedule, self.chunk = workers, schedule, chunk
+        self.schedule, self.chunk = schedule, chunk
+        self.conns, procs = [], []
+        for _ in range(workers):
+            ours, theirs = ctx.Pipe()
+            procs.append(ctx.Process(target=_dealt_worker, args=(theirs, workers), daemon=True))
+            self.conns.append(ours)
+        for p in procs:
+            p.start()
+        self.watch = pl.Workers(procs)
 
     def run(self, run_range, size):
+        n = len(self.conns)
         if self.schedule == "static":
-            blocks = [pl.static_block(size, self.workers, w) for w in range(self.workers)]
             task = functools.partial(_range_task, run_range)
-            return self.watch.wait(self.pool.map_async(task, blocks, chunksize=1))
+            args = [pl.static_block(size, n, w) for w in range(n)]
+        else:
+            task = functools.partial(_chunks_task, run_range, size, self.chunk)
+            args = [list(range(w, pl.chunk_count(size, self.chunk), n)) for w in range(n)]
+        for conn, arg in zip(self.conns, args):
+            conn.send((task, arg))
+        shares = []
+        for conn, proc in zip(self.conns, self.watch.processes):
+            while not conn.poll(pl.WATCH_EVERY_S):
+                self.watch.check()
+            try:
+                ok, out = conn.recv()
+            except EOFError:  # it died: wait for its exit status, to say how
+                proc.join(1.0)
+                self.watch.check()
+                raise
+            if not ok:
+                raise out
+            shares.append(out)
+        return shares
+
+    def processes(self):
+        return self.watch.processes
+
+    def close(self):
+        for p in self.watch.processes:
+            if p.is_alive():
+                p.kill()
+        for p in self.watch.processes:
+            p.join()
+        for conn in self.conns:
+            conn.close()
+
+
+class PoolRunner:
+    """dynamic over a multiprocessing.Pool: a free worker takes the next chunk."""
+
+    def __init__(self, ctx, workers, chunk):
+        self.pool, self.watch = pl.make_pool(ctx, workers)
+        self.chunk = chunk
+
+    def run(self, run_range, size):
         chunks = pl.chunk_count(size, self.chunk)
         task = functools.partial(_chunks_task, run_range, size, self.chunk)
-        if self.schedule == "cyclic":
-            dealt = [list(range(w, chunks, self.workers)) for w in range(self.workers)]
-            return self.watch.wait(self.pool.map_async(task, dealt, chunksize=1))
         shares = []
         it = self.pool.imap_unordered(task, ([c] for c in range(chunks)), chunksize=1)
         while True:
@@ -142,7 +202,9 @@ class QueueRunner:
 def make_runner(ctx, workers, schedule, chunk, run_range, size):
     if schedule == "queue":
         return QueueRunner(ctx, workers, chunk, run_range, size)
-    return PoolRunner(ctx, workers, schedule, chunk)
+    if schedule == "dynamic":
+        return PoolRunner(ctx, workers, chunk)
+    return DealtRunner(ctx, workers, schedule, chunk)
 
 
 def fold(reduction, shares, watch_processes):

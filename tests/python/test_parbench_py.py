@@ -81,3 +81,25 @@ def test_protocol_refuses_what_has_no_python_form():
                      "schedule": "static"})
     assert lines == ["unreachable the python backend has the book's trial division only, not "
                      "--algo sieve"]
+
+
+def _items(begin, end):
+    return 0, end - begin
+
+
+@pytest.mark.parametrize("schedule", ["static", "cyclic"])
+def test_dealt_schedules_give_every_worker_its_own_share(schedule):
+    # A Pool's map(chunksize=1) lets one quick worker take every task; a trivial task shows it.
+    import multiprocessing
+
+    from parbench_py import schedules
+    ctx = multiprocessing.get_context("fork")
+    runner = schedules.make_runner(ctx, 2, schedule, 100, _items, 1000)
+    try:
+        for _ in range(10):
+            shares = runner.run(_items, 1000)
+            _, loads, _, _ = schedules.fold("sum", shares, runner.processes())
+            # static: the halves; cyclic: chunks 0, 2, ... and 1, 3, ... of 100 items each
+            assert [items for _, items in loads] == [500, 500]
+    finally:
+        runner.close()
