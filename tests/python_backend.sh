@@ -149,8 +149,11 @@ PARBENCH_PYTHON=$dir/stalled-python timeout 20 "$parbench" list >"$dir/log" 2>&1
   fail "list with a stalled python: exit code $?"
 grep -q "PARBENCH_PYTHON=$dir/stalled-python did not answer in 5 s" "$dir/log" ||
   fail "stalled python: $(grep python "$dir/log")"
-PARBENCH_PYTHON=$dir/stalled-python timeout 10 "$parbench" run --kernel pi --samples 1000 \
-  --repeat 1 --warmup 0 >"$dir/log" 2>&1 || fail "a plain run with a stalled python: exit code $?"
+# The default matrix includes mpi: Open MPI keeps allocations until exit, which LeakSanitizer
+# would report (as in every mpi test).
+ASAN_OPTIONS=detect_leaks=0 PARBENCH_PYTHON=$dir/stalled-python timeout 10 "$parbench" run \
+  --kernel pi --samples 1000 --repeat 1 --warmup 0 >"$dir/log" 2>&1 ||
+  fail "a plain run with a stalled python: exit code $?"
 pgrep -f "sleep 60" -s 0 >/dev/null 2>&1 && fail "the stalled python was left running"
 # Not an interpreter at all: one line, exit 2.
 for bad in "$dir" /bin/cat; do
