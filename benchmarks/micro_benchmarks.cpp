@@ -236,13 +236,10 @@ const bool registered = [] {
         ->Unit(benchmark::kMillisecond);
   }
   for (const auto& entry : backends::all_backends()) {
-    // mpi's ranks need mpirun around them; redis-queue's workers are `parbench worker` processes,
-    // which this program is not (`parbench run --backend redis-queue` measures its costs); the
-    // python backends run only the kernels' Python forms (no empty kernel); a backend this build
-    // lacks has no factory.
-    if (!entry.make || ipc::launched_ranks(entry.model.workers) ||
-        entry.model.workers == ipc::Workers::kQueueWorkers ||
-        entry.model.workers == ipc::Workers::kPythonProcesses)
+    // mpi's ranks need mpirun around them; a backend that runs only parbench's own kernels (the
+    // queue's `parbench worker` processes, the Python forms) has no empty one to time here
+    // (`parbench run` measures their costs); a backend this build lacks has no factory.
+    if (!entry.make || ipc::launched_ranks(entry.model.workers) || !entry.runs_any_workload)
       continue;
     benchmark::RegisterBenchmark(("BM_EmptyDispatch/" + entry.name).c_str(), BM_EmptyDispatch,
                                  entry.name)

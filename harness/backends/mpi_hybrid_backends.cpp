@@ -19,6 +19,7 @@ BackendEntry hybrid(const BackendEntry& pool, std::string summary) {
   entry.summary = std::move(summary);
   entry.make = [make_pool = pool.make] { return make_mpi_backend(make_pool); };
   entry.model = {ipc::Workers::kRanksOfThreads};
+  entry.in_default_matrix = false;  // a cluster's question: ranks, or ranks of threads?
   entry.schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic};
 #if PARBENCH_SMPI
   // SMPI runs every rank as a context of one process and simulates no threads inside them.

@@ -405,7 +405,10 @@ BackendEntry python_entry(std::string name, std::string summary, std::string var
           .availability = python_availability,
           .model = {ipc::Workers::kPythonProcesses},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
-                        ScheduleKind::kQueue}};
+                        ScheduleKind::kQueue},
+          // scripts/bench runs a Python slice of its own: a pure-Python pi takes minutes.
+          .in_default_matrix = false,
+          .runs_any_workload = false};  // only the kernels' Python forms
 }
 
 }  // namespace

@@ -449,7 +449,10 @@ BackendEntry redis_queue_backend() {
           },
       .model = {ipc::Workers::kQueueWorkers},
       .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue},
-      .options = queue_options};
+      .options = queue_options,
+      // Named only: it needs a Redis server, and its question is surviving a worker's death.
+      .in_default_matrix = false,
+      .runs_any_workload = false};  // its workers are `parbench worker` processes
 }
 
 }  // namespace parbench::backends

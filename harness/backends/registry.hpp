@@ -56,6 +56,15 @@ struct BackendEntry {
   // Set by backends with options of their own (backend_options.hpp): makes the group's options
   // object; the backends of a family name the same function and share one.
   std::unique_ptr<BackendOptions> (*options)() = nullptr;
+  // Whether `run` with no --backend includes it. Left out: the ones that answer a question of
+  // their own and need more than this host (the hybrids: ranks or ranks of threads on a cluster;
+  // the job queue: a Redis server and surviving a worker's death; python: the book's code, whose
+  // pure-Python pi takes minutes where native takes a second; scripts/bench runs a slice of them).
+  bool in_default_matrix = true;
+  // Whether it runs any Workload handed to it here, an empty one included (what the
+  // microbenchmarks time); not so where the workers run parbench's own kernels elsewhere
+  // (`parbench worker` processes, the kernels' Python forms).
+  bool runs_any_workload = true;
 };
 
 // Every backend parbench has, in registration order; one that this build lacks is listed with no

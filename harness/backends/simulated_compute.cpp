@@ -49,7 +49,7 @@ std::string simulated_compute_mode() {
 std::uint64_t SimulatedCompute::run_slice_counted(std::uint64_t begin, std::uint64_t end,
                                                   std::uint64_t& done) const {
   const double t0 = thread_cpu_s();
-  const std::uint64_t result = whole_.run_slice_counted(begin, end, done);
+  const std::uint64_t result = whole().run_slice_counted(begin, end, done);
   const double took = thread_cpu_s() - t0;
   smpi_execute_benched(item_cost_s_ > 0.0 ? item_cost_s_ * static_cast<double>(done) : took);
   return result;

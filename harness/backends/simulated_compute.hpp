@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "harness/backends/workload.hpp"
+#include "harness/backends/forwarding_workload.hpp"
 
 namespace parbench::backends {
 
@@ -18,27 +18,16 @@ double simulated_item_cost(const std::string& kernel);
 // How the build charges computation, for the fingerprint: "thread CPU time" or the costs.
 std::string simulated_compute_mode();
 
-class SimulatedCompute final : public Workload {
+class SimulatedCompute final : public ForwardingWorkload {
  public:
   explicit SimulatedCompute(const Workload& whole)
-      : whole_(whole), item_cost_s_(simulated_item_cost(whole.kernel())) {}
-  std::string kernel() const override { return whole_.kernel(); }
-  std::string params() const override { return whole_.params(); }
-  std::vector<std::string> cli_args() const override { return whole_.cli_args(); }
-  std::uint64_t size() const override { return whole_.size(); }
-  Reduction reduction() const override { return whole_.reduction(); }
-  std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
-    std::uint64_t done = 0;
-    return run_slice_counted(begin, end, done);
-  }
+      : ForwardingWorkload(whole), item_cost_s_(simulated_item_cost(whole.kernel())) {}
   std::uint64_t run_slice_counted(std::uint64_t begin, std::uint64_t end,
                                   std::uint64_t& done) const override;
-  Verdict judge(std::uint64_t result) const override { return whole_.judge(result); }
-  WorkloadTraits traits() const override { return whole_.traits(); }
-  Mechanism* mechanism() const override { return whole_.mechanism(); }
+  WorkloadTraits traits() const override { return whole().traits(); }
+  Mechanism* mechanism() const override { return whole().mechanism(); }
 
  private:
-  const Workload& whole_;
   double item_cost_s_;
 };
 

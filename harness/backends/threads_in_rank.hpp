@@ -8,44 +8,36 @@
 #include <vector>
 
 #include "harness/backends/backend.hpp"
+#include "harness/backends/forwarding_workload.hpp"
 
 namespace parbench::backends {
 
 // A window [begin, end) onto another workload, moved before every slice the rank hands its pool.
-class SliceOf final : public Workload {
+class SliceOf final : public ForwardingWorkload {
  public:
-  explicit SliceOf(const Workload& whole) : whole_(whole) {}
+  explicit SliceOf(const Workload& whole) : ForwardingWorkload(whole) {}
   void move_to(std::uint64_t begin, std::uint64_t end) {
     begin_ = begin;
     end_ = end;
   }
-  std::string kernel() const override { return whole_.kernel(); }
-  std::string params() const override { return whole_.params(); }
-  std::vector<std::string> cli_args() const override { return whole_.cli_args(); }
   std::uint64_t size() const override { return end_ - begin_; }
-  Reduction reduction() const override { return whole_.reduction(); }
-  std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
-    return whole_.run_slice(begin_ + begin, begin_ + end);
-  }
   std::uint64_t run_slice_counted(std::uint64_t begin, std::uint64_t end,
                                   std::uint64_t& done) const override {
-    return whole_.run_slice_counted(begin_ + begin, begin_ + end, done);
+    return whole().run_slice_counted(begin_ + begin, begin_ + end, done);
   }
-  Verdict judge(std::uint64_t result) const override { return whole_.judge(result); }
 
  private:
-  const Workload& whole_;
   std::uint64_t begin_ = 0;
   std::uint64_t end_ = 0;
 };
 
 // What the rank's loop calls instead of the kernel: each slice goes to the pool, and the pool's
 // per-thread loads add up over the slices of one repetition.
-class ThreadsInRank final : public Workload {
+class ThreadsInRank final : public ForwardingWorkload {
  public:
   ThreadsInRank(const Workload& whole, std::unique_ptr<Backend> pool, int threads,
                 const Schedule& schedule)
-      : whole_(whole), window_(whole), pool_(std::move(pool)), threads_(threads) {
+      : ForwardingWorkload(whole), window_(whole), pool_(std::move(pool)), threads_(threads) {
     pool_->start(window_, threads, schedule);
   }
   ~ThreadsInRank() override { pool_->stop(); }
@@ -56,15 +48,6 @@ class ThreadsInRank final : public Workload {
   void clear_loads() { loads_.assign(static_cast<std::size_t>(threads_), {}); }
   const std::vector<WorkerReport>& loads() const { return loads_; }
 
-  std::string kernel() const override { return whole_.kernel(); }
-  std::string params() const override { return whole_.params(); }
-  std::vector<std::string> cli_args() const override { return whole_.cli_args(); }
-  std::uint64_t size() const override { return whole_.size(); }
-  Reduction reduction() const override { return whole_.reduction(); }
-  std::uint64_t run_slice(std::uint64_t begin, std::uint64_t end) const override {
-    std::uint64_t done = 0;
-    return run_slice_counted(begin, end, done);
-  }
   // Called by the rank's own thread only, one slice at a time: hence the mutable state.
   std::uint64_t run_slice_counted(std::uint64_t begin, std::uint64_t end,
                                   std::uint64_t& done) const override {
@@ -78,10 +61,8 @@ class ThreadsInRank final : public Workload {
     }
     return out.result;
   }
-  Verdict judge(std::uint64_t result) const override { return whole_.judge(result); }
 
  private:
-  const Workload& whole_;
   mutable SliceOf window_;
   std::unique_ptr<Backend> pool_;
   int threads_;

@@ -38,16 +38,6 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   const auto spans_ranks = [](const backends::BackendEntry& e) {
     return ipc::launched_ranks(e.model.workers);
   };
-  // The hybrids answer a cluster's question (ranks, or ranks of threads?) and only run when named:
-  // on one host they add a launch to what threads already measure. So does the job queue (what
-  // does surviving a worker's death cost?), which needs a Redis server besides, and so do the
-  // Python rows (the book's code: a pure-Python pi takes minutes where native takes a second;
-  // scripts/bench runs a slice of their own).
-  const auto in_default_matrix = [](const backends::BackendEntry& e) {
-    return e.model.workers != ipc::Workers::kRanksOfThreads &&
-           e.model.workers != ipc::Workers::kQueueWorkers &&
-           e.model.workers != ipc::Workers::kPythonProcesses;
-  };
   std::vector<const backends::BackendEntry*> list;
   for (const auto& name : o.backends) {
     const auto* entry = backends::find_backend(name);
@@ -74,7 +64,7 @@ std::vector<const backends::BackendEntry*> resolve_backends(const RunOptions& o)
   if (o.backends.empty()) {
     for (const auto& entry : backends::all_backends()) {
       // The filter first: a backend left out is never asked (its probe may be slow).
-      if (in_default_matrix(entry) && entry.availability().runnable &&
+      if (entry.in_default_matrix && entry.availability().runnable &&
           (!inside_mpi_launch() || spans_ranks(entry)))
         list.push_back(&entry);
     }
