@@ -44,4 +44,36 @@ grep -q "skipping the sieve with the shuffled order" "$dir/out" || fail "no note
 [[ $(grep -c "best chunk size" "$dir/out") -eq 1 ]] || fail "the sieve's curve is missing"
 "${sweep[@]}" --range A --algo mr --schedule static >"$dir/out" 2>&1 || fail "sweep --schedule static"
 grep -Eq "^  static: [0-9.]+ s" "$dir/out" || fail "no summary for the static schedule"
+
+# --for-ranks R[:S]: under each dynamic curve, the smallest chunk for efficiency 0.9 on R ranks of
+# each network, c > R * s / (0.9 t) with the t the sweep measured, and whether K/R >= 10 chunks per
+# rank leaves dynamic the schedule.
+check_chunks() {  # RANKS NETWORKS: every advice line follows the formula from the printed t and s
+  awk -v ranks="$1" -v networks="$2" '
+    / dynamic keeps efficiency 0.9 while chunk > R\*s\/\(0.9\*t\), t = / {
+      if ($2 != ranks) { print "ranks " $2 " != " ranks; bad = 1 }
+      match($0, /t = [0-9.e+-]+ s per item/); t = substr($0, RSTART + 4, RLENGTH - 15) + 0; next }
+    /\(s = [0-9.e+-]+ us\): smallest chunk [0-9]+, / {
+      match($0, /s = [0-9.e+-]+ us/); s = substr($0, RSTART + 4, RLENGTH - 7) * 1e-6
+      match($0, /smallest chunk [0-9]+/); c = substr($0, RSTART + 15, RLENGTH - 15) + 0
+      want = int(ranks * s / (0.9 * t)) + 1
+      if (t <= 0 || c < want * (1 - 1e-5) - 1 || c > want * (1 + 1e-5) + 1) {
+        print "chunk " c " but R*s/(0.9 t) gives " want ": " $0; bad = 1 }
+      lines++ }
+    END { if (lines != networks) { print lines " advice lines, expected " networks; bad = 1 }
+          exit bad }' "$dir/out"
+}
+"${sweep[@]}" --range A --algo mr --chunk 100,1000 --for-ranks 64 >"$dir/out" 2>&1 ||
+  fail "sweep --for-ranks 64"
+check_chunks 64 6 || fail "--for-ranks 64: three networks per order, chunk by the formula"
+grep -q "^    infiniband-fat-tree (s = 0.65 us): smallest chunk" "$dir/out" || fail "no fat tree line"
+grep -q "chunks per rank (under 10): dynamic cannot keep 0.9; use static" "$dir/out" ||
+  fail "64 ranks of TCP on range A's 10^4 numbers: no advice to use static or cyclic"
+"${sweep[@]}" --range A --algo mr --chunk 100 --for-ranks 2:0.01 >"$dir/out" 2>&1 ||
+  fail "sweep --for-ranks 2:0.01"
+check_chunks 2 2 || fail "--for-ranks 2:0.01: the user's network per order, chunk by the formula"
+grep -Eq "^    your network \(s = 0.01 us\): smallest chunk [0-9]+, [0-9.e+]+ chunks per rank: dynamic$" \
+  "$dir/out" || fail "a fast network on 2 ranks: dynamic not advised"
+"${sweep[@]}" --range A --algo mr --chunk 100 >"$dir/out" 2>&1 || fail "sweep without --for-ranks"
+grep -q "smallest chunk" "$dir/out" && fail "advice without --for-ranks"
 echo ok

@@ -1,0 +1,48 @@
+// What a sweep's chunk means on a cluster (`parbench sweep --for-ranks R[:S]`). Under the mpi
+// backend's dynamic schedule rank 0 spends s of its own time per chunk it hands out (the probe that
+// finds a request, its receive, the answer's send: s = iprobe + or + os), so R ranks keep an
+// efficiency of 0.9 only while a chunk's work c * t is over R * s / 0.9: the smallest chunk is
+// c > R * s / (0.9 t). That holds while every rank gets about 10 chunks or more (K / R, K chunks in
+// all); with fewer, the ranks wait for their first answers and idle in the last round, and static
+// or cyclic, which ask rank 0 nothing, win. The model and its check on 2 to 1024 simulated ranks:
+// docs/clusters.md, section 7.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parbench::cli {
+
+// The efficiency the advice keeps, and the fewest chunks per rank the model holds for.
+inline constexpr double kTargetEfficiency = 0.9;
+inline constexpr double kFewestChunksPerRank = 10.0;
+
+// A network described by rank 0's time per chunk (seconds).
+struct ChunkNetwork {
+  std::string name;
+  double service_s = 0.0;
+};
+
+// The three platforms of scripts/cluster/platforms/ (their iprobe + or + os).
+const std::vector<ChunkNetwork>& documented_networks();
+
+// --for-ranks R[:S]: R ranks, and S microseconds of rank 0's time per chunk (the user's own
+// network) or none (the documented platforms). Bad text is a UsageError naming the option.
+struct ForRanks {
+  int ranks = 0;
+  std::optional<double> service_s;
+};
+ForRanks parse_for_ranks(const std::string& text);
+
+struct ChunkAdvice {
+  std::uint64_t chunk = 0;       // the smallest c with c * t > R * s / 0.9, at most `items`
+  double chunks_per_rank = 0.0;  // K / R at that chunk, K = ceil(items / chunk)
+  bool dynamic_holds = false;    // K / R >= kFewestChunksPerRank: else static or cyclic win
+};
+// For `ranks` ranks, rank 0's `service_s` per chunk and `item_s` seconds of work per item of
+// `items` items.
+ChunkAdvice smallest_chunk(int ranks, double service_s, double item_s, std::uint64_t items);
+
+}  // namespace parbench::cli
