@@ -36,7 +36,7 @@ class SweepReporter final : public Reporter {
     // printed as a reference under the curves of the same backend, workers and workload.
     std::map<std::string, std::map<std::uint64_t, double>> curves;
     std::map<std::string, std::uint64_t> sizes;
-    std::map<std::string, int> threads;
+    std::map<std::string, std::map<std::uint64_t, double>> item_seconds;  // by curve and chunk
     std::set<std::string> dynamic;
     std::map<std::string, std::vector<std::string>> references;  // by workload and workers
     for (const auto& r : results_) {
@@ -49,7 +49,7 @@ class SweepReporter final : public Reporter {
       const std::string key = fmt::format("{} {}", workload, f.schedule);
       curves[key][f.chunk] = r.wall.median;
       sizes[key] = f.size;
-      threads[key] = total_threads(f);
+      item_seconds[key][f.chunk] = seconds_per_item(r);
       if (f.schedule == "dynamic") dynamic.insert(key);
     }
     fmt::print(out_,
@@ -70,9 +70,7 @@ class SweepReporter final : public Reporter {
       fmt::print(out_, "\n  best chunk size: {} ({:.4f} s, {} chunks)\n", best->first, best->second,
                  chunk_count(sizes[key], best->first));
       if (for_ranks_ && dynamic.contains(key)) {
-        // t: the time one worker spends per item at the best chunk, its overheads included.
-        const double t = best->second * threads[key] / static_cast<double>(sizes[key]);
-        print_cluster_chunks(t, sizes[key]);
+        print_cluster_chunks(item_seconds[key][best->first], sizes[key]);
       }
     }
     for (const auto& [workload, lines] : references)
@@ -81,12 +79,27 @@ class SweepReporter final : public Reporter {
   }
 
  private:
+  // t, what one worker spends per item, its overheads included: the CPU time of the valid
+  // repetitions per item (median), which a machine busy with other work does not inflate; the
+  // median wall time x workers where a backend records no CPU time.
+  static double seconds_per_item(const ConfigResult& r) {
+    const auto& f = r.first();
+    std::vector<double> cpu;
+    for (const auto& rep : r.reps) {
+      if (rep.valid && rep.cpu_s > 0) cpu.push_back(rep.cpu_s);
+    }
+    const auto items = static_cast<double>(f.size);
+    if (cpu.empty()) return r.wall.median * total_threads(f) / items;
+    std::nth_element(cpu.begin(), cpu.begin() + cpu.size() / 2, cpu.end());
+    return cpu[cpu.size() / 2] / items;
+  }
+
   // The smallest chunk for efficiency 0.9 on R ranks of each network, or why dynamic cannot.
   void print_cluster_chunks(double t, std::uint64_t items) {
     const int ranks = for_ranks_->ranks;
     fmt::print(out_,
                "  on {} MPI ranks, dynamic keeps efficiency {} while chunk > R*s/({}*t), "
-               "t = {:.6g} s per item (the best chunk's median x workers / items):\n",
+               "t = {:.6g} s per item (CPU time per item at the best chunk):\n",
                ranks, kTargetEfficiency, kTargetEfficiency, t);
     std::vector<ChunkNetwork> networks = documented_networks();
     if (for_ranks_->service_s) networks = {{"your network", *for_ranks_->service_s}};
