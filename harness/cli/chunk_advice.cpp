@@ -41,14 +41,18 @@ ForRanks parse_for_ranks(const std::string& text) {
 
 ChunkAdvice smallest_chunk(int ranks, double service_s, double item_s, std::uint64_t items) {
   ChunkAdvice a;
-  // c > R s / (0.9 t): the next whole number above the bound, and never more than the items.
-  const double bound = ranks * service_s / (kTargetEfficiency * item_s);
-  const double most = static_cast<double>(std::max<std::uint64_t>(items, 1));
-  a.chunk = bound >= most ? static_cast<std::uint64_t>(most)
-                          : static_cast<std::uint64_t>(std::floor(bound)) + 1;
-  const std::uint64_t chunks = (items + a.chunk - 1) / a.chunk;
-  a.chunks_per_rank = static_cast<double>(chunks) / ranks;
-  a.dynamic_holds = bound < most && a.chunks_per_rank >= kFewestChunksPerRank;
+  // c*t / (R*s) * N / (N + c*(R-1)) >= 0.9, K = N / c, solved for c:
+  //   c >= 0.9 R s N / (t N - 0.9 R s (R - 1)), where t N > 0.9 R s (R - 1).
+  const double n = static_cast<double>(items);
+  const double rank0 = kTargetEfficiency * ranks * service_s;
+  const double room = item_s * n - rank0 * (ranks - 1);
+  if (items == 0 || room <= 0) return a;
+  const double bound = std::ceil(rank0 * n / room);
+  if (bound > n) return a;
+  a.possible = true;
+  a.chunk = std::max<std::uint64_t>(static_cast<std::uint64_t>(bound), 1);
+  a.chunks_per_rank = static_cast<double>((items + a.chunk - 1) / a.chunk) / ranks;
+  a.dynamic_holds = a.chunks_per_rank >= kFewestChunksPerRank;
   return a;
 }
 

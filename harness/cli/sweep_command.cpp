@@ -98,22 +98,27 @@ class SweepReporter final : public Reporter {
   void print_cluster_chunks(double t, std::uint64_t items) {
     const int ranks = for_ranks_->ranks;
     fmt::print(out_,
-               "  on {} MPI ranks, dynamic keeps efficiency {} while chunk > R*s/({}*t), "
-               "t = {:.6g} s per item (CPU time per item at the best chunk):\n",
-               ranks, kTargetEfficiency, kTargetEfficiency, t);
+               "  on {} MPI ranks dynamic's efficiency is at most c*t/(R*s) * K/(K+R-1), K = N/c "
+               "chunks; for {}, with t = {:.6g} s per item (CPU time at the best chunk) and "
+               "N = {}:\n",
+               ranks, kTargetEfficiency, t, items);
     std::vector<ChunkNetwork> networks = documented_networks();
     if (for_ranks_->service_s) networks = {{"your network", *for_ranks_->service_s}};
+    constexpr const char* kInstead =
+        "use static (items of equal cost) or cyclic (cost drifting along the range)";
     for (const auto& net : networks) {
       const ChunkAdvice a = smallest_chunk(ranks, net.service_s, t, items);
-      fmt::print(out_, "    {} (s = {:.6g} us): smallest chunk {}, {:.3g} chunks per rank",
-                 net.name, net.service_s * 1e6, a.chunk, a.chunks_per_rank);
+      fmt::print(out_, "    {} (s = {:.6g} us): ", net.name, net.service_s * 1e6);
+      if (!a.possible) {
+        fmt::print(out_, "no chunk: rank 0's {} last answers outweigh the work; {}\n", ranks - 1,
+                   kInstead);
+        continue;
+      }
+      fmt::print(out_, "smallest chunk {}, {:.3g} chunks per rank", a.chunk, a.chunks_per_rank);
       if (a.dynamic_holds) {
         fmt::print(out_, ": dynamic\n");
       } else {
-        fmt::print(out_,
-                   " (under {:g}): dynamic cannot keep {}; use static (items of equal cost) or "
-                   "cyclic (cost drifting along the range)\n",
-                   kFewestChunksPerRank, kTargetEfficiency);
+        fmt::print(out_, " (under {:g}): {}\n", kFewestChunksPerRank, kInstead);
       }
     }
   }
