@@ -44,4 +44,51 @@ grep -q "skipping the sieve with the shuffled order" "$dir/out" || fail "no note
 [[ $(grep -c "best chunk size" "$dir/out") -eq 1 ]] || fail "the sieve's curve is missing"
 "${sweep[@]}" --range A --algo mr --schedule static >"$dir/out" 2>&1 || fail "sweep --schedule static"
 grep -Eq "^  static: [0-9.]+ s" "$dir/out" || fail "no summary for the static schedule"
+
+# --for-ranks R[:S]: under each dynamic curve, the smallest chunk for efficiency 0.9 on R ranks of
+# each network, from the t and N it printed: c*t/(R*s) * K/(K+R-1) >= 0.9 with K = N/c, that is
+# c >= 0.9 R s N / (t N - 0.9 R s (R - 1)), or no chunk where that is not positive or exceeds N.
+check_chunks() {  # RANKS NETWORKS: every advice line follows the formula from the printed t, N, s
+  awk -v ranks="$1" -v networks="$2" '
+    / MPI ranks dynamic.s efficiency is at most c\*t\/\(R\*s\) \* K\/\(K\+R-1\), K = N\/c / {
+      if ($2 != ranks) { print "ranks " $2 " != " ranks; bad = 1 }
+      match($0, /t = [0-9.e+-]+ s per item/); t = substr($0, RSTART + 4, RLENGTH - 15) + 0
+      match($0, /N = [0-9]+:$/); n = substr($0, RSTART + 4, RLENGTH - 5) + 0; next }
+    /\(s = [0-9.e+-]+ us\): / {
+      match($0, /s = [0-9.e+-]+ us/); s = substr($0, RSTART + 4, RLENGTH - 7) * 1e-6
+      r0 = 0.9 * ranks * s; room = t * n - r0 * (ranks - 1)
+      want = room > 0 ? r0 * n / room : -1
+      if (want > int(want)) want = int(want) + 1  # the next whole number, as the C++ rounds
+      lines++
+      if (t <= 0 || n <= 0) { print "no t or N before: " $0; bad = 1; next }
+      if ($0 ~ /: no chunk: rank 0/) {
+        if (want >= 0 && want <= n) { print "no chunk, but the formula gives " want ": " $0; bad = 1 }
+        next }
+      match($0, /smallest chunk [0-9]+/); c = substr($0, RSTART + 15, RLENGTH - 15) + 0
+      if (want < 0 || c < want * (1 - 1e-5) - 1 || c > want * (1 + 1e-5) + 1) {
+        print "chunk " c " but the formula gives " want ": " $0; bad = 1 } }
+    END { if (lines != networks) { print lines " advice lines, expected " networks; bad = 1 }
+          exit bad }' "$dir/out"
+}
+# Range A (10^4 numbers, about 1 ms of work): on 4 ranks the fat tree keeps dynamic, TCP leaves
+# too few chunks per rank; on 64 ranks no chunk can.
+"${sweep[@]}" --range A --algo mr --chunk 100,1000 --for-ranks 4 >"$dir/out" 2>&1 ||
+  fail "sweep --for-ranks 4"
+check_chunks 4 6 || fail "--for-ranks 4: three networks per order, chunk by the formula"
+grep -Eq "^    infiniband-fat-tree \(s = 0.65 us\): smallest chunk [0-9]+, [0-9.e+]+ chunks per rank: dynamic$" \
+  "$dir/out" || fail "4 ranks of the fat tree: dynamic not advised"
+grep -Eq "^    local-slurm \(s = 8.6 us\): smallest chunk [0-9]+, [0-9.e+]+ chunks per rank \(under 10\): use static" \
+  "$dir/out" || fail "4 ranks of TCP: static or cyclic not advised"
+"${sweep[@]}" --range A --algo mr --chunk 1000 --for-ranks 64 >"$dir/out" 2>&1 ||
+  fail "sweep --for-ranks 64"
+check_chunks 64 6 || fail "--for-ranks 64: three networks per order, by the formula"
+[[ $(grep -c "no chunk: rank 0's 63 last answers outweigh the work; use static" "$dir/out") -eq 6 ]] ||
+  fail "64 ranks on range A's 10^4 numbers: not 'no chunk' on every network"
+"${sweep[@]}" --range A --algo mr --chunk 100 --for-ranks 2:0.01 >"$dir/out" 2>&1 ||
+  fail "sweep --for-ranks 2:0.01"
+check_chunks 2 2 || fail "--for-ranks 2:0.01: the user's network per order, chunk by the formula"
+grep -Eq "^    your network \(s = 0.01 us\): smallest chunk [0-9]+, [0-9.e+]+ chunks per rank: dynamic$" \
+  "$dir/out" || fail "a fast network on 2 ranks: dynamic not advised"
+"${sweep[@]}" --range A --algo mr --chunk 100 >"$dir/out" 2>&1 || fail "sweep without --for-ranks"
+grep -q "smallest chunk" "$dir/out" && fail "advice without --for-ranks"
 echo ok
