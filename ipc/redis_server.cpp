@@ -168,6 +168,16 @@ void* RedisConnection::next_reply() {
   return reply;
 }
 
+void* RedisConnection::next_sent_reply() {
+  void* reply = nullptr;
+  for (;;) {
+    if (redisGetReplyFromReader(context_, &reply) != REDIS_OK) return nullptr;
+    if (reply != nullptr) return reply;
+    // A blocking read under the connection's timeout: a server that stopped answering throws.
+    if (redisBufferRead(context_) != REDIS_OK) return nullptr;
+  }
+}
+
 namespace {
 struct Words {
   std::vector<const char*> text;

@@ -94,6 +94,9 @@ class RedisConnection {
   // Sends what append() queued now, without waiting for the replies: their round trip then
   // overlaps whatever the caller does next.
   void flush();
+  // The next reply of a command that flush() sent, leaving what append() queued since unsent (a
+  // reply read between two queued commands would send the first alone, reply() does).
+  std::string sent_reply() { return take_reply(next_sent_reply()); }
   // A command given as its words (any bytes, any number of them), sent at once or queued.
   std::string command_argv(const std::vector<std::string>& words);
   void append_argv(const std::vector<std::string>& words);
@@ -104,6 +107,7 @@ class RedisConnection {
   void* send(const char* format, ...);
   void queue(const char* format, ...);
   void* next_reply();
+  void* next_sent_reply();
   std::string take_reply(void* reply);
   std::vector<std::string> take_list(void* reply);
   void check(void* reply);

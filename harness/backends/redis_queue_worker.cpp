@@ -25,6 +25,8 @@ namespace {
 
 // How long a worker blocks on an empty queue before it looks whether its feeder is still there.
 constexpr const char* kTakeTimeout_s = "0.2";
+// Chunks shorter than this are acknowledged two to a write (take_chunks).
+constexpr double kShortChunk_s = 0.002;
 
 double thread_cpu_s() {
   timespec ts{};
@@ -115,12 +117,17 @@ class QueueWorker {
     mechanism_ = nullptr;
   }
 
-  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one round trip
-  // (kAcknowledgeScript), and the worker does not wait for it: the script that acknowledges chunk
-  // k takes chunk k+2 while the worker runs chunk k+1, taken by the one before; the worker holds
-  // at most two chunks. Only a worker that holds nothing and expects nothing waits (BLMOVE): a
-  // script cannot, and Redis runs one client's commands in order, so a wait in front of an
-  // acknowledgement would hold that back, the last one of a repetition included.
+  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one script call
+  // (kAcknowledgeScript), and the worker does not wait for it: the call that acknowledges chunk k
+  // takes one the worker runs later, while it runs those taken before. A chunk longer than
+  // kShortChunk_s is acknowledged at once, and the worker holds at most two chunks (the one it
+  // runs and one taken ahead): what a round trip costs is small beside it, and a chunk held ahead
+  // is one another worker cannot take. Shorter chunks go two calls to a write, and the worker keeps
+  // three taken ahead so that each reply it reads was sent a chunk earlier: each write wakes the
+  // server once, and that wakeup's time falls on the worker's CPU (docs/architecture.md), so a
+  // chunk then costs half a wakeup. Only a worker that holds nothing and expects nothing waits
+  // (BLMOVE): a script cannot, and Redis runs one client's commands in order, so a wait in front
+  // of an acknowledgement would hold that back, the last one of a repetition included.
   void take_chunks() {
     for (;;) {
       if (held_.empty()) {
@@ -144,27 +151,43 @@ class QueueWorker {
         }
         continue;
       }
-      if (held_.size() == 1 && takes_due_ == 0) send(acknowledge_and_take(*m, text, nullptr, true));
+      if (held_.size() == 1 && takes_due_ == 0) {  // the first chunk: take the next now
+        queue_call(acknowledge_and_take(*m, text, nullptr, true));
+        send_queued();
+      }
       const ChunkResult r = run_chunk(m->chunk);
       held_.pop_front();
-      send(acknowledge_and_take(*m, text, &r, held_.empty() && takes_due_ <= 1));
+      const bool short_chunk = r.busy_s < kShortChunk_s;
+      // Chunks held or replies due (each may bring one) after this call: 2, or 3 for short ones.
+      const std::size_t keep = short_chunk ? 3 : 2;
+      queue_call(acknowledge_and_take(*m, text, &r, held_.size() + takes_due_ < keep));
+      while (held_.size() + takes_due_ < keep)  // a take alone (once, as short chunks begin)
+        queue_call(acknowledge_and_take(*m, text, nullptr, true));
+      if (!short_chunk || queued_ >= 2) send_queued();
     }
   }
 
-  // Sends one script call at once (its round trip overlaps the next chunk's work); its reply is a
-  // take's, due in order.
-  void send(const std::vector<std::string>& words) {
+  // Queues one script call, sent with the next send_queued(); its reply is a take's, due in order.
+  void queue_call(const std::vector<std::string>& words) {
     redis_.append_argv(words);
-    redis_.flush();
     ++takes_due_;
+    ++queued_;
   }
-  // The oldest reply due: a message taken, held; or nil.
+  void send_queued() {
+    if (queued_ == 0) return;
+    redis_.flush();
+    queued_ = 0;
+  }
+  // The oldest reply due: a message taken, held; or nil. Queued calls stay queued unless that
+  // reply is one of theirs.
   void receive_take() {
+    if (takes_due_ == queued_) send_queued();
     --takes_due_;
-    std::string text = redis_.reply();
+    std::string text = redis_.sent_reply();
     if (!text.empty()) held_.push_back(std::move(text));
   }
   void settle() {
+    send_queued();
     while (takes_due_ > 0) receive_take();
   }
   // With nothing held and no reply due: waits up to kTakeTimeout_s for a message. False when the
@@ -230,7 +253,8 @@ class QueueWorker {
   std::uint64_t chunks_ = 0;
   std::string expiry_ms_;
   std::deque<std::string> held_;  // messages taken and not yet acknowledged, in order
-  int takes_due_ = 0;             // acknowledge-and-take replies still due on the connection
+  std::size_t takes_due_ = 0;     // acknowledge-and-take replies still due on the connection
+  std::size_t queued_ = 0;        // of those, the calls not sent yet
 };
 
 }  // namespace
