@@ -203,6 +203,10 @@ void RedisConnection::append_argv(const std::vector<std::string>& words) {
     check(nullptr);
 }
 
+void RedisConnection::append_formatted(std::string_view resp) {
+  if (redisAppendFormattedCommand(context_, resp.data(), resp.size()) != REDIS_OK) check(nullptr);
+}
+
 void RedisConnection::flush() {
   int done = 0;
   while (done == 0) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct redisContext;
@@ -100,6 +101,8 @@ class RedisConnection {
   // A command given as its words (any bytes, any number of them), sent at once or queued.
   std::string command_argv(const std::vector<std::string>& words);
   void append_argv(const std::vector<std::string>& words);
+  // A command already in the server's protocol (RESP: "*N\r\n$len\r\nword\r\n..."), queued as is.
+  void append_formatted(std::string_view resp);
   // The socket, for a farewell written from a signal handler (ipc/cleanup.hpp).
   int fd() const;
 

@@ -6,9 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <deque>
+#include <iterator>
 #include <random>
+#include <string_view>
 #include <thread>
 
 #include "harness/backends/mechanism.hpp"
@@ -105,6 +108,7 @@ class QueueWorker {
                                    description_.kernel, description_.size, work_->size()));
     }
     chunks_ = chunk_count(description_.size, description_.chunk);
+    chunks_text_ = std::to_string(chunks_);
     expiry_ms_ = std::to_string(key_expiry_ms(description_.heartbeat_ms));
     // The owner's mechanism, joined (Mechanism::join_args): made here, never reset or finished.
     if (Mechanism* m = work_->mechanism()) {
@@ -152,7 +156,7 @@ class QueueWorker {
         continue;
       }
       if (held_.size() == 1 && takes_due_ == 0) {  // the first chunk: take the next now
-        queue_call(acknowledge_and_take(*m, text, nullptr, true));
+        queue_call(*m, text, nullptr, true);
         send_queued();
       }
       const ChunkResult r = run_chunk(m->chunk);
@@ -160,18 +164,56 @@ class QueueWorker {
       const bool short_chunk = r.busy_s < kShortChunk_s;
       // Chunks held or replies due (each may bring one) after this call: 2, or 3 for short ones.
       const std::size_t keep = short_chunk ? 3 : 2;
-      queue_call(acknowledge_and_take(*m, text, &r, held_.size() + takes_due_ < keep));
+      queue_call(*m, text, &r, held_.size() + takes_due_ < keep);
       while (held_.size() + takes_due_ < keep)  // a take alone (once, as short chunks begin)
-        queue_call(acknowledge_and_take(*m, text, nullptr, true));
+        queue_call(*m, text, nullptr, true);
       if (!short_chunk || queued_ >= 2) send_queued();
     }
   }
 
-  // Queues one script call, sent with the next send_queued(); its reply is a take's, due in order.
-  void queue_call(const std::vector<std::string>& words) {
-    redis_.append_argv(words);
+  // Queues kAcknowledgeScript for chunk `m` (message `text`) with result `r` (none: only the
+  // take), taking the next message where `take`; sent with the next send_queued(), its reply is a
+  // take's, due in order. The command is written here as the server reads it, into a buffer kept
+  // from call to call, with the keys of the running repetition made once: formatting 16 words
+  // through hiredis and making them as strings cost the worker 24k instructions a chunk
+  // (callgrind), on its own CPU, between two chunks.
+  void queue_call(const Message& m, const std::string& text, const ChunkResult* r, bool take) {
+    if (!round_keys_made_ || m.config != round_keys_config_ || m.rep != round_keys_rep_) {
+      const std::string round = m.round();
+      round_ = round;
+      results_key_ = keys_.results(round);
+      done_key_ = keys_.done(round);
+      seen_key_ = keys_.seen(round);
+      round_keys_config_ = m.config;
+      round_keys_rep_ = m.rep;
+      round_keys_made_ = true;
+    }
+    call_.clear();
+    call_words_ = 0;
+    for (const std::string_view word :
+         {std::string_view("EVALSHA"), std::string_view(ack_sha_), std::string_view("6"),
+          std::string_view(results_key_), std::string_view(in_flight_), std::string_view(done_key_),
+          std::string_view(current_key_), std::string_view(pending_key_),
+          std::string_view(seen_key_)})
+      add_word(word);
+    char chunk[24];
+    const auto end = std::to_chars(chunk, chunk + sizeof chunk, m.chunk).ptr;
+    add_word(std::string_view(chunk, static_cast<std::size_t>(end - chunk)));
+    add_word(r != nullptr ? std::string_view(r->entry(m.chunk)) : std::string_view());
+    add_word(chunks_text_);
+    add_word(r != nullptr ? std::string_view(text) : std::string_view());
+    add_word(round_);
+    add_word(take ? std::string_view(expiry_ms_) : std::string_view("0"));
+    call_.insert(0, fmt::format("*{}\r\n", call_words_));  // how many words, ahead of them
+    redis_.append_formatted(call_);
     ++takes_due_;
     ++queued_;
+  }
+  void add_word(std::string_view word) {
+    ++call_words_;
+    fmt::format_to(std::back_inserter(call_), "${}\r\n", word.size());
+    call_ += word;
+    call_ += "\r\n";
   }
   void send_queued() {
     if (queued_ == 0) return;
@@ -217,28 +259,6 @@ class QueueWorker {
     return r;
   }
 
-  // kAcknowledgeScript for chunk `m` (message `text`) with result `r` (none: only the take),
-  // taking the next message where `take`.
-  std::vector<std::string> acknowledge_and_take(const Message& m, const std::string& text,
-                                                const ChunkResult* r, bool take) const {
-    const std::string round = m.round();
-    return {"EVALSHA",
-            ack_sha_,
-            "6",
-            keys_.results(round),
-            in_flight_,
-            keys_.done(round),
-            keys_.current(),
-            keys_.pending(),
-            keys_.seen(round),
-            std::to_string(m.chunk),
-            r != nullptr ? r->entry(m.chunk) : "",
-            std::to_string(chunks_),
-            r != nullptr ? text : "",
-            round,
-            take ? expiry_ms_ : "0"};
-  }
-
   ipc::RedisAddress address_;
   ipc::RedisConnection redis_;
   QueueKeys keys_;
@@ -255,6 +275,14 @@ class QueueWorker {
   std::deque<std::string> held_;  // messages taken and not yet acknowledged, in order
   std::size_t takes_due_ = 0;     // acknowledge-and-take replies still due on the connection
   std::size_t queued_ = 0;        // of those, the calls not sent yet
+  // queue_call's: the keys of the repetition last acknowledged, and its buffer
+  bool round_keys_made_ = false;
+  std::uint64_t round_keys_config_ = 0, round_keys_rep_ = 0;
+  std::string round_, results_key_, done_key_, seen_key_;
+  std::string current_key_ = keys_.current(), pending_key_ = keys_.pending();
+  std::string chunks_text_;
+  std::string call_;
+  std::size_t call_words_ = 0;
 };
 
 }  // namespace
