@@ -168,6 +168,16 @@ void* RedisConnection::next_reply() {
   return reply;
 }
 
+void* RedisConnection::next_sent_reply() {
+  void* reply = nullptr;
+  for (;;) {
+    if (redisGetReplyFromReader(context_, &reply) != REDIS_OK) return nullptr;
+    if (reply != nullptr) return reply;
+    // A blocking read under the connection's timeout: a server that stopped answering throws.
+    if (redisBufferRead(context_) != REDIS_OK) return nullptr;
+  }
+}
+
 namespace {
 struct Words {
   std::vector<const char*> text;
@@ -191,6 +201,10 @@ void RedisConnection::append_argv(const std::vector<std::string>& words) {
   Words w(words);
   if (redisAppendCommandArgv(context_, w.count(), w.text.data(), w.lengths.data()) != REDIS_OK)
     check(nullptr);
+}
+
+void RedisConnection::append_formatted(std::string_view resp) {
+  if (redisAppendFormattedCommand(context_, resp.data(), resp.size()) != REDIS_OK) check(nullptr);
 }
 
 void RedisConnection::flush() {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct redisContext;
@@ -94,9 +95,14 @@ class RedisConnection {
   // Sends what append() queued now, without waiting for the replies: their round trip then
   // overlaps whatever the caller does next.
   void flush();
+  // The next reply of a command that flush() sent, leaving what append() queued since unsent (a
+  // reply read between two queued commands would send the first alone, reply() does).
+  std::string sent_reply() { return take_reply(next_sent_reply()); }
   // A command given as its words (any bytes, any number of them), sent at once or queued.
   std::string command_argv(const std::vector<std::string>& words);
   void append_argv(const std::vector<std::string>& words);
+  // A command already in the server's protocol (RESP: "*N\r\n$len\r\nword\r\n..."), queued as is.
+  void append_formatted(std::string_view resp);
   // The socket, for a farewell written from a signal handler (ipc/cleanup.hpp).
   int fd() const;
 
@@ -104,6 +110,7 @@ class RedisConnection {
   void* send(const char* format, ...);
   void queue(const char* format, ...);
   void* next_reply();
+  void* next_sent_reply();
   std::string take_reply(void* reply);
   std::vector<std::string> take_list(void* reply);
   void check(void* reply);

@@ -18,6 +18,8 @@
 #   replace    a worker that parbench started, killed: another takes its place, and the
 #              repetitions after it run on two workers again
 #   lost       a user's worker killed, none started again: no row claims the two workers
+#   writes     chunks shorter than 2 ms: a worker sends two acknowledgements per write, so the
+#              server serves about one read per two chunks (INFO stats), not one per chunk
 #   options    --queue '', a line break in it, --queue and --external-workers without redis-queue:
 #              one line and exit code 2
 set -uo pipefail
@@ -271,6 +273,17 @@ case $check in
     kill -9 "$pid" $(workers_of "$queue-2")
     wait "$pid" 2>/dev/null
     every_key_expires "$queue-2" ;;
+  writes)
+    start_server
+    # 4000 chunks of 100 numbers (tens of us each); the feeder's own reads are a few dozen.
+    "$parbench" run --kernel primes --range 100000000:100400000 --backend redis-queue \
+      --schedule queue --chunk 100 --workers 1 --warmup 0 --repeat 1 --redis "$url" \
+      --csv "$dir/out.csv" >"$dir/log" 2>&1 || fail "the run failed"
+    rows "$dir/out.csv" "len(rows) == 1 and rows[0]['valid'] == 'true'" || fail "no valid row"
+    reads=$("${cli[@]}" info stats | tr -d '\r' | awk -F: '$1 == "total_reads_processed" {print $2}')
+    [[ -n $reads ]] || fail "the server does not count its reads"
+    ((reads < 3000)) || fail "the server served $reads reads for 4000 chunks"
+    echo "$reads reads served for 4000 chunks" ;;
   replace)
     background_run 2000 --repeat 8
     wait_for_workers

@@ -168,10 +168,11 @@ class AcknowledgeScript : public ::testing::Test {
   std::string call(const std::string& message, const std::string& result, bool take = true,
                    const std::string& round = "1:1") {
     const auto m = Message::parse(message);
-    return redis_->command_argv({"EVALSHA", sha_, "5", keys_.results(round), in_flight_,
+    const std::string chunk = m ? std::to_string(m->chunk) : "0";
+    return redis_->command_argv({"EVALSHA", sha_, "6", keys_.results(round), in_flight_,
                                  keys_.done(round), keys_.current(), keys_.pending(),
-                                 m ? std::to_string(m->chunk) : "0", result, "2", message, round,
-                                 take ? "30000" : "0"});
+                                 keys_.seen(round), chunk, chunk + " " + result, "2", message,
+                                 round, take ? "30000" : "0"});
   }
   std::vector<std::string> list(const std::string& key) {
     return redis_->command_list("LRANGE %s 0 -1", key.c_str());
@@ -192,14 +193,18 @@ TEST_F(AcknowledgeScript, StoresTheFirstResultTakesTheNextAndRingsDoneOnce) {
 
   EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1"), "1:1:1");
   EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:1"});
+  EXPECT_GT(std::stoll(redis_->command("PTTL %s", in_flight_.c_str())), 0);  // kept
   EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.results("1:1").c_str())), 0);
+  EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.seen("1:1").c_str())), 0);
   // Chunk 0 again (redelivered, done twice): the first result stays, nothing is taken.
   EXPECT_EQ(call("1:1:0", "x 9 1000 0.1 0.1", false), "");
-  EXPECT_EQ(redis_->command("HGET %s 0", keys_.results("1:1").c_str()), "w 7 1000 0.1 0.1");
+  EXPECT_EQ(list(keys_.results("1:1")), std::vector<std::string>{"0 w 7 1000 0.1 0.1"});
   EXPECT_EQ(redis_->command("EXISTS %s", keys_.done("1:1").c_str()), "0");
 
   EXPECT_EQ(call("1:1:1", "w 8 1000 0.1 0.1"), "");  // the last: nothing left to take
   EXPECT_TRUE(list(in_flight_).empty());
+  EXPECT_EQ(list(keys_.results("1:1")),
+            (std::vector<std::string>{"0 w 7 1000 0.1 0.1", "1 w 8 1000 0.1 0.1"}));
   EXPECT_EQ(list(keys_.done("1:1")), std::vector<std::string>{"1"});
   EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.done("1:1").c_str())), 0);
   EXPECT_EQ(call("1:1:1", "x 8 1000 0.1 0.1", false), "");  // no second ring
@@ -211,7 +216,30 @@ TEST_F(AcknowledgeScript, ALateAcknowledgementOnlyLeavesTheInFlightList) {
   redis_->command("LPUSH %s 1:1:0", in_flight_.c_str());
   EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1", false, "1:1"), "");
   EXPECT_TRUE(list(in_flight_).empty());
-  EXPECT_EQ(redis_->command("EXISTS %s", keys_.results("1:1").c_str()), "0");
+  EXPECT_EQ(
+      redis_->command("EXISTS %s %s", keys_.results("1:1").c_str(), keys_.seen("1:1").c_str()),
+      "0");
+}
+
+// A take into an in-flight list that the acknowledged message was not in (the feeder had put it
+// back) makes the list anew, which gets the expiry.
+TEST_F(AcknowledgeScript, ATakeIntoANewInFlightListGivesItTheExpiry) {
+  redis_->command("SET %s 1:1 PX 60000", keys_.current().c_str());
+  redis_->command("LPUSH %s 1:1:1", keys_.pending().c_str());
+  EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1"), "1:1:1");
+  EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:1"});
+  EXPECT_GT(std::stoll(redis_->command("PTTL %s", in_flight_.c_str())), 0);
+}
+
+TEST(RedisQueue, AResultEntryNamesItsChunk) {
+  const ChunkResult r{"h/1/ab", 7, 1000, 0.5, 0.25};
+  const auto back = ChunkResult::parse_entry(r.entry(12));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->first, 12U);
+  EXPECT_EQ(back->second.worker, "h/1/ab");
+  EXPECT_EQ(back->second.value, 7U);
+  EXPECT_FALSE(ChunkResult::parse_entry("12"));
+  EXPECT_FALSE(ChunkResult::parse_entry("x h/1/ab 7 1000 0.5 0.25"));
 }
 
 }  // namespace

@@ -147,24 +147,43 @@ std::optional<ChunkResult> ChunkResult::parse(const std::string& text) {
   return r;
 }
 
+std::string ChunkResult::entry(std::uint64_t chunk) const {
+  return fmt::format("{} {}", chunk, text());
+}
+
+std::optional<std::pair<std::uint64_t, ChunkResult>> ChunkResult::parse_entry(
+    const std::string& entry) {
+  const auto space = entry.find(' ');
+  if (space == std::string::npos) return std::nullopt;
+  const auto chunk = number(std::string_view(entry).substr(0, space));
+  auto result = parse(entry.substr(space + 1));
+  if (!chunk || !result) return std::nullopt;
+  return std::pair{*chunk, std::move(*result)};
+}
+
 // One script, so that a chunk costs one round trip; the expiries are set only where a key is made
-// (the feeder's beats renew them after that), since each call inside a script costs too.
+// (the feeder's beats renew them after that), since each call inside a script costs too. Every
+// call is O(1): a hash's HSETNX scans it while it is a listpack (up to 512 fields, 8-10 us a chunk
+// of range C in server time), so the first result is told by a bit (SETBIT returns the old one)
+// and results go on a list whose length counts them. The take comes first: the acknowledged
+// message, found in the list after it, shows the list was there before it and keeps its expiry.
 const char* const kAcknowledgeScript =
+    "local taken = false "
+    "if ARGV[6] ~= '0' then taken = redis.call('LMOVE', KEYS[5], KEYS[2], 'RIGHT', 'LEFT') end "
+    "local held = 0 "
     "if ARGV[4] ~= '' then "
-    "redis.call('LREM', KEYS[2], 1, ARGV[4]) "
-    "if redis.call('GET', KEYS[4]) == ARGV[5] then "
-    "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then "
-    "local n = redis.call('HLEN', KEYS[1]) "
+    "held = redis.call('LREM', KEYS[2], 1, ARGV[4]) "
+    "if redis.call('GET', KEYS[4]) == ARGV[5] and "
+    "redis.call('SETBIT', KEYS[6], ARGV[1], 1) == 0 then "
+    "local n = redis.call('RPUSH', KEYS[1], ARGV[2]) "
     "local last = n == tonumber(ARGV[3]) "
     "local ttl = (n == 1 or last) and redis.call('PTTL', KEYS[4]) or 0 "
-    "if n == 1 and ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end "
+    "if n == 1 and ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) "
+    "redis.call('PEXPIRE', KEYS[6], ttl) end "
     "if last then redis.call('RPUSH', KEYS[3], '1') "
     "if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end end "
-    "end end end "
-    "local taken = false "
-    "if ARGV[6] ~= '0' then "
-    "taken = redis.call('LMOVE', KEYS[5], KEYS[2], 'RIGHT', 'LEFT') "
-    "if taken then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end end "
+    "end end "
+    "if taken and (held == 0 or taken == ARGV[4]) then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end "
     "return taken";
 
 const char* const kRequeueScript =
@@ -185,6 +204,7 @@ const char* const kRenewScript =
     "local round = redis.call('GET', p .. 'current') "
     "if round then "
     "redis.call('PEXPIRE', p .. 'results:' .. round, ttl) "
+    "redis.call('PEXPIRE', p .. 'seen:' .. round, ttl) "
     "redis.call('PEXPIRE', p .. 'done:' .. round, ttl) end "
     "for _, w in ipairs(redis.call('SMEMBERS', p .. 'workers')) do "
     "redis.call('PEXPIRE', p .. 'in-flight:' .. w, ttl) end "

@@ -8,8 +8,8 @@
 // one, all in one script: one round trip per chunk, which the worker does not wait for (it runs the
 // chunk it took one acknowledgement earlier meanwhile). A worker keeps a heartbeat key with a short
 // expiry; the feeder moves the in-flight chunks of a worker whose key expired back to `pending`. A
-// chunk done twice is counted once: results are a hash by chunk id, and the first result wins
-// (HSETNX).
+// chunk done twice is counted once: a bit per chunk says whether it has a result, and the first
+// result wins.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "ipc/redis_server.hpp"
@@ -41,7 +42,10 @@ struct QueueKeys {
   std::string workers() const { return prefix + "workers"; }          // set of worker ids
   std::string heartbeat(const std::string& worker) const { return prefix + "heartbeat:" + worker; }
   std::string in_flight(const std::string& worker) const { return prefix + "in-flight:" + worker; }
+  // list of "chunk result" (ChunkResult::entry), one per chunk
   std::string results(const std::string& round) const { return prefix + "results:" + round; }
+  // bitmap: the chunks with a result
+  std::string seen(const std::string& round) const { return prefix + "seen:" + round; }
   std::string done(const std::string& round) const { return prefix + "done:" + round; }
 };
 
@@ -124,16 +128,20 @@ struct ChunkResult {
   double cpu_s = 0.0;
   std::string text() const;
   static std::optional<ChunkResult> parse(const std::string& text);
+  // "chunk text", an element of the results list
+  std::string entry(std::uint64_t chunk) const;
+  static std::optional<std::pair<std::uint64_t, ChunkResult>> parse_entry(const std::string& entry);
 };
 
 // acknowledge and take, a worker's one round trip per chunk: KEYS results, in-flight, done,
-// current, pending; ARGV chunk, result, chunks, message ("": none to acknowledge), round, the
-// in-flight list's expiry in ms ("0": take none).
-// Stores the result unless one is there (the first wins), takes the message off the in-flight
-// list, and rings `done` once every chunk has a result. A late acknowledgement of a finished
-// repetition only leaves the in-flight list. The results and `done` take `current`'s expiry when
-// they are made (the feeder's beats renew it). Then, unless told not to, moves the next message
-// from `pending` to the in-flight list (LMOVE: a script cannot wait) and returns it; nil if none.
+// current, pending, seen; ARGV chunk, its result's entry (ChunkResult::entry), chunks, message ("":
+// none to acknowledge), round, the in-flight list's expiry in ms ("0": take none).
+// Moves the next message from `pending` to the in-flight list (LMOVE: a script cannot wait) unless
+// told not to. Then stores the result unless the chunk's bit in `seen` is set (the first wins),
+// takes the message off the in-flight list, and rings `done` once every chunk has a result. A late
+// acknowledgement of a finished repetition only leaves the in-flight list. The results, `seen`
+// and `done` take `current`'s expiry when they are made (the feeder's beats renew it). Returns
+// the message taken; nil if none.
 extern const char* const kAcknowledgeScript;
 // requeue: KEYS in-flight, pending, workers; ARGV worker, "config:rep:" of the running repetition.
 // Moves the worker's in-flight messages of that repetition back to the end of `pending` that is

@@ -122,8 +122,8 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
     RunOutput out = collect(round, chunks, losses);
     out.wall_s = monotonic_s() - t0;
     record_chunk_overhead(out, chunks);
-    redis.command("DEL %s %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
-                  done.c_str(), keys().current().c_str());
+    redis.command("DEL %s %s %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
+                  keys().seen(round).c_str(), done.c_str(), keys().current().c_str());
     // A worker that died before the repetition began (its heartbeat had not expired yet) did not
     // run it: the row says how many did, and is not valid for the count it was asked for.
     if (const std::size_t ran = participants(round, losses); ran < expected_) {
@@ -384,27 +384,32 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
   // The results by chunk id, folded; each worker's load, in the order they joined and then as
   // late ones appear.
   RunOutput collect(const std::string& round, std::uint64_t chunks, Losses& losses) {
-    const auto fields = session_->redis().command_list("HGETALL %s", keys().results(round).c_str());
-    if (fields.size() / 2 != chunks) {
+    const auto entries =
+        session_->redis().command_list("LRANGE %s 0 -1", keys().results(round).c_str());
+    if (entries.size() != chunks) {
       throw WorkerFailure(
-          fmt::format("the queue holds {} results of {} chunks", fields.size() / 2, chunks));
+          fmt::format("the queue holds {} results of {} chunks", entries.size(), chunks));
     }
     RunOutput out;
     out.result = reduction_identity(work_->reduction());
     std::vector<std::string> order = joined_;
     std::map<std::string, WorkerReport> reports;
+    std::vector<bool> seen(chunks);
     double redo_s = 0.0;
-    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-      const auto r = ChunkResult::parse(fields[i + 1]);
-      if (!r) throw WorkerFailure("a worker stored a malformed result: " + fields[i + 1]);
-      out.result = fold(work_->reduction(), out.result, r->value);
-      out.outside_cpu_s += r->cpu_s;
-      if (std::find(order.begin(), order.end(), r->worker) == order.end())
-        order.push_back(r->worker);
-      reports[r->worker].busy_s += r->busy_s;
-      losses.ran.insert(r->worker);
-      reports[r->worker].items += r->items;
-      if (losses.redone.contains(std::stoull(fields[i]))) redo_s += r->busy_s;
+    for (const auto& entry : entries) {
+      const auto parsed = ChunkResult::parse_entry(entry);
+      // One result per chunk, each of this repetition: the `seen` bits let one in.
+      if (!parsed || parsed->first >= chunks || seen[parsed->first])
+        throw WorkerFailure("a worker stored a malformed or second result: " + entry);
+      const auto& [chunk, r] = *parsed;
+      seen[chunk] = true;
+      out.result = fold(work_->reduction(), out.result, r.value);
+      out.outside_cpu_s += r.cpu_s;
+      if (std::find(order.begin(), order.end(), r.worker) == order.end()) order.push_back(r.worker);
+      reports[r.worker].busy_s += r.busy_s;
+      losses.ran.insert(r.worker);
+      reports[r.worker].items += r.items;
+      if (losses.redone.contains(chunk)) redo_s += r.busy_s;
     }
     for (const auto& w : order) out.workers.push_back(reports[w]);
     // On every row, 0 included: a queue run that lost no worker says so.

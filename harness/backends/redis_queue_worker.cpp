@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <random>
+#include <string_view>
 #include <thread>
 
 #include "harness/backends/mechanism.hpp"
@@ -25,6 +27,8 @@ namespace {
 
 // How long a worker blocks on an empty queue before it looks whether its feeder is still there.
 constexpr const char* kTakeTimeout_s = "0.2";
+// Chunks shorter than this are acknowledged two to a write (take_chunks).
+constexpr double kShortChunk_s = 0.002;
 
 double thread_cpu_s() {
   timespec ts{};
@@ -103,6 +107,7 @@ class QueueWorker {
                                    description_.kernel, description_.size, work_->size()));
     }
     chunks_ = chunk_count(description_.size, description_.chunk);
+    chunks_text_ = std::to_string(chunks_);
     expiry_ms_ = std::to_string(key_expiry_ms(description_.heartbeat_ms));
     // The owner's mechanism, joined (Mechanism::join_args): made here, never reset or finished.
     if (Mechanism* m = work_->mechanism()) {
@@ -115,12 +120,17 @@ class QueueWorker {
     mechanism_ = nullptr;
   }
 
-  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one round trip
-  // (kAcknowledgeScript), and the worker does not wait for it: the script that acknowledges chunk
-  // k takes chunk k+2 while the worker runs chunk k+1, taken by the one before; the worker holds
-  // at most two chunks. Only a worker that holds nothing and expects nothing waits (BLMOVE): a
-  // script cannot, and Redis runs one client's commands in order, so a wait in front of an
-  // acknowledgement would hold that back, the last one of a repetition included.
+  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one script call
+  // (kAcknowledgeScript), and the worker does not wait for it: the call that acknowledges chunk k
+  // takes one the worker runs later, while it runs those taken before. A chunk longer than
+  // kShortChunk_s is acknowledged at once, and the worker holds at most two chunks (the one it
+  // runs and one taken ahead): what a round trip costs is small beside it, and a chunk held ahead
+  // is one another worker cannot take. Shorter chunks go two calls to a write, and the worker keeps
+  // three taken ahead so that each reply it reads was sent a chunk earlier: each write wakes the
+  // server once, and that wakeup's time falls on the worker's CPU (docs/architecture.md), so a
+  // chunk then costs half a wakeup. Only a worker that holds nothing and expects nothing waits
+  // (BLMOVE): a script cannot, and Redis runs one client's commands in order, so a wait in front
+  // of an acknowledgement would hold that back, the last one of a repetition included.
   void take_chunks() {
     for (;;) {
       if (held_.empty()) {
@@ -144,27 +154,85 @@ class QueueWorker {
         }
         continue;
       }
-      if (held_.size() == 1 && takes_due_ == 0) send(acknowledge_and_take(*m, text, nullptr, true));
+      if (held_.size() == 1 && takes_due_ == 0) {  // the first chunk: take the next now
+        queue_call(*m, text, nullptr, true);
+        send_queued();
+      }
       const ChunkResult r = run_chunk(m->chunk);
       held_.pop_front();
-      send(acknowledge_and_take(*m, text, &r, held_.empty() && takes_due_ <= 1));
+      const bool short_chunk = r.busy_s < kShortChunk_s;
+      // Chunks held or replies due (each may bring one) after this call: 2, or 3 for short ones.
+      const std::size_t keep = short_chunk ? 3 : 2;
+      queue_call(*m, text, &r, held_.size() + takes_due_ < keep);
+      while (held_.size() + takes_due_ < keep)  // a take alone (once, as short chunks begin)
+        queue_call(*m, text, nullptr, true);
+      if (!short_chunk || queued_ >= 2) send_queued();
     }
   }
 
-  // Sends one script call at once (its round trip overlaps the next chunk's work); its reply is a
-  // take's, due in order.
-  void send(const std::vector<std::string>& words) {
-    redis_.append_argv(words);
-    redis_.flush();
+  // Queues kAcknowledgeScript for chunk `m` (message `text`) with result `r` (none: only the
+  // take), taking the next message where `take`; sent with the next send_queued(), its reply is a
+  // take's, due in order. The command is written here as the server reads it, into a buffer kept
+  // from call to call, with the keys of the running repetition made once: formatting 16 words
+  // through hiredis and making them as strings cost the worker 24k instructions a chunk
+  // (callgrind), on its own CPU, between two chunks.
+  void queue_call(const Message& m, const std::string& text, const ChunkResult* r, bool take) {
+    if (!round_keys_made_ || m.config != round_keys_config_ || m.rep != round_keys_rep_) {
+      const std::string round = m.round();
+      round_ = round;
+      results_key_ = keys_.results(round);
+      done_key_ = keys_.done(round);
+      seen_key_ = keys_.seen(round);
+      round_keys_config_ = m.config;
+      round_keys_rep_ = m.rep;
+      round_keys_made_ = true;
+    }
+    call_.clear();
+    call_words_ = 0;
+    for (const std::string_view word :
+         {std::string_view("EVALSHA"), std::string_view(ack_sha_), std::string_view("6"),
+          std::string_view(results_key_), std::string_view(in_flight_), std::string_view(done_key_),
+          std::string_view(current_key_), std::string_view(pending_key_),
+          std::string_view(seen_key_)})
+      add_word(word);
+    char chunk[24];
+    const auto end = std::to_chars(chunk, chunk + sizeof chunk, m.chunk).ptr;
+    add_word(std::string_view(chunk, static_cast<std::size_t>(end - chunk)));
+    add_word(r != nullptr ? std::string_view(r->entry(m.chunk)) : std::string_view());
+    add_word(chunks_text_);
+    add_word(r != nullptr ? std::string_view(text) : std::string_view());
+    add_word(round_);
+    add_word(take ? std::string_view(expiry_ms_) : std::string_view("0"));
+    call_.insert(0, fmt::format("*{}\r\n", call_words_));  // how many words, ahead of them
+    redis_.append_formatted(call_);
     ++takes_due_;
+    ++queued_;
   }
-  // The oldest reply due: a message taken, held; or nil.
+  void add_word(std::string_view word) {
+    ++call_words_;
+    char length[24];  // to_chars, not fmt: a format string parsed per word was a third of the call
+    const auto end = std::to_chars(length, length + sizeof length, word.size()).ptr;
+    call_ += '$';
+    call_.append(length, end);
+    call_ += "\r\n";
+    call_ += word;
+    call_ += "\r\n";
+  }
+  void send_queued() {
+    if (queued_ == 0) return;
+    redis_.flush();
+    queued_ = 0;
+  }
+  // The oldest reply due: a message taken, held; or nil. Queued calls stay queued unless that
+  // reply is one of theirs.
   void receive_take() {
+    if (takes_due_ == queued_) send_queued();
     --takes_due_;
-    std::string text = redis_.reply();
+    std::string text = redis_.sent_reply();
     if (!text.empty()) held_.push_back(std::move(text));
   }
   void settle() {
+    send_queued();
     while (takes_due_ > 0) receive_take();
   }
   // With nothing held and no reply due: waits up to kTakeTimeout_s for a message. False when the
@@ -194,27 +262,6 @@ class QueueWorker {
     return r;
   }
 
-  // kAcknowledgeScript for chunk `m` (message `text`) with result `r` (none: only the take),
-  // taking the next message where `take`.
-  std::vector<std::string> acknowledge_and_take(const Message& m, const std::string& text,
-                                                const ChunkResult* r, bool take) const {
-    const std::string round = m.round();
-    return {"EVALSHA",
-            ack_sha_,
-            "5",
-            keys_.results(round),
-            in_flight_,
-            keys_.done(round),
-            keys_.current(),
-            keys_.pending(),
-            std::to_string(m.chunk),
-            r != nullptr ? r->text() : "",
-            std::to_string(chunks_),
-            r != nullptr ? text : "",
-            round,
-            take ? expiry_ms_ : "0"};
-  }
-
   ipc::RedisAddress address_;
   ipc::RedisConnection redis_;
   QueueKeys keys_;
@@ -229,7 +276,16 @@ class QueueWorker {
   std::uint64_t chunks_ = 0;
   std::string expiry_ms_;
   std::deque<std::string> held_;  // messages taken and not yet acknowledged, in order
-  int takes_due_ = 0;             // acknowledge-and-take replies still due on the connection
+  std::size_t takes_due_ = 0;     // acknowledge-and-take replies still due on the connection
+  std::size_t queued_ = 0;        // of those, the calls not sent yet
+  // queue_call's: the keys of the repetition last acknowledged, and its buffer
+  bool round_keys_made_ = false;
+  std::uint64_t round_keys_config_ = 0, round_keys_rep_ = 0;
+  std::string round_, results_key_, done_key_, seen_key_;
+  std::string current_key_ = keys_.current(), pending_key_ = keys_.pending();
+  std::string chunks_text_;
+  std::string call_;
+  std::size_t call_words_ = 0;
 };
 
 }  // namespace
