@@ -4,8 +4,9 @@
 # count on every schedule; verify finds the factor under every flag with a Python form; a worker
 # that raises or is killed gives a failed row naming it while the next configuration still runs;
 # nothing (interpreter, worker, manager, temporary file) is left, also after a killed worker of a
-# file counter or a broker flag; static and cyclic give every worker its share; an old, a stalled
-# or a wrong interpreter is refused in one line, and a stalled one hangs neither `list` nor `run`.
+# file counter or a broker flag; fill's checksum is serial's and its inherited generator repeats
+# rows; static and cyclic give every worker its share; an old, a stalled or a wrong interpreter is
+# refused in one line, and a stalled one hangs neither `list` nor `run`.
 # Skipped (77) where /usr/bin/python3 or numpy is missing.
 set -uo pipefail
 parbench=$1
@@ -86,6 +87,23 @@ for c in ${counters//,/ }; do
   grep -q "^python static $c 2 $want true" <<<"$got" || fail "count $c: $got"
 done
 no_leftovers count
+
+# fill: a multiprocessing.Array wrapped by numpy. The counter-based random array has serial's
+# checksum on every schedule; the inherited generator's forks repeat rows: the rows say how many,
+# invalid but measured, as the native processes' (exit 1, as for them: a row is invalid).
+"$parbench" run --kernel fill --ipc shm --rows 40 --cols 500 --fill random --backend serial,python \
+  --workers 2 --schedule static,dynamic,queue --chunk 3 --repeat 2 --warmup 0 \
+  --csv "$dir/fill.csv" >"$dir/log" 2>&1 || fail "fill run"
+serial=$(rows "$dir/fill.csv" | awk '$1 == "serial" {print $5; exit}')
+[[ $(rows "$dir/fill.csv" | awk -v s="$serial" '$1 == "python" && $5 == s && $6 == "true"' |
+  wc -l) -eq 6 ]] || fail "fill: not every python row has serial's checksum $serial: $(rows "$dir/fill.csv")"
+"$parbench" run --kernel fill --ipc shm --rows 40 --cols 500 --fill random --rng inherited \
+  --backend python --workers 2 --repeat 1 --warmup 0 --csv "$dir/inherited.csv" >"$dir/log" 2>&1
+rc=$?
+got=$(rows "$dir/inherited.csv")
+[[ $rc -eq 1 ]] && grep -q "^python static shm 2 [0-9]* false 20 of 40 rows repeat another row" <<<"$got" &&
+  grep -q "duplicated_rows=20" "$dir/inherited.csv" || fail "fill inherited: exit code $rc: $got"
+no_leftovers fill
 
 # static and cyclic: every worker its own share in every repetition (a Pool's map once let one
 # worker run both blocks); short tasks (--increments are per worker), so that a worker left idle
