@@ -120,10 +120,10 @@ want = f"{x:.0f}x" if x >= 10 else f"{x:.1f}x"
 line = next(l for l in open(sys.argv[2]) if l.startswith("fill 40 ") and " static " in l)
 cells = line.split()
 assert cells[2:6] == ["-", "shm", "static", "2"], cells
-assert cells[-3:] == [want, "-", "-"], (cells, want)
+assert cells[-1] == want, (cells, want)  # no python-pure columns: it did not run
 PY
 "$parbench" report python "$dir/inherited.csv" >"$dir/table" 2>"$dir/log" || fail "report inherited"
-grep -Eq '^fill 40 .* static +2 +- +- +[0-9.]+ (us|ms|s)! +- ' "$dir/table" ||
+grep -Eq '^fill 40 .* static +2 +- +- +[0-9.]+ (us|ms|s)! +-$' "$dir/table" ||
   fail "report python: the invalid median is not marked: $(cat "$dir/table")"
 for bad in "$dir/primes-native.csv" "$dir/no-such.csv"; do
   [[ $bad == *native* ]] && "$parbench" run --kernel pi --samples 1000 --backend serial --repeat 1 \
