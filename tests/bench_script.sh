@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/bench, the README's first command, at toy sizes on the build under test: the default
 # matrix runs every backend it names, the pitfall shown on purpose neither fails the script nor
-# hides what follows, and it ends with exit 0, the card (its noise line included), the pitfall's
-# note, the path of the CSV and its figures, and last the path of its page, which holds the card and
-# every host; at most 3 warning lines, none of them about spread.
+# hides what follows, the python rows' table follows their slice where python runs, and it ends
+# with exit 0, the card (its noise line included), the pitfall's note, the path of the CSV and its
+# figures, and last the path of its page, which holds the card and every host; at most 3 warning
+# lines, none of them about spread.
 set -uo pipefail
 parbench=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,10 @@ grep -q "What parallelism costs here\|flag look" "$page" || fail "the page has n
 ! grep -q "<script\|<link\|src=" "$page" || fail "the page fetches or runs something"
 grep -q "^noise  *configurations over 5% spread  *[0-9]*%" "$dir/out" || fail "no noise line"
 grep -q "^pitfall shown on purpose: .* repeated rows" "$dir/out" || fail "no pitfall note"
+# Where the python backend ran, its rows' table beside the native ones follows its slice.
+if grep -q "^the Python rows beside their native ones: " "$dir/out"; then
+  grep -Eq "^fill 16 +- +shm +static +2 " "$dir/out" || fail "no python table with fill's row"
+fi
 # Every backend of the matrix ran; the only invalid rows are the pitfall's, by design.
 /usr/bin/python3 - "$csv" <<'PY' || fail "rows"
 import csv, sys

@@ -4,8 +4,10 @@
 # count on every schedule; verify finds the factor under every flag with a Python form; a worker
 # that raises or is killed gives a failed row naming it while the next configuration still runs;
 # nothing (interpreter, worker, manager, temporary file) is left, also after a killed worker of a
-# file counter or a broker flag; static and cyclic give every worker its share; an old, a stalled
-# or a wrong interpreter is refused in one line, and a stalled one hangs neither `list` nor `run`.
+# file counter or a broker flag; fill's checksum is serial's and its inherited generator repeats
+# rows; `report python` puts the medians side by side; static and cyclic give every worker its
+# share; an old, a stalled or a wrong interpreter is refused in one line, and a stalled one hangs
+# neither `list` nor `run`.
 # Skipped (77) where /usr/bin/python3 or numpy is missing.
 set -uo pipefail
 parbench=$1
@@ -86,6 +88,52 @@ for c in ${counters//,/ }; do
   grep -q "^python static $c 2 $want true" <<<"$got" || fail "count $c: $got"
 done
 no_leftovers count
+
+# fill: a multiprocessing.Array wrapped by numpy. The counter-based random array has serial's
+# checksum on every schedule; the inherited generator's forks repeat rows: the rows say how many,
+# invalid but measured, as the native processes' (exit 1, as for them: a row is invalid).
+"$parbench" run --kernel fill --ipc shm --rows 40 --cols 500 --fill random \
+  --backend serial,processes,python --workers 2 --schedule static,dynamic,queue --chunk 3 --repeat 2 --warmup 0 \
+  --csv "$dir/fill.csv" >"$dir/log" 2>&1 || fail "fill run"
+serial=$(rows "$dir/fill.csv" | awk '$1 == "serial" {print $5; exit}')
+[[ $(rows "$dir/fill.csv" | awk -v s="$serial" '$1 == "python" && $5 == s && $6 == "true"' |
+  wc -l) -eq 6 ]] || fail "fill: not every python row has serial's checksum $serial: $(rows "$dir/fill.csv")"
+"$parbench" run --kernel fill --ipc shm --rows 40 --cols 500 --fill random --rng inherited \
+  --backend python --workers 2 --repeat 1 --warmup 0 --csv "$dir/inherited.csv" >"$dir/log" 2>&1
+rc=$?
+got=$(rows "$dir/inherited.csv")
+[[ $rc -eq 1 ]] && grep -q "^python static shm 2 [0-9]* false 20 of 40 rows repeat another row" <<<"$got" &&
+  grep -q "duplicated_rows=20" "$dir/inherited.csv" || fail "fill inherited: exit code $rc: $got"
+no_leftovers fill
+
+# report python: each experiment's medians side by side, the ratio python / processes computed
+# here again from the CSV; an invalid Python median is marked; no python rows, or no file, is one
+# line and exit 2.
+"$parbench" report python "$dir/fill.csv" >"$dir/table" 2>"$dir/log" || fail "report python"
+/usr/bin/python3 - "$dir/fill.csv" "$dir/table" <<'PY' || fail "report python: $(cat "$dir/table")"
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["schedule"] == "static"]
+median = {b: statistics.median(float(r["wall_s"]) for r in rows if r["backend"] == b)
+          for b in ("processes", "python")}
+x = median["python"] / median["processes"]
+want = f"{x:.0f}x" if x >= 10 else f"{x:.1f}x"
+line = next(l for l in open(sys.argv[2]) if l.startswith("fill 40 ") and " static " in l)
+cells = line.split()
+assert cells[2:6] == ["-", "shm", "static", "2"], cells
+assert cells[-1] == want, (cells, want)  # no python-pure columns: it did not run
+PY
+"$parbench" report python "$dir/inherited.csv" >"$dir/table" 2>"$dir/log" || fail "report inherited"
+grep -Eq '^fill 40 .* static +2 +- +- +[0-9.]+ (us|ms|s)! +-$' "$dir/table" ||
+  fail "report python: the invalid median is not marked: $(cat "$dir/table")"
+for bad in "$dir/primes-native.csv" "$dir/no-such.csv"; do
+  [[ $bad == *native* ]] && "$parbench" run --kernel pi --samples 1000 --backend serial --repeat 1 \
+    --warmup 0 --csv "$bad" >/dev/null 2>&1
+  "$parbench" report python "$bad" >"$dir/log" 2>&1
+  rc=$?
+  [[ $rc -eq 2 && $(wc -l <"$dir/log") -eq 1 ]] || fail "report python $bad: exit code $rc: $(cat "$dir/log")"
+done
+grep -q "no rows of the python backends" <<<"$("$parbench" report python "$dir/primes-native.csv" 2>&1)" ||
+  fail "report python without python rows"
 
 # static and cyclic: every worker its own share in every repetition (a Pool's map once let one
 # worker run both blocks); short tasks (--increments are per worker), so that a worker left idle

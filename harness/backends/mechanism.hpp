@@ -51,6 +51,10 @@ class Mechanism {
   // Python counters), what it reached in this repetition, handed over before finish() so that it
   // is judged as the native one would be. Only counters have such a state.
   virtual void take_reached(std::uint64_t /*reached*/) {}
+  // The same for a shared block the workers kept themselves (the python backend's
+  // multiprocessing.Array): what their own pass over the array tallied (rows left at the default,
+  // repeated rows, the census of ids), judged in finish() by the kernel's own rules. Only blocks.
+  virtual void take_inspection(const Measurements& /*tallies*/) {}
   // In an MPI job, what the ranks do together once each has done its share of a repetition,
   // inside the timed part (a block's rows gathered to rank 0). The MPI backend calls it.
   virtual void complete_share() {}

@@ -29,6 +29,8 @@
 #include <memory>
 #include <optional>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "harness/backends/mechanism.hpp"
 #include "harness/backends/registry.hpp"
@@ -248,6 +250,22 @@ T number(const std::string& text, const std::string& line) {
   return value;
 }
 
+// "a:b,c:d" as its pairs.
+std::vector<std::pair<std::string, std::string>> pairs(const std::string& list,
+                                                       const std::string& line) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t begin = 0; begin < list.size();) {
+    const auto end = std::min(list.find(',', begin), list.size());
+    const std::string pair = list.substr(begin, end - begin);
+    const auto colon = pair.find(':');
+    if (colon == std::string::npos)
+      throw std::runtime_error(fmt::format("the python side answered \"{}\"", line));
+    out.emplace_back(pair.substr(0, colon), pair.substr(colon + 1));
+    begin = end + 1;
+  }
+  return out;
+}
+
 // What the interpreter found wrong, as the runner expects it: refused (no Python form) or failed.
 [[noreturn]] void throw_reply(const std::string& line) {
   if (line.starts_with("unreachable ")) throw ipc::Unreachable(line.substr(12));
@@ -301,14 +319,18 @@ class PythonBackend final : public Backend {
     const std::string value = line.substr(7, line.find(' ', 7) - 7);
     out.result = number<std::uint64_t>(value, line);
     out.outside_cpu_s = number<double>(field(line, "cpu_s").value_or(""), line);
-    const std::string loads = field(line, "workers").value_or("");
-    for (std::size_t begin = 0; begin < loads.size();) {
-      const auto end = std::min(loads.find(',', begin), loads.size());
-      const std::string load = loads.substr(begin, end - begin);
-      const auto colon = load.find(':');
-      out.workers.push_back({number<double>(load.substr(0, colon), line),
-                             number<std::uint64_t>(load.substr(colon + 1), line)});
-      begin = end + 1;
+    for (const auto& [busy, items] : pairs(field(line, "workers").value_or(""), line))
+      out.workers.push_back({number<double>(busy, line), number<std::uint64_t>(items, line)});
+    // Where the interpreter does untimed work inside "run" (fill: the parent writes the default
+    // before, and inspects the array after), it times the workers' part itself.
+    if (const auto wall = field(line, "wall_s")) out.wall_s = number<double>(*wall, line);
+    // An array kept in Python (a multiprocessing.Array): what its inspection tallied, judged by the
+    // native block's rules; the value is the array's checksum.
+    if (const auto found = field(line, "found")) {
+      Measurements tallies;
+      for (const auto& [name, count] : pairs(*found, line))
+        tallies.push_back({name, number<double>(count, line)});
+      work_->mechanism()->take_inspection(tallies);
     }
     // A counter kept in Python (a RawValue, a file): what it reached, into the native one.
     if (const auto reached = field(line, "reached"))

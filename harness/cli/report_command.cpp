@@ -1,5 +1,6 @@
-// parbench report summary|card|verify|count|fill FILE...: from CSV files (of any machine), the
-// run's summary table per host, and the book's tables; medians of the rows of each configuration.
+// parbench report summary|card|python|verify|count|fill FILE...: from CSV files (of any machine),
+// the run's summary table per host, the python backends beside the native ones, and the book's
+// tables; medians of the rows of each configuration.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "harness/records/errors.hpp"
 #include "harness/reporters/card.hpp"
 #include "harness/reporters/console_reporter.hpp"
+#include "harness/reporters/python_table.hpp"
 #include "harness/workloads/kernel_spec.hpp"
 
 namespace parbench::cli {
@@ -178,6 +180,16 @@ void setup_report_command(CLI::App& app, int& exit_code) {
     } else {
       print_card(std::cout, figures);
     }
+    exit_code = 0;
+  });
+  auto* python = report->add_subcommand(
+      "python", "Each experiment's python and python-pure medians beside serial's and processes'");
+  auto python_files = std::make_shared<std::vector<std::string>>();
+  python->add_option("files", *python_files, "CSV files written by parbench")
+      ->required()
+      ->check(CLI::ExistingFile);
+  python->callback([python_files, &exit_code] {
+    print_python_table(std::cout, configurations(*python_files, ""));
     exit_code = 0;
   });
   for (const auto& spec : make_kernel_specs()) {

@@ -9,6 +9,7 @@
 namespace parbench {
 
 void BlockMechanism::make() {
+  if (workers_keep_array_) return;
   block_ = create();
   ledger_ = std::make_unique<ipc::WorkerLedger>();
 }
@@ -22,6 +23,8 @@ double BlockMechanism::write_default() {
 }
 
 void BlockMechanism::reset() {
+  tallies_.clear();
+  if (workers_keep_array_) return;  // their parent writes the default, outside their timing
   block_->discard();  // every repetition starts from fresh pages: the first touch is measured
   if (first_touch_ == FirstTouch::kPopulate) block_->populate();
   if (first_touch_ != FirstTouch::kWorkers) default_fill_s_ = write_default();
@@ -32,7 +35,13 @@ void BlockMechanism::reset() {
   ledger_->next_repetition();  // last: the owner's own faults above are not the workers'
 }
 
-std::uint64_t BlockMechanism::finish(std::uint64_t /*rows_done*/, Measurements& measurements) {
+std::uint64_t BlockMechanism::finish(std::uint64_t result, Measurements& measurements) {
+  if (workers_keep_array_) {  // the result is the checksum their parent computed
+    Inspection found = judge_tallies_(result, tallies_);
+    for (auto& m : found.measurements) measurements.push_back(std::move(m));
+    problem_ = std::move(found.problem);
+    return found.checksum;
+  }
   const std::uint64_t copied = block_->after_repetition();
   const ipc::ProcessCost cost = block_->across_processes(ledger_->cost());
   if (!block_->holds_array()) return 0;  // an MPI rank other than 0: rank 0 verifies and reports

@@ -32,16 +32,27 @@ struct Inspection {
   Measurements measurements;
 };
 using Inspect = std::function<Inspection(std::span<const std::uint64_t> words)>;
+// The same judgement from tallies that workers keeping the array themselves made (python), with the
+// checksum they computed.
+using JudgeTallies = std::function<Inspection(std::uint64_t checksum, const Measurements& tallies)>;
 
 class BlockMechanism final : public VariantMechanism<ipc::BlockVariant> {
  public:
   // The default the owner writes is the settings' default_word.
   BlockMechanism(const ipc::BlockVariant& variant, ipc::BlockSettings settings,
-                 bool chosen_as_group, FirstTouch first_touch, Inspect inspect)
+                 bool chosen_as_group, FirstTouch first_touch, Inspect inspect,
+                 JudgeTallies judge_tallies)
       : VariantMechanism(variant, std::move(settings), chosen_as_group),
         first_touch_(first_touch),
-        inspect_(std::move(inspect)) {}
+        inspect_(std::move(inspect)),
+        judge_tallies_(std::move(judge_tallies)) {}
 
+  // Python workers keep an array of their own (a multiprocessing.Array): none is made here, and
+  // what they tallied is judged instead.
+  void serve(const ipc::WorkerModel& workers) override {
+    workers_keep_array_ = workers.workers == ipc::Workers::kPythonProcesses;
+  }
+  void take_inspection(const Measurements& tallies) override { tallies_ = tallies; }
   void make() override;
   void reset() override;
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
@@ -59,6 +70,9 @@ class BlockMechanism final : public VariantMechanism<ipc::BlockVariant> {
 
   FirstTouch first_touch_;
   Inspect inspect_;
+  JudgeTallies judge_tallies_;
+  bool workers_keep_array_ = false;
+  Measurements tallies_;  // the last take_inspection()'s
   std::unique_ptr<ipc::SharedBlock> block_;
   std::unique_ptr<ipc::WorkerLedger> ledger_;
   // The owner's write of the default before the repetition, and under populate the same write

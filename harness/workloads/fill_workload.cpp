@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "harness/records/errors.hpp"
@@ -33,62 +34,98 @@ const char* first_touch_name(FirstTouch t) {
 // the wrong place changes it.
 std::uint64_t placed(std::uint64_t row_hash, std::uint64_t row) { return row_hash * (2 * row + 1); }
 
-// The census of an array filled with ids (the book's final check) or the duplicate check of a
-// random one.
-Inspection inspect(const FillSettings& s, int threads, std::span<const std::uint64_t> words) {
-  Inspection found;
+// What one pass over the array counts: the census of an array filled with ids (the book's final
+// check) or the duplicate check of a random one. The python backend's workers count the same in
+// Python (python/parbench_py/fill.py) and hand these names over.
+struct Tally {
+  std::uint64_t checksum = 0;
   std::uint64_t default_left = 0;
-  std::uint64_t mixed = 0;
+  std::uint64_t duplicated = 0;  // random rows
+  std::uint64_t mixed = 0;       // id rows holding more than one id
+  std::uint64_t ids = 0;
+  std::uint64_t fewest = 0;  // rows of the id with the fewest
+  std::uint64_t most = 0;
+  std::uint64_t taken_written = 0;  // rows a worker found written already (Python's own check)
+};
+
+Tally tally(const FillSettings& s, std::span<const std::uint64_t> words) {
+  Tally t;
   std::map<std::uint64_t, std::uint64_t> census;  // id -> rows
   std::vector<std::uint64_t> hashes;
   hashes.reserve(s.random ? s.rows : 0);
   for (std::uint64_t r = 0; r < s.rows; ++r) {
     const auto row = words.subspan(r * s.cols, s.cols);
     const std::uint64_t h = kernels::row_hash(row);
-    found.checksum += placed(h, r);
+    t.checksum += placed(h, r);
     if (kernels::row_holds(row, s.default_word())) {
-      ++default_left;
+      ++t.default_left;
     } else if (s.random) {
       hashes.push_back(h);
     } else if (kernels::row_holds(row, row[0])) {
       ++census[row[0]];
     } else {
-      ++mixed;
+      ++t.mixed;
     }
   }
+  std::sort(hashes.begin(), hashes.end());
+  t.duplicated = hashes.size() - static_cast<std::uint64_t>(
+                                     std::unique(hashes.begin(), hashes.end()) - hashes.begin());
+  t.ids = census.size();
+  t.fewest = census.empty() ? 0 : s.rows;
+  for (const auto& [id, rows] : census) {
+    t.fewest = std::min(t.fewest, rows);
+    t.most = std::max(t.most, rows);
+  }
+  return t;
+}
+
+// The Python side's tallies, by the names fill.py gives them.
+Tally tally_of(std::uint64_t checksum, const Measurements& m) {
+  const auto count = [&m](const char* name) {
+    const auto v = find_measurement(m, name);
+    if (!v) throw std::runtime_error(fmt::format("the python fill did not tally {}", name));
+    return static_cast<std::uint64_t>(*v);
+  };
+  return {checksum,
+          count("default_left"),
+          count("duplicated_rows"),
+          count("mixed_rows"),
+          count("census_ids"),
+          count("census_min_rows"),
+          count("census_max_rows"),
+          count("taken_written")};
+}
+
+// The tally judged: the row's measurements and what is wrong with the array.
+Inspection judged(const FillSettings& s, int threads, const Tally& t) {
+  Inspection found;
+  found.checksum = t.checksum;
   std::vector<std::string> problems;
-  if (default_left != 0) {
+  if (t.taken_written != 0) {
+    problems.push_back(
+        fmt::format("{} rows no longer held the default when a worker took them", t.taken_written));
+  }
+  if (t.default_left != 0) {
     problems.push_back(fmt::format("{} of {} rows still hold the default: no worker wrote them",
-                                   default_left, s.rows));
+                                   t.default_left, s.rows));
   }
   if (s.random) {
-    std::sort(hashes.begin(), hashes.end());
-    const auto distinct =
-        static_cast<std::uint64_t>(std::unique(hashes.begin(), hashes.end()) - hashes.begin());
-    const std::uint64_t duplicated = s.rows - default_left - distinct;
-    found.measurements.push_back({"duplicated_rows", static_cast<double>(duplicated)});
-    if (duplicated != 0) {
+    found.measurements.push_back({"duplicated_rows", static_cast<double>(t.duplicated)});
+    if (t.duplicated != 0) {
       problems.push_back(fmt::format(
           "{} of {} rows repeat another row: the workers drew the same numbers from copies of one "
           "generator",
-          duplicated, s.rows));
+          t.duplicated, s.rows));
     }
   } else {
-    std::uint64_t fewest = census.empty() ? 0 : s.rows;
-    std::uint64_t most = 0;
-    for (const auto& [id, rows] : census) {
-      fewest = std::min(fewest, rows);
-      most = std::max(most, rows);
-    }
-    found.measurements.push_back({"census_ids", static_cast<double>(census.size())});
-    found.measurements.push_back({"census_min_rows", static_cast<double>(fewest)});
-    found.measurements.push_back({"census_max_rows", static_cast<double>(most)});
-    if (mixed != 0)
-      problems.push_back(fmt::format("{} rows hold more than one worker's id", mixed));
-    if (threads > 0 && census.size() > static_cast<std::size_t>(threads)) {
+    found.measurements.push_back({"census_ids", static_cast<double>(t.ids)});
+    found.measurements.push_back({"census_min_rows", static_cast<double>(t.fewest)});
+    found.measurements.push_back({"census_max_rows", static_cast<double>(t.most)});
+    if (t.mixed != 0)
+      problems.push_back(fmt::format("{} rows hold more than one worker's id", t.mixed));
+    if (threads > 0 && t.ids > static_cast<std::uint64_t>(threads))
       problems.push_back(
-          fmt::format("{} worker ids in the census, from {} workers", census.size(), threads));
-    }
+          fmt::format("{} worker ids in the census, from {} workers", t.ids, threads));
   }
   for (const auto& p : problems) found.problem += (found.problem.empty() ? "" : "; ") + p;
   return found;
@@ -105,7 +142,10 @@ class FillWorkload final : public Workload {
             variant, ipc::BlockSettings{s_.bytes(), s_.dir, s_.cols, s_.default_word()}, from_all,
             s_.first_touch,
             [s = s_, threads](std::span<const std::uint64_t> words) {
-              return inspect(s, threads, words);
+              return judged(s, threads, tally(s, words));
+            },
+            [s = s_, threads](std::uint64_t checksum, const Measurements& tallies) {
+              return judged(s, threads, tally_of(checksum, tallies));
             })),
         shared_rng_(s_.seed) {}
 

@@ -1,8 +1,8 @@
 """parbench's Python side: the book's multiprocessing code, run by the `python` backend.
 
 The C++ backend (harness/backends/python_backend.cpp) starts `python3 -m parbench_py` and talks to
-it through the line protocol described in __main__.py. One module per kernel (pi, primes, verify, count);
-pool.py holds what they share (the pool, its workers' deaths, the hand-out by schedule).
+it through the line protocol described in __main__.py. One module per kernel (pi, primes, verify,
+count, fill); pool.py holds what they share (the pool, its workers' deaths, the hand-out by schedule).
 """
 
 PROTOCOL = 1

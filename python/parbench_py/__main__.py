@@ -13,7 +13,10 @@ everything else we print goes to stderr):
     or "error <why>"
   parbench -> us: "run" (one repetition)
   us -> parbench: "result <value> cpu_s=<s> checks=<n> workers=<busy_s>:<items>,<busy_s>:<items>,...
-      [reached=<n>]" (reached: what a counter kept here reached; parbench's counter takes it)
+      [reached=<n>] [wall_s=<s> found=<name>:<n>,...]" (reached: what a counter kept here
+      reached; parbench's counter takes it. fill: the value is the array's checksum, found what
+      the parent's inspection tallied, and wall_s the workers' part alone, which parbench takes
+      as the repetition's time: the default written before and the inspection after are untimed)
     or "error <why>" (a worker raised or died: the row fails; parbench then ends us)
   parbench closes our stdin: we stop the pool and the mechanisms and exit 0.
 """
@@ -31,7 +34,7 @@ from . import schedules
 from .errors import Unreachable
 from .pool import WorkerDied
 
-KERNELS = ("pi", "primes", "verify", "count")
+KERNELS = ("pi", "primes", "verify", "count", "fill")
 
 
 def params_map(text):
@@ -70,13 +73,20 @@ class Session:
 
     def run(self):
         self.kernel.before_run()
-        c0 = time.process_time()
+        c0, t0 = time.process_time(), time.perf_counter()
         shares = self.runner.run(self.kernel.run_range, self.kernel.size)
+        wall = time.perf_counter() - t0
         value, loads, cpu, checks = schedules.fold(self.kernel.reduction, shares,
                                                    self.runner.processes())
         cpu += time.process_time() - c0
         workers = ",".join(f"{busy:.9f}:{items}" for busy, items in loads)
-        line = f"result {value} cpu_s={cpu:.6f} checks={checks} workers={workers}"
+        inspect = getattr(self.kernel, "inspect", None)
+        extra = ""
+        if inspect is not None:
+            value, tallies = inspect(value)
+            found = ",".join(f"{name}:{n}" for name, n in tallies.items())
+            extra = f" wall_s={wall:.9f} found={found}"
+        line = f"result {value} cpu_s={cpu:.6f} checks={checks} workers={workers}{extra}"
         reached = getattr(self.kernel, "reached", lambda: None)()
         return line if reached is None else f"{line} reached={reached}"
 

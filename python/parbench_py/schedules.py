@@ -54,7 +54,21 @@ def _dealt_worker(conn, workers):
             conn.send((False, e))
 
 
-class DealtRunner:
+class _Workers:
+    """A runner over Processes of its own (self.watch): closing ends them, then its channels."""
+
+    def processes(self):
+        return self.watch.processes
+
+    def close(self):
+        for p in self.watch.processes:
+            if p.is_alive():
+                p.kill()
+        for p in self.watch.processes:
+            p.join()
+
+
+class DealtRunner(_Workers):
     """static and cyclic: `workers` Processes, each sent its own share through its own Pipe."""
 
     def __init__(self, ctx, workers, schedule, chunk):
@@ -93,15 +107,8 @@ class DealtRunner:
             shares.append(out)
         return shares
 
-    def processes(self):
-        return self.watch.processes
-
     def close(self):
-        for p in self.watch.processes:
-            if p.is_alive():
-                p.kill()
-        for p in self.watch.processes:
-            p.join()
+        super().close()
         for conn in self.conns:
             conn.close()
 
@@ -147,7 +154,7 @@ def _queue_worker(run_range, size, chunk, jobs, results, go, workers):
         results.put(shares)
 
 
-class QueueRunner:
+class QueueRunner(_Workers):
     """The book's queue of work: long-lived Processes, a feeder, poison pills."""
 
     def __init__(self, ctx, workers, chunk, run_range, size):
@@ -185,15 +192,8 @@ class QueueRunner:
         feeder.join()
         return shares
 
-    def processes(self):
-        return self.watch.processes
-
     def close(self):
-        for p in self.watch.processes:
-            if p.is_alive():
-                p.kill()
-        for p in self.watch.processes:
-            p.join()
+        super().close()
         for q in (self.jobs, self.results):
             q.cancel_join_thread()
             q.close()

@@ -103,3 +103,86 @@ def test_dealt_schedules_give_every_worker_its_own_share(schedule):
             assert [items for _, items in loads] == [500, 500]
     finally:
         runner.close()
+
+
+# fill, restated one element at a time in plain Python (kernels/fill.cpp): element (r, c) is the
+# double (mix(origin_r + (c+1)G) >> 11) / 2^53, a row's hash mixes each word with its column, and
+# the checksum places each row's hash by its index.
+M64 = (1 << 64) - 1
+
+
+def _mix(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def _naive_fill_checksum(seed, rows, cols):
+    import struct
+    g = 0x9E3779B97F4A7C15
+    total = 0
+    for r in range(rows):
+        origin = _mix((_mix(seed ^ 0x5DEECE66D) + r * g) & M64)
+        words = [struct.unpack("<Q", struct.pack("<d", (_mix((origin + (c + 1) * g) & M64) >> 11)
+                                                  / 2**53))[0] for c in range(cols)]
+        s = sum(_mix(w ^ (((c + 1) * g) & M64)) for c, w in enumerate(words)) & M64
+        total = (total + _mix((s + cols) & M64) * (2 * r + 1)) & M64
+    return total
+
+
+def test_fill_checksum_is_the_naive_one_and_the_native_one():
+    from parbench_py import fill
+    array = np.stack([fill.random_row(2026, r, 5) for r in range(8)])
+    checksum, tallies = fill.inspect(array, 42.0)
+    assert checksum == _naive_fill_checksum(2026, 8, 5)
+    # parbench run --kernel fill --backend serial --rows 8 --cols 5 --fill random --ipc shm
+    assert checksum == 8028185417626224177
+    assert tallies["default_left"] == 0 and tallies["duplicated_rows"] == 0
+
+
+def test_fill_inspection_counts_defaults_repeats_and_ids():
+    from parbench_py import fill
+    array = np.full((6, 3), 42.0)
+    array[1] = array[2] = [0.5, 0.25, 0.125]
+    array[3] = 7.0
+    array[4] = [7.0, 8.0, 7.0]
+    _, t = fill.inspect(array, 42.0)
+    assert (t["default_left"], t["duplicated_rows"]) == (2, 1)
+    assert (t["census_ids"], t["census_min_rows"], t["census_max_rows"]) == (1, 1, 1)
+    assert t["mixed_rows"] == 3
+
+
+FILL = {**BASE, "kernel": "fill", "variant": "numpy", "size": 8, "ipc": "shm",
+        "schedule": "static"}
+
+
+def _fill_params(fill, rng):
+    return f"cols=5;fill={fill};rng={rng};seed=2026;first_touch=parent;default=42"
+
+
+def _found(line):
+    return dict(p.split(":") for p in line.split("found=")[1].split()[0].split(","))
+
+
+def test_protocol_fill_counter_is_serials_array():
+    lines = session({**FILL, "params": _fill_params("random", "counter")}, ("run", "run"))
+    for line in lines[1:]:
+        assert line.split()[1] == "8028185417626224177"
+        assert _found(line)["duplicated_rows"] == "0" and _found(line)["taken_written"] == "0"
+        assert float(line.split("wall_s=")[1].split()[0]) > 0
+
+
+def test_protocol_fill_inherited_generator_repeats_rows():
+    lines = session({**FILL, "params": _fill_params("random", "inherited")})
+    assert _found(lines[1])["duplicated_rows"] == "4"  # worker 1's 4 rows are worker 0's
+
+
+def test_protocol_fill_ids_are_the_workers_pids():
+    lines = session({**FILL, "params": _fill_params("id", "counter")})
+    found = _found(lines[1])
+    assert (found["census_ids"], found["census_min_rows"], found["default_left"]) == ("2", "4", "0")
+
+
+def test_protocol_fill_refuses_other_blocks():
+    lines = session({**FILL, "ipc": "mmap", "params": _fill_params("id", "counter")})
+    assert lines[0].startswith("unreachable the python fill's array is a multiprocessing.Array")
