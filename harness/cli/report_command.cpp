@@ -134,14 +134,20 @@ void print_summary(const std::vector<std::vector<CsvRow>>& configs) {
   }
 }
 
-// `report NAME FILE...`: the kernel NAME's own table (KernelSpec::table) from CSV files.
-void add_table(CLI::App& report, const std::string& name, const KernelTable& table,
-               int& exit_code) {
-  auto* command = report.add_subcommand(name, table.help);
+// The CSV files every report subcommand reads: one positional option, each file checked to exist.
+std::shared_ptr<std::vector<std::string>> add_csv_files(CLI::App* command) {
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "CSV files written by parbench")
       ->required()
       ->check(CLI::ExistingFile);
+  return files;
+}
+
+// `report NAME FILE...`: the kernel NAME's own table (KernelSpec::table) from CSV files.
+void add_table(CLI::App& report, const std::string& name, const KernelTable& table,
+               int& exit_code) {
+  auto* command = report.add_subcommand(name, table.help);
+  auto files = add_csv_files(command);
   command->callback([files, name, from_rows = table.from_rows, &exit_code] {
     from_rows(std::cout, configurations(*files, name));
     exit_code = 0;
@@ -154,21 +160,15 @@ void setup_report_command(CLI::App& app, int& exit_code) {
   auto* report = app.add_subcommand("report", "Tables from CSV files");
   auto* summary = report->add_subcommand(
       "summary", "The summary table `run` prints, one per host, from CSV files of any machine");
-  auto summary_files = std::make_shared<std::vector<std::string>>();
-  summary->add_option("files", *summary_files, "CSV files written by parbench")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto summary_files = add_csv_files(summary);
   summary->callback([summary_files, &exit_code] {
     print_summary(configurations(*summary_files, ""));
     exit_code = 0;
   });
   auto* card = report->add_subcommand(
       "card", "One screen of what parallelism costs on each host of the CSV files, side by side");
-  auto card_files = std::make_shared<std::vector<std::string>>();
+  auto card_files = add_csv_files(card);
   auto card_as_json = std::make_shared<bool>(false);
-  card->add_option("files", *card_files, "CSV files written by parbench")
-      ->required()
-      ->check(CLI::ExistingFile);
   card->add_flag("--json", *card_as_json, "Print the figures as JSON instead");
   card->callback([card_files, card_as_json, &exit_code] {
     std::vector<CsvRow> rows;
@@ -184,10 +184,7 @@ void setup_report_command(CLI::App& app, int& exit_code) {
   });
   auto* python = report->add_subcommand(
       "python", "Each experiment's python and python-pure medians beside serial's and processes'");
-  auto python_files = std::make_shared<std::vector<std::string>>();
-  python->add_option("files", *python_files, "CSV files written by parbench")
-      ->required()
-      ->check(CLI::ExistingFile);
+  auto python_files = add_csv_files(python);
   python->callback([python_files, &exit_code] {
     print_python_table(std::cout, configurations(*python_files, ""));
     exit_code = 0;

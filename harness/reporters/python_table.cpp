@@ -11,6 +11,7 @@
 
 #include "harness/records/errors.hpp"
 #include "harness/records/statistics.hpp"
+#include "harness/reporters/params.hpp"
 
 namespace parbench {
 namespace {
@@ -77,15 +78,8 @@ std::map<std::string, std::set<std::string>> distinguishing_keys(
     const std::vector<const CsvRow*>& experiments) {
   std::map<std::string, std::map<std::string, std::set<std::string>>> values;
   for (const CsvRow* row : experiments) {
-    const std::string& params = row->record.params;
-    for (std::size_t start = 0; start < params.size();) {
-      const std::size_t end = std::min(params.find(';', start), params.size());
-      const std::string pair = params.substr(start, end - start);
-      const std::size_t eq = pair.find('=');
-      values[row->record.kernel][pair.substr(0, eq)].insert(
-          eq == std::string::npos ? "" : pair.substr(eq + 1));
-      start = end + 1;
-    }
+    for (const auto& [key, value] : param_pairs(row->record.params))
+      values[row->record.kernel][key].insert(value);
   }
   std::map<std::string, std::set<std::string>> keys;
   for (const auto& [kernel, by_key] : values) {
@@ -97,11 +91,9 @@ std::map<std::string, std::set<std::string>> distinguishing_keys(
 
 std::string params_text(const RunRecord& r, const std::set<std::string>& keys) {
   std::string text;
-  for (std::size_t start = 0; start < r.params.size();) {
-    const std::size_t end = std::min(r.params.find(';', start), r.params.size());
-    const std::string pair = r.params.substr(start, end - start);
-    if (keys.contains(pair.substr(0, pair.find('=')))) text += (text.empty() ? "" : ";") + pair;
-    start = end + 1;
+  for (const auto& [key, value] : param_pairs(r.params)) {
+    if (!keys.contains(key)) continue;
+    text += (text.empty() ? "" : ";") + key + (value.empty() ? "" : "=" + value);
   }
   return text.empty() ? "-" : text;
 }
