@@ -32,6 +32,14 @@ inline bool launched_ranks(Workers workers) {
 struct WorkerModel {
   Workers workers = Workers::kThreads;
   bool tbb_tasks = false;  // the workers are oneTBB tasks of one task group
+  // The workers report what they measured (a flag's looks) through the backend's own channel (a
+  // queue's results, the Python side's reply), not into pages the owner mapped before they
+  // started: they are not the owner's threads or children.
+  bool report_through_backend = false;
+  // The workers make a shared block themselves, in their own language's form (a
+  // multiprocessing.Array), and tally what they found in it: the owner makes none and judges the
+  // tallies it is given.
+  bool make_own_blocks = false;
 };
 
 // What a mechanism needs of the workers.

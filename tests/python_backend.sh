@@ -68,6 +68,14 @@ command -v redis-server >/dev/null && /usr/bin/python3 -c 'import redis' 2>/dev/
 # Two repetitions of python per flag, each with the factor and valid.
 [[ $(rows "$dir/verify.csv" | awk '$1 == "python" && $5 == 1000003 && $6 == "true"' | wc -l) -eq \
   $(($(tr ',' '\n' <<<"$ipcs" | wc -l) * 2)) ]] || fail "verify: $(rows "$dir/verify.csv")"
+# The looks are the Python workers' own, counted once: the native flag, told by the backend's
+# worker model that they report through it, adds none of its own (a second "checks").
+/usr/bin/python3 -c 'import csv, re, sys
+def looks(r): return [float(v) for v in re.findall(r"(?:^|;)checks=([^;]*)", r["measurements"])]
+bad = [r["measurements"] for r in csv.DictReader(open(sys.argv[1]))
+       if r["backend"] == "python" and r["ipc"] != "none" and (len(looks(r)) != 1 or looks(r)[0] <= 0)]
+print(*bad, sep="\n")
+sys.exit(1 if bad else 0)' "$dir/verify.csv" >"$dir/log" || fail "verify: python rows without exactly one checks > 0"
 no_leftovers verify
 # A flag without a Python form is refused in one line, not failed.
 "$parbench" run --kernel verify --n $n --ipc shm-mutex --backend python --workers 2 --repeat 1 \

@@ -336,7 +336,7 @@ class PythonBackend final : public Backend {
     if (const auto reached = field(line, "reached"))
       work_->mechanism()->take_reached(number<std::uint64_t>(*reached, line));
     // A stop flag's looks happen in the Python workers: counted there (the native flag counts
-    // none; ipc::Workers::kPythonProcesses tells it so).
+    // none: the backend declares report_through_backend).
     if (flag_ && work_->kernel() == "verify")
       out.measurements.push_back(
           {"checks", number<double>(field(line, "checks").value_or(""), line)});
@@ -425,7 +425,9 @@ BackendEntry python_entry(std::string name, std::string summary, std::string var
           .summary = std::move(summary),
           .make = [variant] { return std::unique_ptr<Backend>(new PythonBackend(variant)); },
           .availability = python_availability,
-          .model = {ipc::Workers::kPythonProcesses},
+          .model = {.workers = ipc::Workers::kPythonProcesses,
+                    .report_through_backend = true,
+                    .make_own_blocks = true},
           .schedules = {ScheduleKind::kStatic, ScheduleKind::kCyclic, ScheduleKind::kDynamic,
                         ScheduleKind::kQueue},
           // scripts/bench runs a Python slice of its own: a pure-Python pi takes minutes.

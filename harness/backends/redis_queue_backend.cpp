@@ -452,7 +452,7 @@ BackendEntry redis_queue_backend() {
             const ipc::Availability a = ipc::redis_availability({url != nullptr ? url : "", ""});
             return Availability{a.runnable, a.detail};
           },
-      .model = {ipc::Workers::kQueueWorkers},
+      .model = {.workers = ipc::Workers::kQueueWorkers, .report_through_backend = true},
       .schedules = {ScheduleKind::kDynamic, ScheduleKind::kQueue},
       .options = queue_options,
       // Named only: it needs a Redis server, and its question is surviving a worker's death.

@@ -47,10 +47,10 @@ class BlockMechanism final : public VariantMechanism<ipc::BlockVariant> {
         inspect_(std::move(inspect)),
         judge_tallies_(std::move(judge_tallies)) {}
 
-  // Python workers keep an array of their own (a multiprocessing.Array): none is made here, and
+  // Workers that make their own block (Python's multiprocessing.Array): none is made here, and
   // what they tallied is judged instead.
   void serve(const ipc::WorkerModel& workers) override {
-    workers_keep_array_ = workers.workers == ipc::Workers::kPythonProcesses;
+    workers_keep_array_ = workers.make_own_blocks;
   }
   void take_inspection(const Measurements& tallies) override { tallies_ = tallies; }
   void make() override;

@@ -30,10 +30,7 @@ class StopFlagMechanism final : public VariantMechanism<ipc::StopFlagVariant> {
   std::uint64_t finish(std::uint64_t result, Measurements& measurements) override;
   void release() noexcept override;
   void serve(const ipc::WorkerModel& workers) override {
-    // Queue workers and Python workers count their looks elsewhere (the python backend reports
-    // its own).
-    workers_share_pages_ = workers.workers != ipc::Workers::kQueueWorkers &&
-                           workers.workers != ipc::Workers::kPythonProcesses;
+    workers_share_pages_ = !workers.report_through_backend;
   }
   std::vector<std::string> join_args() const override {
     return flag_ ? join_args_of(flag_->join_point()) : std::vector<std::string>{};
