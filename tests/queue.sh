@@ -20,6 +20,9 @@
 #   lost       a user's worker killed, none started again: no row claims the two workers
 #   writes     chunks shorter than 2 ms: a worker sends two acknowledgements per write, so the
 #              server serves about one read per two chunks (INFO stats), not one per chunk
+#   silent     a worker that never rings (as one killed between its last result and the ring) and
+#              pushes a chunk's result twice, the second one wrong: the feeder finds the results by
+#              the list's length, counts the chunk once, and the row is exact
 #   options    --queue '', a line break in it, --queue and --external-workers without redis-queue:
 #              one line and exit code 2
 set -uo pipefail
@@ -321,6 +324,69 @@ assert any(r["valid"] != "true" and "of 2 workers" in r["error"] for r in rows),
 print(len(rows), "rows ok:", [r["error"] for r in rows if r["error"]])
 PY
     ;;
+  silent)
+    start_server
+    "$parbench" run --kernel primes --range 1000:2000 --backend redis-queue --schedule queue \
+      --chunk 100 --workers 1 --warmup 0 --repeat 1 --redis "$url" --external-workers \
+      --queue "$queue" --join-timeout 20 --csv "$dir/out.csv" >"$dir/log" 2>&1 &
+    pid=$!
+    # The worker, by hand: the commands of append_acknowledgement (redis_queue.hpp), no ring.
+    python3 - "$dir/redis.sock" "$queue" <<'PY' || fail "the hand-made worker failed"
+import os, socket, sys, time
+path, queue = sys.argv[1], sys.argv[2]
+p = f"parbench:queue:{queue}:"
+s = socket.socket(socket.AF_UNIX)
+s.connect(path)
+f = s.makefile("rb")
+def reply():
+    line = f.readline().rstrip(b"\r\n")
+    kind, rest = line[:1], line[1:]
+    if kind == b"$":
+        return None if int(rest) < 0 else f.read(int(rest) + 2)[:-2].decode()
+    if kind == b"*":
+        return None if int(rest) < 0 else [reply() for _ in range(int(rest))]
+    if kind == b"-":
+        sys.exit(f"error reply: {rest.decode()}")
+    return rest.decode()
+def cmd(*words):
+    s.sendall(f"*{len(words)}\r\n".encode() +
+              b"".join(f"${len(w.encode())}\r\n{w}\r\n".encode() for w in map(str, words)))
+    return reply()
+deadline = time.time() + 20
+while cmd("EXISTS", p + "description") != "1":
+    assert time.time() < deadline, "no description"
+    time.sleep(0.05)
+d = cmd("HGETALL", p + "description")
+d = dict(zip(d[::2], d[1::2]))
+size, chunk = int(d["size"]), int(d["chunk"])
+chunks = -(-size // chunk)
+w = f"fake/{os.getpid()}/0000"
+cmd("SET", p + "heartbeat:" + w, 1, "PX", 60000)
+cmd("SADD", p + "workers", w)
+taken = []
+while len(taken) < chunks:
+    m = cmd("LMOVE", p + "pending", p + "in-flight:" + w, "RIGHT", "LEFT")
+    if m is None:
+        assert time.time() < deadline, f"took {len(taken)} of {chunks} chunks"
+        time.sleep(0.01)
+    else:
+        taken.append(m)
+prime = lambda n: n > 1 and all(n % k for k in range(2, int(n**0.5) + 1))
+lo = 1000
+for i, m in enumerate(sorted(taken, key=lambda m: int(m.split(":")[2]))):
+    config, rep, k = map(int, m.split(":"))
+    begin, end = lo + k * chunk, min(lo + size, lo + (k + 1) * chunk)
+    value = sum(map(prime, range(begin, end)))
+    entries = [f"{k} {w} {value} {end - begin} 0.001 0.001"]
+    if i == 0:  # and again, wrong: only the first counts
+        entries.append(f"{k} {w} {value + 1000} {end - begin} 0.001 0.001")
+    for e in entries:
+        assert int(cmd("RPUSHX", f"{p}results:{config}:{rep}", e)) > 0, "no results list"
+    cmd("LREM", p + "in-flight:" + w, 1, m)
+PY
+    ends_with 20 "$pid" 0 || fail "the feeder did not finish without a ring"
+    rows "$dir/out.csv" "len(rows) == 1 and rows[0]['result'] == '135'" ||
+      fail "the repeated result was counted" ;;
   options)
     refused() { "$(dirname "$0")/expect_usage_error.sh" "$parbench" run --kernel pi --samples 1000 \
       --warmup 0 --repeat 1 --csv "$dir/refused.csv" "$@" || fail "not refused: $*"; }

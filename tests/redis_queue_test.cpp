@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -148,87 +149,181 @@ TEST(RedisQueue, EveryKeyOutlivesAHeartbeatByFar) {
   EXPECT_EQ(key_expiry_ms(60000), 600000);
 }
 
-// The one script of a chunk's round trip, against a private server: the first result wins, the
-// chunk leaves the in-flight list, the next one is taken, `done` rings once, and a late
-// acknowledgement of another repetition stores nothing.
-class AcknowledgeScript : public ::testing::Test {
+// A chunk's round trip, against a private server: the very commands a worker sends
+// (append_acknowledgement), beside what the feeder does (a repetition's keys as begin_round makes
+// them, kRequeueScript, ResultTally): the result is stored, the chunk leaves the in-flight list,
+// the next one is taken, the in-flight list keeps an expiry, a chunk done twice counts once, the
+// ring comes once every chunk may have a result, and a late worker makes no key of a repetition
+// that is gone.
+class Acknowledgement : public ::testing::Test {
  protected:
   void SetUp() override {
     if (ipc::find_redis_server().empty()) GTEST_SKIP() << "no redis-server here";
     server_ = ipc::PrivateRedisServer::shared();
     redis_.emplace(server_->address());
-    sha_ = redis_->command("SCRIPT LOAD %s", kAcknowledgeScript);
+    requeue_sha_ = redis_->command("SCRIPT LOAD %s", kRequeueScript);
     redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
   }
   void TearDown() override {
     if (redis_) redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
   }
-  // Acknowledges `message` ("" for none) of round "1:REP" with `result`, taking the next unless
-  // told not to; returns what was taken ("" for nothing).
-  std::string call(const std::string& message, const std::string& result, bool take = true,
-                   const std::string& round = "1:1") {
+  // The repetition's keys, as the feeder makes them (RedisQueueBackend::begin_round).
+  void begin_round() {
+    redis_->command("RPUSH %s %s", results_.c_str(), kResultsHead);
+    redis_->command("PEXPIRE %s 60000", results_.c_str());
+    redis_->command("XADD %s MAXLEN 0 * ring 0", done_.c_str());
+    redis_->command("PEXPIRE %s 60000", done_.c_str());
+  }
+  struct Replies {
+    long long length = -1;  // RPUSHX's: -1 where no result went
+    std::string taken;      // "" for nothing
+  };
+  // Worker `worker` acknowledges `message` ("" for none) with value `value`, taking the next
+  // unless told not to, in one write that ends with the in-flight list's expiry where it takes;
+  // rings where the length says so, as the worker does.
+  Replies call(const std::string& worker, const std::string& message, std::uint64_t value,
+               bool take = true) {
+    const std::string in_flight = keys_.in_flight(worker);
     const auto m = Message::parse(message);
-    const std::string chunk = m ? std::to_string(m->chunk) : "0";
-    return redis_->command_argv({"EVALSHA", sha_, "6", keys_.results(round), in_flight_,
-                                 keys_.done(round), keys_.current(), keys_.pending(),
-                                 keys_.seen(round), chunk, chunk + " " + result, "2", message,
-                                 round, take ? "30000" : "0"});
+    const std::string entry =
+        m ? ChunkResult{worker, value, 1000, 0.1, 0.1}.entry(m->chunk) : std::string();
+    std::string out;
+    append_acknowledgement(out, {results_, in_flight, pending_}, message, entry, take);
+    if (take) append_expiry(out, in_flight, "30000");
+    redis_->append_formatted(out);
+    Replies r;
+    if (!message.empty()) {
+      r.length = std::stoll(redis_->reply());
+      redis_->reply();  // LREM's
+    }
+    if (take) {
+      r.taken = redis_->reply();
+      redis_->reply();  // PEXPIRE's
+    }
+    if (may_be_complete(r.length, kChunks)) {
+      std::string ring;
+      append_ring(ring, done_);
+      redis_->append_formatted(ring);
+      redis_->reply();
+    }
+    return r;
   }
   std::vector<std::string> list(const std::string& key) {
     return redis_->command_list("LRANGE %s 0 -1", key.c_str());
   }
+  long long ttl(const std::string& key) {
+    return std::stoll(redis_->command("PTTL %s", key.c_str()));
+  }
+  long long rings() { return std::stoll(redis_->command("XLEN %s", done_.c_str())); }
+  // The feeder's tally of every result pushed so far.
+  ResultTally tally() {
+    ResultTally t(kChunks);
+    for (const auto& entry : redis_->command_list("LRANGE %s 1 -1", results_.c_str()))
+      EXPECT_NE(t.add(entry), ResultTally::Added::kMalformed) << entry;
+    return t;
+  }
+  static constexpr std::uint64_t kChunks = 2;
   std::shared_ptr<ipc::PrivateRedisServer> server_;
   std::optional<ipc::RedisConnection> redis_;
   QueueKeys keys_{"unit-" + std::to_string(getpid())};
-  std::string in_flight_ = keys_.in_flight("w");
-  std::string sha_;
+  std::string results_ = keys_.results("1:1"), done_ = keys_.done("1:1");
+  std::string pending_ = keys_.pending();
+  std::string requeue_sha_;
 };
 
-TEST_F(AcknowledgeScript, StoresTheFirstResultTakesTheNextAndRingsDoneOnce) {
-  redis_->command("SET %s 1:1 PX 60000", keys_.current().c_str());
-  redis_->command("LPUSH %s 1:1:0 1:1:1", keys_.pending().c_str());
-  EXPECT_EQ(call("", ""), "1:1:0");  // the prefetch: a take alone
-  EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:0"});
-  EXPECT_GT(std::stoll(redis_->command("PTTL %s", in_flight_.c_str())), 0);
+TEST_F(Acknowledgement, StoresTheResultTakesTheNextAndRingsOnceEveryChunkHasOne) {
+  begin_round();
+  redis_->command("LPUSH %s 1:1:0 1:1:1", pending_.c_str());
+  const std::string in_flight = keys_.in_flight("w");
+  EXPECT_EQ(call("w", "", 0).taken, "1:1:0");  // the prefetch: a take alone
+  EXPECT_EQ(list(in_flight), std::vector<std::string>{"1:1:0"});
+  EXPECT_GT(ttl(in_flight), 0);
 
-  EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1"), "1:1:1");
-  EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:1"});
-  EXPECT_GT(std::stoll(redis_->command("PTTL %s", in_flight_.c_str())), 0);  // kept
-  EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.results("1:1").c_str())), 0);
-  EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.seen("1:1").c_str())), 0);
-  // Chunk 0 again (redelivered, done twice): the first result stays, nothing is taken.
-  EXPECT_EQ(call("1:1:0", "x 9 1000 0.1 0.1", false), "");
-  EXPECT_EQ(list(keys_.results("1:1")), std::vector<std::string>{"0 w 7 1000 0.1 0.1"});
-  EXPECT_EQ(redis_->command("EXISTS %s", keys_.done("1:1").c_str()), "0");
+  const Replies first = call("w", "1:1:0", 7);
+  EXPECT_EQ(first.taken, "1:1:1");
+  EXPECT_EQ(first.length, 2);  // the head and one result
+  EXPECT_EQ(list(in_flight), std::vector<std::string>{"1:1:1"});
+  EXPECT_GT(ttl(in_flight), 0);
+  EXPECT_EQ(rings(), 0);
 
-  EXPECT_EQ(call("1:1:1", "w 8 1000 0.1 0.1"), "");  // the last: nothing left to take
-  EXPECT_TRUE(list(in_flight_).empty());
-  EXPECT_EQ(list(keys_.results("1:1")),
-            (std::vector<std::string>{"0 w 7 1000 0.1 0.1", "1 w 8 1000 0.1 0.1"}));
-  EXPECT_EQ(list(keys_.done("1:1")), std::vector<std::string>{"1"});
-  EXPECT_GT(std::stoll(redis_->command("PTTL %s", keys_.done("1:1").c_str())), 0);
-  EXPECT_EQ(call("1:1:1", "x 8 1000 0.1 0.1", false), "");  // no second ring
-  EXPECT_EQ(list(keys_.done("1:1")), std::vector<std::string>{"1"});
+  const Replies last = call("w", "1:1:1", 8);  // the last: nothing left to take
+  EXPECT_EQ(last.taken, "");
+  EXPECT_TRUE(list(in_flight).empty());
+  EXPECT_EQ(list(results_), (std::vector<std::string>{kResultsHead,
+                                                      "0 w 7 1000 0.100000000 "
+                                                      "0.100000000",
+                                                      "1 w 8 1000 0.100000000 0.100000000"}));
+  EXPECT_EQ(rings(), 1);
+  EXPECT_GT(ttl(done_), 0);  // the feeder's expiry, kept: the ring made no stream
+  EXPECT_TRUE(tally().complete());
 }
 
-TEST_F(AcknowledgeScript, ALateAcknowledgementOnlyLeavesTheInFlightList) {
-  redis_->command("SET %s 1:2 PX 60000", keys_.current().c_str());
-  redis_->command("LPUSH %s 1:1:0", in_flight_.c_str());
-  EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1", false, "1:1"), "");
-  EXPECT_TRUE(list(in_flight_).empty());
-  EXPECT_EQ(
-      redis_->command("EXISTS %s %s", keys_.results("1:1").c_str(), keys_.seen("1:1").c_str()),
-      "0");
+// Worker a takes chunk 0 and is presumed dead: the feeder puts the chunk back, b does it, and a,
+// alive after all, acknowledges it too. Two results of chunk 0 on the list: the first counts, and
+// the repetition is not complete until chunk 1 has one (counted by entries, it would be).
+TEST_F(Acknowledgement, AChunkDoneTwiceAfterARequeueIsCountedOnce) {
+  begin_round();
+  redis_->command("LPUSH %s 1:1:0 1:1:1", pending_.c_str());
+  EXPECT_EQ(call("a", "", 0).taken, "1:1:0");
+  const auto moved =
+      redis_->command_list("EVALSHA %s 3 %s %s %s a 1:1:", requeue_sha_.c_str(),
+                           keys_.in_flight("a").c_str(), pending_.c_str(), keys_.workers().c_str());
+  EXPECT_EQ(moved, std::vector<std::string>{"1:1:0"});
+  EXPECT_EQ(call("b", "", 0).taken, "1:1:0");
+  EXPECT_EQ(call("b", "1:1:0", 7, false).length, 2);
+  const Replies late = call("a", "1:1:0", 9);  // a's: chunk 1 taken with it
+  EXPECT_EQ(late.length, 3);
+  EXPECT_EQ(late.taken, "1:1:1");
+  EXPECT_EQ(rings(), 1);  // rung early: the feeder looks, and waits on
+  ResultTally early = tally();
+  EXPECT_EQ(early.entries_read(), 2u);
+  EXPECT_FALSE(early.complete());
+  ASSERT_EQ(early.firsts().size(), 1u);
+  EXPECT_EQ(early.firsts()[0].second.worker, "b");
+  EXPECT_EQ(early.firsts()[0].second.value, 7u);
+  EXPECT_EQ(early.repeat_workers(), std::vector<std::string>{"a"});
+
+  EXPECT_EQ(call("a", "1:1:1", 8, false).length, 4);
+  EXPECT_EQ(rings(), 2);  // and rung again
+  const ResultTally all = tally();
+  EXPECT_TRUE(all.complete());
+  std::uint64_t sum = 0;
+  for (const auto& [chunk, r] : all.firsts()) sum += r.value;
+  EXPECT_EQ(sum, 15u);  // 7 + 8: a's 9 for chunk 0 is not counted
+}
+
+// The feeder has deleted the repetition's keys: a late acknowledgement only leaves the in-flight
+// list, and neither its result nor a ring makes a key again.
+TEST_F(Acknowledgement, ALateAcknowledgementMakesNoKeyOfARepetitionThatIsGone) {
+  const std::string in_flight = keys_.in_flight("w");
+  redis_->command("LPUSH %s 1:1:1", in_flight.c_str());
+  EXPECT_EQ(call("w", "1:1:1", 7, false).length, 0);
+  std::string ring;
+  append_ring(ring, done_);
+  redis_->append_formatted(ring);
+  EXPECT_EQ(redis_->reply(), "");
+  EXPECT_TRUE(list(in_flight).empty());
+  EXPECT_EQ(redis_->command("EXISTS %s %s", results_.c_str(), done_.c_str()), "0");
 }
 
 // A take into an in-flight list that the acknowledged message was not in (the feeder had put it
 // back) makes the list anew, which gets the expiry.
-TEST_F(AcknowledgeScript, ATakeIntoANewInFlightListGivesItTheExpiry) {
-  redis_->command("SET %s 1:1 PX 60000", keys_.current().c_str());
-  redis_->command("LPUSH %s 1:1:1", keys_.pending().c_str());
-  EXPECT_EQ(call("1:1:0", "w 7 1000 0.1 0.1"), "1:1:1");
-  EXPECT_EQ(list(in_flight_), std::vector<std::string>{"1:1:1"});
-  EXPECT_GT(std::stoll(redis_->command("PTTL %s", in_flight_.c_str())), 0);
+TEST_F(Acknowledgement, ATakeIntoANewInFlightListGivesItTheExpiry) {
+  begin_round();
+  redis_->command("LPUSH %s 1:1:1", pending_.c_str());
+  EXPECT_EQ(call("w", "1:1:0", 7).taken, "1:1:1");
+  EXPECT_EQ(list(keys_.in_flight("w")), std::vector<std::string>{"1:1:1"});
+  EXPECT_GT(ttl(keys_.in_flight("w")), 0);
+}
+
+TEST(RedisQueue, ATallyRefusesMalformedResultsAndChunksOutOfRange) {
+  ResultTally t(2);
+  EXPECT_EQ(t.add("x"), ResultTally::Added::kMalformed);
+  EXPECT_EQ(t.add(ChunkResult{"w", 1, 1, 0.0, 0.0}.entry(2)), ResultTally::Added::kMalformed);
+  EXPECT_EQ(t.add(ChunkResult{"w", 1, 1, 0.0, 0.0}.entry(1)), ResultTally::Added::kFirst);
+  EXPECT_EQ(t.add(ChunkResult{"v", 2, 1, 0.0, 0.0}.entry(1)), ResultTally::Added::kAgain);
+  EXPECT_EQ(t.entries_read(), 4u);
+  EXPECT_FALSE(t.complete());
 }
 
 TEST(RedisQueue, AResultEntryNamesItsChunk) {

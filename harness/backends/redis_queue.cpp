@@ -161,30 +161,65 @@ std::optional<std::pair<std::uint64_t, ChunkResult>> ChunkResult::parse_entry(
   return std::pair{*chunk, std::move(*result)};
 }
 
-// One script, so that a chunk costs one round trip; the expiries are set only where a key is made
-// (the feeder's beats renew them after that), since each call inside a script costs too. Every
-// call is O(1): a hash's HSETNX scans it while it is a listpack (up to 512 fields, 8-10 us a chunk
-// of range C in server time), so the first result is told by a bit (SETBIT returns the old one)
-// and results go on a list whose length counts them. The take comes first: the acknowledged
-// message, found in the list after it, shows the list was there before it and keeps its expiry.
-const char* const kAcknowledgeScript =
-    "local taken = false "
-    "if ARGV[6] ~= '0' then taken = redis.call('LMOVE', KEYS[5], KEYS[2], 'RIGHT', 'LEFT') end "
-    "local held = 0 "
-    "if ARGV[4] ~= '' then "
-    "held = redis.call('LREM', KEYS[2], 1, ARGV[4]) "
-    "if redis.call('GET', KEYS[4]) == ARGV[5] and "
-    "redis.call('SETBIT', KEYS[6], ARGV[1], 1) == 0 then "
-    "local n = redis.call('RPUSH', KEYS[1], ARGV[2]) "
-    "local last = n == tonumber(ARGV[3]) "
-    "local ttl = (n == 1 or last) and redis.call('PTTL', KEYS[4]) or 0 "
-    "if n == 1 and ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) "
-    "redis.call('PEXPIRE', KEYS[6], ttl) end "
-    "if last then redis.call('RPUSH', KEYS[3], '1') "
-    "if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end end "
-    "end end "
-    "if taken and (held == 0 or taken == ARGV[4]) then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end "
-    "return taken";
+void append_command(std::string& out, std::initializer_list<std::string_view> words) {
+  // to_chars, not fmt: a format string parsed per word was a third of a worker's call
+  const auto number = [&out](std::size_t n) {
+    char text[24];
+    out.append(text, std::to_chars(text, text + sizeof text, n).ptr);
+    out += "\r\n";
+  };
+  out += '*';
+  number(words.size());
+  for (const std::string_view word : words) {
+    out += '$';
+    number(word.size());
+    out += word;
+    out += "\r\n";
+  }
+}
+
+// Plain commands, not a script: an EVALSHA of the same work cost the server 70.8k instructions a
+// chunk (each argument a Lua string, each redis.call a context switch into Lua and out), these
+// under half (scripts/queue-server-cost, docs/architecture.md). What the script checked, the
+// commands' own forms keep: RPUSHX and XADD NOMKSTREAM never make a repetition's key again once
+// the feeder has deleted it (the script compared `current` instead), the feeder counts a chunk's
+// first result only (the script's SETBIT seen bit), and the ring is rung by the worker that reads
+// a length that says every chunk may have a result (the script rang where RPUSH's length said so).
+int append_acknowledgement(std::string& out, const AcknowledgeKeys& keys, std::string_view message,
+                           std::string_view entry, bool take) {
+  int commands = 0;
+  if (!message.empty()) {
+    append_command(out, {"RPUSHX", keys.results, entry});
+    append_command(out, {"LREM", keys.in_flight, "1", message});
+    commands += 2;
+  }
+  if (take) {
+    append_command(out, {"LMOVE", keys.pending, keys.in_flight, "RIGHT", "LEFT"});
+    ++commands;
+  }
+  return commands;
+}
+
+void append_expiry(std::string& out, std::string_view in_flight, std::string_view expiry_ms) {
+  append_command(out, {"PEXPIRE", in_flight, expiry_ms});
+}
+
+void append_ring(std::string& out, std::string_view done) {
+  append_command(out, {"XADD", done, "NOMKSTREAM", "*", "ring", "1"});
+}
+
+ResultTally::Added ResultTally::add(const std::string& entry) {
+  ++read_;
+  auto parsed = ChunkResult::parse_entry(entry);
+  if (!parsed || parsed->first >= first_.size()) return Added::kMalformed;
+  if (first_[parsed->first]) {
+    repeat_workers_.push_back(std::move(parsed->second.worker));
+    return Added::kAgain;
+  }
+  first_[parsed->first] = true;
+  firsts_.push_back(std::move(*parsed));
+  return Added::kFirst;
+}
 
 const char* const kRequeueScript =
     "local moved = {} "
@@ -204,7 +239,6 @@ const char* const kRenewScript =
     "local round = redis.call('GET', p .. 'current') "
     "if round then "
     "redis.call('PEXPIRE', p .. 'results:' .. round, ttl) "
-    "redis.call('PEXPIRE', p .. 'seen:' .. round, ttl) "
     "redis.call('PEXPIRE', p .. 'done:' .. round, ttl) end "
     "for _, w in ipairs(redis.call('SMEMBERS', p .. 'workers')) do "
     "redis.call('PEXPIRE', p .. 'in-flight:' .. w, ttl) end "

@@ -1,23 +1,27 @@
 // The Redis job queue that the redis-queue backend's feeder (redis_queue_backend.cpp) and every
 // `parbench worker` (redis_queue_worker.cpp) share: the keys of one queue, what its messages and
-// results say, and the server-side scripts that move chunks atomically.
+// results say, the commands of a chunk's acknowledgement, and the feeder's scripts.
 //
 // At-least-once delivery: a worker takes a chunk with (B)LMOVE, which moves it from `pending` to
-// the worker's own in-flight list in one step, so a chunk is always in exactly one list; the
-// worker's acknowledgement stores its result, removes the chunk from that list and takes the next
-// one, all in one script: one round trip per chunk, which the worker does not wait for (it runs the
-// chunk it took one acknowledgement earlier meanwhile). A worker keeps a heartbeat key with a short
-// expiry; the feeder moves the in-flight chunks of a worker whose key expired back to `pending`. A
-// chunk done twice is counted once: a bit per chunk says whether it has a result, and the first
-// result wins.
+// the worker's own in-flight list in one step, so a chunk is always in exactly one list. Its
+// acknowledgement is plain commands, pipelined, no script (append_acknowledgement): push the result
+// (RPUSHX: only onto a repetition's list that the feeder made and has not deleted), take the chunk
+// off the in-flight list, take the next; one write per chunk (or two chunks), which the worker
+// does not wait for. A worker keeps a heartbeat key with a short expiry; the feeder moves the
+// in-flight chunks of a worker whose key expired back to `pending`. A chunk done twice (put back,
+// and its first worker was alive after all) has two results on the list: the feeder counts the
+// first (ResultTally). The worker that reads from RPUSHX's reply that the list may be complete
+// rings the repetition's `done` stream, which the feeder waits on.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -42,10 +46,10 @@ struct QueueKeys {
   std::string workers() const { return prefix + "workers"; }          // set of worker ids
   std::string heartbeat(const std::string& worker) const { return prefix + "heartbeat:" + worker; }
   std::string in_flight(const std::string& worker) const { return prefix + "in-flight:" + worker; }
-  // list of "chunk result" (ChunkResult::entry), one per chunk
+  // list: a head (kResultsHead) the feeder puts first, then "chunk result" (ChunkResult::entry)
+  // for each result pushed, a chunk done twice twice
   std::string results(const std::string& round) const { return prefix + "results:" + round; }
-  // bitmap: the chunks with a result
-  std::string seen(const std::string& round) const { return prefix + "seen:" + round; }
+  // stream, made empty by the feeder: an entry is a worker's ring
   std::string done(const std::string& round) const { return prefix + "done:" + round; }
 };
 
@@ -133,16 +137,60 @@ struct ChunkResult {
   static std::optional<std::pair<std::uint64_t, ChunkResult>> parse_entry(const std::string& entry);
 };
 
-// acknowledge and take, a worker's one round trip per chunk: KEYS results, in-flight, done,
-// current, pending, seen; ARGV chunk, its result's entry (ChunkResult::entry), chunks, message ("":
-// none to acknowledge), round, the in-flight list's expiry in ms ("0": take none).
-// Moves the next message from `pending` to the in-flight list (LMOVE: a script cannot wait) unless
-// told not to. Then stores the result unless the chunk's bit in `seen` is set (the first wins),
-// takes the message off the in-flight list, and rings `done` once every chunk has a result. A late
-// acknowledgement of a finished repetition only leaves the in-flight list. The results, `seen`
-// and `done` take `current`'s expiry when they are made (the feeder's beats renew it). Returns
-// the message taken; nil if none.
-extern const char* const kAcknowledgeScript;
+// The first element of a repetition's results list, pushed by the feeder when it makes the list:
+// the list exists before any result, so that a worker pushes with RPUSHX, which never makes a list.
+// RPUSHX's reply (the list's length) counts it.
+inline constexpr const char* kResultsHead = "results";
+
+// Redis's wire format (RESP) for one command, appended to `out`: a pipeline writes it as it is.
+void append_command(std::string& out, std::initializer_list<std::string_view> words);
+
+// A worker's round trip per chunk, no script: appends to `out` the commands that acknowledge
+// `message` ("": none) with `entry` (ChunkResult::entry), then, where `take`, the take of the next:
+//   RPUSHX results entry        the result (reply: the list's length; 0: the repetition is gone)
+//   LREM in-flight 1 message    the chunk is no longer held
+//   LMOVE pending in-flight RIGHT LEFT   the next message, or nil
+// Returns how many commands it appended (so many replies are due). The worker ends each write that
+// takes with append_expiry's PEXPIRE: a take may make the in-flight list anew (the feeder put its
+// messages back in between), and a list it makes must expire. The result goes first: a worker
+// killed after it has left the chunk in its in-flight list, to be put back and done again (a second
+// result, counted once), never a chunk acknowledged without its result.
+struct AcknowledgeKeys {
+  std::string_view results, in_flight, pending;
+};
+int append_acknowledgement(std::string& out, const AcknowledgeKeys& keys, std::string_view message,
+                           std::string_view entry, bool take);
+void append_expiry(std::string& out, std::string_view in_flight, std::string_view expiry_ms);
+// Whether RPUSHX's reply `length` says that the list may hold every chunk's result (only then is
+// a ring due): at least `chunks` results past the head.
+inline bool may_be_complete(long long length, std::uint64_t chunks) {
+  return length > 0 && static_cast<std::uint64_t>(length) > chunks;
+}
+// The ring: an entry on the `done` stream, only where the feeder made it (NOMKSTREAM: a stream of a
+// repetition that is gone is not made again).
+void append_ring(std::string& out, std::string_view done);
+
+// The feeder's count of one repetition's results, read from its list in pieces (the entries after
+// the head, in the order they were pushed): the first result of each chunk counts, a later one
+// (the chunk was put back and done again) does not. Complete when every chunk has one.
+class ResultTally {
+ public:
+  explicit ResultTally(std::uint64_t chunks) : first_(chunks, false) {}
+  enum class Added { kFirst, kAgain, kMalformed };
+  Added add(const std::string& entry);
+  std::uint64_t entries_read() const { return read_; }  // results taken in, repeats included
+  bool complete() const { return firsts_.size() == first_.size(); }
+  // The first result of each chunk, in the order pushed, and the workers of the repeats.
+  const std::vector<std::pair<std::uint64_t, ChunkResult>>& firsts() const { return firsts_; }
+  const std::vector<std::string>& repeat_workers() const { return repeat_workers_; }
+
+ private:
+  std::vector<bool> first_;  // whether each chunk has a result
+  std::vector<std::pair<std::uint64_t, ChunkResult>> firsts_;
+  std::vector<std::string> repeat_workers_;
+  std::uint64_t read_ = 0;
+};
+
 // requeue: KEYS in-flight, pending, workers; ARGV worker, "config:rep:" of the running repetition.
 // Moves the worker's in-flight messages of that repetition back to the end of `pending` that is
 // taken next, drops older ones, forgets the worker. Returns the messages moved.
@@ -150,7 +198,7 @@ extern const char* const kRequeueScript;
 // remove all: ARGV a SCAN pattern. Deletes every key of the queue.
 extern const char* const kRemoveAllScript;
 // renew: ARGV the queue's prefix, the expiry in ms. Renews the expiry of the description, the
-// running repetition's keys, the workers' set and their in-flight lists.
+// running repetition's results and done stream, the workers' set and their in-flight lists.
 extern const char* const kRenewScript;
 
 // `parbench worker`: joins queue `name` on the server at `url`, waiting up to `wait_s` for its

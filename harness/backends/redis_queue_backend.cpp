@@ -35,6 +35,7 @@ namespace {
 using queue::ChunkResult;
 using queue::FeederSession;
 using queue::Message;
+using queue::ResultTally;
 
 // How often the feeder looks at the heartbeats while it waits for a repetition to finish.
 constexpr double kCheckEvery_s = 0.05;
@@ -107,23 +108,33 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
     const std::string round = first.round();
     const std::uint64_t chunks = chunk_count(work_->size(), chunk_);
     auto& redis = session_->redis();
-    // A repetition's results and done list are new keys; only a failed one's chunks may be left.
-    redis.command("DEL %s", keys().pending().c_str());
-    redis.command("SET %s %s PX %s", keys().current().c_str(), round.c_str(),
-                  session_->expiry_ms().c_str());
+    const std::string results = keys().results(round);
+    const std::string done = keys().done(round);
+    begin_round(round, results, done);
     feed(chunks);
 
+    // Until every chunk has a result: rung by the worker that pushed the result that may be the
+    // last, or, where that worker died before it rang, found on a look at the list's length.
     Losses losses;
-    const std::string done = keys().done(round);
-    const std::string wait = fmt::format("{:.3f}", kCheckEvery_s);
-    while (redis.command_list("BLPOP %s %s", done.c_str(), wait.c_str()).empty()) {
+    ResultTally tally(chunks);
+    const std::string wait_ms = std::to_string(static_cast<int>(kCheckEvery_s * 1000));
+    while (!tally.complete()) {
+      if (!redis.command_list("XREAD BLOCK %s STREAMS %s 0-0", wait_ms.c_str(), done.c_str())
+               .empty()) {
+        // The rings first, then the results: a ring rung after the trim wakes the next XREAD.
+        redis.command("XTRIM %s MAXLEN 0", done.c_str());
+        read_results(results, tally);
+        continue;
+      }
       check_workers(round, losses);
+      const auto length = std::stoull(redis.command("LLEN %s", results.c_str()));
+      if (length > chunks && length - 1 > tally.entries_read()) read_results(results, tally);
     }
-    RunOutput out = collect(round, chunks, losses);
+    RunOutput out = collect(tally, losses);
     out.wall_s = monotonic_s() - t0;
     record_chunk_overhead(out, chunks);
-    redis.command("DEL %s %s %s %s %s", keys().pending().c_str(), keys().results(round).c_str(),
-                  keys().seen(round).c_str(), done.c_str(), keys().current().c_str());
+    redis.command("DEL %s %s %s %s", keys().pending().c_str(), results.c_str(), done.c_str(),
+                  keys().current().c_str());
     // A worker that died before the repetition began (its heartbeat had not expired yet) did not
     // run it: the row says how many did, and is not valid for the count it was asked for.
     if (const std::size_t ran = participants(round, losses); ran < expected_) {
@@ -273,6 +284,37 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
           fmt::format("every queue worker died {}: {}", when, fmt::join(deaths, "; ")));
   }
 
+  // A repetition's keys, new, each with the expiry: `current`, the results list with its head and
+  // the empty `done` stream (XADD, trimmed to nothing at once), which workers add to only while
+  // they exist (RPUSHX, XADD NOMKSTREAM); only a failed repetition's chunks may be left in
+  // `pending`, and its keys are deleted here (they would expire anyway).
+  void begin_round(const std::string& round, const std::string& results, const std::string& done) {
+    auto& redis = session_->redis();
+    const char* px = session_->expiry_ms().c_str();
+    redis.append("DEL %s", keys().pending().c_str());
+    if (!last_round_.empty()) {
+      redis.append("DEL %s %s", keys().results(last_round_).c_str(),
+                   keys().done(last_round_).c_str());
+    }
+    redis.append("SET %s %s PX %s", keys().current().c_str(), round.c_str(), px);
+    redis.append("RPUSH %s %s", results.c_str(), queue::kResultsHead);
+    redis.append("PEXPIRE %s %s", results.c_str(), px);
+    redis.append("XADD %s MAXLEN 0 * ring 0", done.c_str());
+    redis.append("PEXPIRE %s %s", done.c_str(), px);
+    for (int i = last_round_.empty() ? 6 : 7; i > 0; --i) redis.reply();
+    last_round_ = round;
+  }
+
+  // The results pushed since the tally last looked.
+  void read_results(const std::string& results, ResultTally& tally) {
+    const std::string from = std::to_string(tally.entries_read() + 1);  // after the head
+    for (const auto& entry :
+         session_->redis().command_list("LRANGE %s %s -1", results.c_str(), from.c_str())) {
+      if (tally.add(entry) == ResultTally::Added::kMalformed)
+        throw WorkerFailure("a worker stored a malformed result: " + entry);
+    }
+  }
+
   // Every chunk of the repetition onto the list, in batches of one command each, pipelined.
   void feed(std::uint64_t chunks) {
     constexpr std::uint64_t kBatch = 1000;
@@ -381,28 +423,15 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
     out.measurements.push_back({"overhead_per_round_trip", overhead_s / round_trip_s});
   }
 
-  // The results by chunk id, folded; each worker's load, in the order they joined and then as
-  // late ones appear.
-  RunOutput collect(const std::string& round, std::uint64_t chunks, Losses& losses) {
-    const auto entries =
-        session_->redis().command_list("LRANGE %s 0 -1", keys().results(round).c_str());
-    if (entries.size() != chunks) {
-      throw WorkerFailure(
-          fmt::format("the queue holds {} results of {} chunks", entries.size(), chunks));
-    }
+  // The first result of each chunk, folded (a chunk done twice counts once: ResultTally); each
+  // worker's load, in the order they joined and then as late ones appear.
+  RunOutput collect(const ResultTally& tally, Losses& losses) {
     RunOutput out;
     out.result = reduction_identity(work_->reduction());
     std::vector<std::string> order = joined_;
     std::map<std::string, WorkerReport> reports;
-    std::vector<bool> seen(chunks);
     double redo_s = 0.0;
-    for (const auto& entry : entries) {
-      const auto parsed = ChunkResult::parse_entry(entry);
-      // One result per chunk, each of this repetition: the `seen` bits let one in.
-      if (!parsed || parsed->first >= chunks || seen[parsed->first])
-        throw WorkerFailure("a worker stored a malformed or second result: " + entry);
-      const auto& [chunk, r] = *parsed;
-      seen[chunk] = true;
+    for (const auto& [chunk, r] : tally.firsts()) {
       out.result = fold(work_->reduction(), out.result, r.value);
       out.outside_cpu_s += r.cpu_s;
       if (std::find(order.begin(), order.end(), r.worker) == order.end()) order.push_back(r.worker);
@@ -411,6 +440,8 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
       reports[r.worker].items += r.items;
       if (losses.redone.contains(chunk)) redo_s += r.busy_s;
     }
+    // A worker whose result came second ran in the repetition too.
+    for (const auto& w : tally.repeat_workers()) losses.ran.insert(w);
     for (const auto& w : order) out.workers.push_back(reports[w]);
     // On every row, 0 included: a queue run that lost no worker says so.
     out.measurements.push_back({"redelivered", static_cast<double>(losses.redelivered)});
@@ -425,6 +456,7 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
   std::uint64_t config_ = 0;
   std::uint64_t rep_ = 0;
   std::string requeue_sha_;
+  std::string last_round_;  // the repetition before, whose keys the next one deletes
   std::vector<ipc::ChildProcess> children_;
   std::vector<std::string> joined_;
   std::map<std::string, double> last_beat_;  // when each worker's heartbeat was last refreshed

@@ -54,7 +54,6 @@ class QueueWorker {
         heartbeat_key_(keys_.heartbeat(id_)) {
     wait_for_feeder(options);
     load_description();
-    ack_sha_ = redis_.command("SCRIPT LOAD %s", kAcknowledgeScript);
   }
   ~QueueWorker() { leave_mechanism(); }
   QueueWorker(const QueueWorker&) = delete;
@@ -107,7 +106,6 @@ class QueueWorker {
                                    description_.kernel, description_.size, work_->size()));
     }
     chunks_ = chunk_count(description_.size, description_.chunk);
-    chunks_text_ = std::to_string(chunks_);
     expiry_ms_ = std::to_string(key_expiry_ms(description_.heartbeat_ms));
     // The owner's mechanism, joined (Mechanism::join_args): made here, never reset or finished.
     if (Mechanism* m = work_->mechanism()) {
@@ -120,22 +118,28 @@ class QueueWorker {
     mechanism_ = nullptr;
   }
 
-  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one script call
-  // (kAcknowledgeScript), and the worker does not wait for it: the call that acknowledges chunk k
-  // takes one the worker runs later, while it runs those taken before. A chunk longer than
-  // kShortChunk_s is acknowledged at once, and the worker holds at most two chunks (the one it
-  // runs and one taken ahead): what a round trip costs is small beside it, and a chunk held ahead
-  // is one another worker cannot take. Shorter chunks go two calls to a write, and the worker keeps
-  // three taken ahead so that each reply it reads was sent a chunk earlier: each write wakes the
-  // server once, and that wakeup's time falls on the worker's CPU (docs/architecture.md), so a
+  // Takes, runs and acknowledges chunks until the feeder has gone. A chunk costs one call (the
+  // plain commands of append_acknowledgement), and the worker does not wait for it: the call that
+  // acknowledges chunk k takes one the worker runs later, while it runs those taken before. A chunk
+  // longer than kShortChunk_s is acknowledged at once, and the worker holds at most two chunks (the
+  // one it runs and one taken ahead): what a round trip costs is small beside it, and a chunk held
+  // ahead is one another worker cannot take. Shorter chunks go two calls to a write, and the worker
+  // keeps three taken ahead so that each reply it reads was sent a chunk earlier: each write wakes
+  // the server once, and that wakeup's time falls on the worker's CPU (docs/architecture.md), so a
   // chunk then costs half a wakeup. Only a worker that holds nothing and expects nothing waits
-  // (BLMOVE): a script cannot, and Redis runs one client's commands in order, so a wait in front
-  // of an acknowledgement would hold that back, the last one of a repetition included.
+  // (BLMOVE): a pipelined take must not block, and Redis runs one client's commands in order, so a
+  // wait in front of an acknowledgement would hold that back, the last one of a repetition
+  // included; and every reply is read before it waits, since the last result's length may call for
+  // a ring.
   void take_chunks() {
     for (;;) {
       if (held_.empty()) {
         if (takes_due_ > 0) {
           receive_take();
+          continue;
+        }
+        if (!due_.empty()) {  // a result's length, say: a ring may be due before any wait
+          settle();
           continue;
         }
         if (!take_waiting()) {  // nothing to take: is there still a feeder?
@@ -170,70 +174,78 @@ class QueueWorker {
     }
   }
 
-  // Queues kAcknowledgeScript for chunk `m` (message `text`) with result `r` (none: only the
-  // take), taking the next message where `take`; sent with the next send_queued(), its reply is a
-  // take's, due in order. The command is written here as the server reads it, into a buffer kept
-  // from call to call, with the keys of the running repetition made once: formatting 16 words
-  // through hiredis and making them as strings cost the worker 24k instructions a chunk
-  // (callgrind), on its own CPU, between two chunks.
+  // Queues the acknowledgement of chunk `m` (message `text`) with result `r` (none: only the
+  // take), taking the next message where `take`; sent with the next send_queued(), its replies are
+  // due in order. The commands are written here as the server reads them, into a buffer kept from
+  // call to call, with the keys of the running repetition made once: formatting them through
+  // hiredis and making them as strings cost the worker 24k instructions a chunk (callgrind), on
+  // its own CPU, between two chunks.
   void queue_call(const Message& m, const std::string& text, const ChunkResult* r, bool take) {
     if (!round_keys_made_ || m.config != round_keys_config_ || m.rep != round_keys_rep_) {
-      const std::string round = m.round();
-      round_ = round;
-      results_key_ = keys_.results(round);
-      done_key_ = keys_.done(round);
-      seen_key_ = keys_.seen(round);
+      results_key_ = keys_.results(m.round());
       round_keys_config_ = m.config;
       round_keys_rep_ = m.rep;
       round_keys_made_ = true;
     }
-    call_.clear();
-    call_words_ = 0;
-    for (const std::string_view word :
-         {std::string_view("EVALSHA"), std::string_view(ack_sha_), std::string_view("6"),
-          std::string_view(results_key_), std::string_view(in_flight_), std::string_view(done_key_),
-          std::string_view(current_key_), std::string_view(pending_key_),
-          std::string_view(seen_key_)})
-      add_word(word);
-    char chunk[24];
-    const auto end = std::to_chars(chunk, chunk + sizeof chunk, m.chunk).ptr;
-    add_word(std::string_view(chunk, static_cast<std::size_t>(end - chunk)));
-    add_word(r != nullptr ? std::string_view(r->entry(m.chunk)) : std::string_view());
-    add_word(chunks_text_);
-    add_word(r != nullptr ? std::string_view(text) : std::string_view());
-    add_word(round_);
-    add_word(take ? std::string_view(expiry_ms_) : std::string_view("0"));
-    call_.insert(0, fmt::format("*{}\r\n", call_words_));  // how many words, ahead of them
-    redis_.append_formatted(call_);
-    ++takes_due_;
+    if (r != nullptr) entry_ = r->entry(m.chunk);
+    const int commands = append_acknowledgement(
+        call_, {results_key_, in_flight_, pending_key_},
+        r != nullptr ? std::string_view(text) : std::string_view(), entry_, take);
+    if (r != nullptr) {
+      due_.push_back({Due::kPushed, m.config, m.rep, chunks_});
+      due_.push_back({Due::kOther});
+    }
+    if (take) {
+      due_.push_back({Due::kTaken});
+      ++takes_due_;
+      write_takes_ = true;
+    }
+    unsent_ += static_cast<std::size_t>(commands);
     ++queued_;
   }
-  void add_word(std::string_view word) {
-    ++call_words_;
-    char length[24];  // to_chars, not fmt: a format string parsed per word was a third of the call
-    const auto end = std::to_chars(length, length + sizeof length, word.size()).ptr;
-    call_ += '$';
-    call_.append(length, end);
-    call_ += "\r\n";
-    call_ += word;
-    call_ += "\r\n";
-  }
+  // Sends the queued calls in one write, ending it with the in-flight list's expiry where it takes
+  // (append_acknowledgement says why).
   void send_queued() {
-    if (queued_ == 0) return;
+    if (unsent_ == 0) return;
+    if (write_takes_) {
+      append_expiry(call_, in_flight_, expiry_ms_);
+      due_.push_back({Due::kOther});
+      ++unsent_;
+    }
+    redis_.append_formatted(call_);
     redis_.flush();
+    call_.clear();
+    unsent_ = 0;
     queued_ = 0;
+    write_takes_ = false;
   }
-  // The oldest reply due: a message taken, held; or nil. Queued calls stay queued unless that
-  // reply is one of theirs.
-  void receive_take() {
-    if (takes_due_ == queued_) send_queued();
-    --takes_due_;
+  // Reads the oldest reply due (sending the queued calls first where it is one of theirs): a
+  // message taken is held; a result's length that says the list may be complete rings `done`.
+  void receive_one() {
+    if (due_.size() == unsent_) send_queued();
+    const Due due = due_.front();
+    due_.pop_front();
     std::string text = redis_.sent_reply();
-    if (!text.empty()) held_.push_back(std::move(text));
+    if (due.kind == Due::kTaken) {
+      --takes_due_;
+      if (!text.empty()) held_.push_back(std::move(text));
+    } else if (due.kind == Due::kPushed && may_be_complete(std::stoll(text), due.chunks)) {
+      // A write of its own, at once: the feeder waits for it, and it comes once a repetition (or
+      // once more for each repeated result past the count).
+      append_ring(call_, keys_.done(Message{due.config, due.rep, 0}.round()));
+      due_.push_back({Due::kOther});
+      ++unsent_;
+      send_queued();
+    }
+  }
+  // The oldest take's reply, and every reply before it.
+  void receive_take() {
+    const std::size_t takes = takes_due_;
+    while (takes_due_ == takes) receive_one();
   }
   void settle() {
     send_queued();
-    while (takes_due_ > 0) receive_take();
+    while (!due_.empty()) receive_one();
   }
   // With nothing held and no reply due: waits up to kTakeTimeout_s for a message. False when the
   // queue stayed empty.
@@ -269,23 +281,30 @@ class QueueWorker {
   std::string id_;
   std::string in_flight_;      // this worker's in-flight list
   std::string heartbeat_key_;  // and its heartbeat
-  std::string ack_sha_;
   Description description_;
   std::shared_ptr<const Workload> work_;
   Mechanism* mechanism_ = nullptr;  // work_'s, made
   std::uint64_t chunks_ = 0;
   std::string expiry_ms_;
   std::deque<std::string> held_;  // messages taken and not yet acknowledged, in order
-  std::size_t takes_due_ = 0;     // acknowledge-and-take replies still due on the connection
-  std::size_t queued_ = 0;        // of those, the calls not sent yet
-  // queue_call's: the keys of the repetition last acknowledged, and its buffer
+  // The replies due on the connection, in order: of a take, of a result's push (its repetition and
+  // chunk count, for the ring), or of anything else.
+  struct Due {
+    enum Kind { kTaken, kPushed, kOther } kind;
+    std::uint64_t config = 0, rep = 0, chunks = 0;
+  };
+  std::deque<Due> due_;
+  std::size_t takes_due_ = 0;  // of those, takes
+  std::size_t unsent_ = 0;     // of those, the last ones: commands queued and not sent yet
+  std::size_t queued_ = 0;     // calls queued and not sent yet
+  bool write_takes_ = false;   // whether a queued call takes
+  // queue_call's: the key of the repetition last acknowledged, and its buffers
   bool round_keys_made_ = false;
   std::uint64_t round_keys_config_ = 0, round_keys_rep_ = 0;
-  std::string round_, results_key_, done_key_, seen_key_;
-  std::string current_key_ = keys_.current(), pending_key_ = keys_.pending();
-  std::string chunks_text_;
+  std::string results_key_;
+  std::string pending_key_ = keys_.pending();
+  std::string entry_;
   std::string call_;
-  std::size_t call_words_ = 0;
 };
 
 }  // namespace
