@@ -69,6 +69,10 @@ std::uint64_t cross_off_steps(std::uint64_t i, std::uint64_t P, unsigned a, unsi
                               std::uint8_t* cells, std::uint64_t length);
 std::uint64_t cross_off_turns(std::uint64_t i, std::uint64_t P, unsigned a, unsigned& b,
                               std::uint8_t* cells, std::uint64_t length);
+// Whole turns only: every turn that starts before `length` is crossed off entirely, reaching up to
+// p - 1 bytes past it (cells must hold them). Returns the next turn's first byte; the state stays.
+std::uint64_t cross_off_whole_turns(std::uint64_t i, std::uint64_t P, unsigned a, unsigned b,
+                                    std::uint8_t* cells, std::uint64_t length);
 // Set bits in cells[0, length).
 std::uint64_t count_bits(const std::uint8_t* cells, std::uint64_t length);
 
