@@ -18,12 +18,14 @@
 // - Pre-sieving: the multiples of 7 .. 163 are not crossed off one by one. Each group of those
 //   primes has a byte pattern whose period is the product of the group (p bytes for one prime),
 //   built once per process; a segment starts as the AND of the patterns at its offset.
-// - Segments of kSegmentBytes (half this machine's L2). Sieving primes with many multiples per
-//   segment (p < kSmallLimit) work through it in L1-sized blocks, a whole turn of eight stores at
-//   fixed offsets per step; the rest step multiple by multiple over the whole segment, and those
-//   with fewer multiples than segments (p > kBucketFactor x the segment, in bytes) wait in the
-//   bucket of the segment their next multiple falls in, so no segment visits a prime with no
-//   multiple in it.
+// - Segments of 256 KiB (half this machine's L2). Sieving primes with many multiples per segment
+//   (p < Tuning::small_limit) work through it in L1-sized blocks, the others over the whole
+//   segment, a whole turn of eight stores at fixed offsets per step. The last turn is finished past
+//   the block's or segment's end (into the next block, pre-sieved ahead, or into bytes kept for the
+//   next segment), so a prime's place in the wheel never changes and its visit has no unpredictable
+//   exit. Those with fewer multiples than segments (p > bucket_factor x the segment, in bytes)
+//   wait in the bucket of the segment their next multiple falls in, so no segment visits a prime
+//   with no multiple in it.
 // - Counting: popcount of 64-bit words (8 bits a byte, 240 numbers a word).
 
 namespace parbench::kernels {
