@@ -407,8 +407,9 @@ std::uint64_t count_primes(std::uint64_t lo, std::uint64_t hi,
   // Primes below the segment's size cross off whole turns (`whole_*`): their last turn reaches at
   // most `reach` bytes past its window, into the next block or, from a segment's end, into bytes
   // kept after it (`carry`) and ANDed into the next segment once that is pre-sieved. Larger ones
-  // (only under tunings with buckets_factor > 1 or small_limit above the segment) stop at the
-  // window's end (`partial_*`), so that the bytes kept stay within one segment.
+  // (under tunings with bucket_factor > 1 or small_limit above the segment, or in a slice shorter
+  // than a segment) stop at the window's end (`partial_*`), so that the bytes kept stay within
+  // one segment.
   WholeTurnLists whole_small, whole_medium;
   StateLists partial_small, partial_medium;
   Buckets buckets(segment_bytes, bytes, limit);
