@@ -125,6 +125,26 @@ void BM_SieveTurns(benchmark::State& state) {
 }
 BENCHMARK(BM_SieveTurns)->Arg(167)->Arg(1009)->Arg(8191)->Arg(30011)->Arg(99991);
 
+// The same with whole turns only (the last one finished past the window, as the sieve does for
+// every prime below the segment's size); items: multiples.
+void BM_SieveWholeTurns(benchmark::State& state) {
+  const auto p = static_cast<std::uint64_t>(state.range(0));
+  const std::uint64_t length =
+      p < sd::kDefaultTuning.small_limit ? sd::kDefaultTuning.block_bytes : kSegment;
+  std::vector<std::uint8_t> cells(length + p, 0xFF);
+  sd::Cursor c{};
+  sd::first_multiple(p, 10'000'000'000ULL, 20'000'000'000ULL, 10'000'000'000ULL / 30, c);
+  std::uint64_t crossed = 0;
+  for (auto _ : state) {
+    const std::uint64_t next =
+        sd::cross_off_whole_turns(c.index % p, c.P, c.a, c.b, cells.data(), length);
+    benchmark::DoNotOptimize(next);
+    crossed += 8 * ((length - c.index % p + p - 1) / p);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(crossed));
+}
+BENCHMARK(BM_SieveWholeTurns)->Arg(167)->Arg(1009)->Arg(16381)->Arg(30011)->Arg(99991);
+
 // The bucket pass near 10^15 (sieving primes up to 3.2e7, all above the segment's 262144 bytes):
 // each segment takes its bucket and hands every prime on to the next segment it hits.
 void BM_SieveBucketPass(benchmark::State& state) {

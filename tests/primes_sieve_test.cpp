@@ -55,7 +55,8 @@ const Reference& reference() {
 
 // Tunings that take other paths: the default; tiny segments and blocks, so that slices cross many
 // boundaries and most primes go to buckets; no pre-sieving; every prime in buckets; every prime a
-// "small" one.
+// "small" one; small and medium primes crossing off whole turns past blocks and segments (19 .. 63,
+// 64 .. 1023), and medium ones above the segment that stop at its end (1024 .. 4096).
 std::vector<sd::Tuning> tunings() {
   return {
       sd::kDefaultTuning,
@@ -64,6 +65,7 @@ std::vector<sd::Tuning> tunings() {
       sd::Tuning{1000, 1000, 0, 0, 3},
       sd::Tuning{4096, 512, 1u << 31, 1, 1},
       sd::Tuning{8, 8, 0, 0, 15},
+      sd::Tuning{1024, 256, 64, 4, 1},
   };
 }
 
@@ -224,6 +226,29 @@ TEST(PrimesSieve, InnerLoopsAgreeWithEachOther) {
       EXPECT_EQ(bx, by) << p;
       EXPECT_EQ(x, y) << p;
       EXPECT_GE(ix, x.size());
+    }
+  }
+}
+
+TEST(PrimesSieve, WholeTurnsFinishTheLastTurnPastTheWindow) {
+  // cross_off_whole_turns over a window of odd length crosses off what cross_off_steps does there,
+  // then the rest of the last turn (past the window, in bytes the caller keeps), and stops where
+  // the next turn starts, in the same state; from every state of primes of every residue mod 30.
+  const std::uint64_t window = 100'003;
+  for (const std::uint64_t p :
+       {157ULL, 163ULL, 167ULL, 173ULL, 179ULL, 181ULL, 191ULL, 199ULL, 30'011ULL, 99'991ULL}) {
+    sd::Cursor c{};
+    ASSERT_TRUE(sd::first_multiple(p, 0, 1ULL << 40, 0, c));
+    for (unsigned b0 = 0; b0 < 8; ++b0) {
+      std::vector<std::uint8_t> x(window + p, 0xFF), y(window + p, 0xFF);
+      const std::uint64_t ix = sd::cross_off_whole_turns(5, c.P, c.a, b0, x.data(), window);
+      unsigned by = b0;
+      std::uint64_t iy = sd::cross_off_steps(5, c.P, c.a, by, y.data(), window);
+      while (by != b0) iy = sd::cross_off_steps(iy, c.P, c.a, by, y.data(), iy + 1);  // one step
+      EXPECT_EQ(ix, iy) << p << ' ' << b0;
+      EXPECT_EQ(x, y) << p << ' ' << b0;
+      EXPECT_GE(ix, window);
+      EXPECT_LT(ix, window + p);
     }
   }
 }
