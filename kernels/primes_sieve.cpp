@@ -189,23 +189,22 @@ constexpr Turn turn(unsigned a, unsigned b) {
   return t;
 }
 
-// Crosses off from state (A, B) with immediate masks at offsets computed once: whole turns of
-// eight AND-stores while the turn's last multiple is inside, then the multiples of the last turn
-// that are. Returns the next multiple's byte (>= length) and its wheel position in b.
+// One turn of the prime 30P + kWheel[A] from state (A, B): its eight multiples' offsets from the
+// turn's first, computed once a visit, and the turn's eight AND-stores with the masks as
+// immediates.
 template <unsigned A, unsigned B>
-std::uint64_t turns(std::uint64_t i, std::uint64_t P, std::uint8_t* cells, std::uint64_t length,
-                    unsigned& b) {
+struct TurnOf {
   static constexpr Turn t = turn(A, B);
-  const std::uint64_t o1 = P * t.gaps[1] + t.carries[1];
-  const std::uint64_t o2 = P * t.gaps[2] + t.carries[2];
-  const std::uint64_t o3 = P * t.gaps[3] + t.carries[3];
-  const std::uint64_t o4 = P * t.gaps[4] + t.carries[4];
-  const std::uint64_t o5 = P * t.gaps[5] + t.carries[5];
-  const std::uint64_t o6 = P * t.gaps[6] + t.carries[6];
-  const std::uint64_t o7 = P * t.gaps[7] + t.carries[7];
-  const std::uint64_t p = 30 * P + kWheel[A];  // one turn, in bytes
-  const std::uint64_t end = length > o7 ? length - o7 : 0;
-  for (; i < end; i += p) {
+  explicit TurnOf(std::uint64_t P)
+      : o1(P * t.gaps[1] + t.carries[1]),
+        o2(P * t.gaps[2] + t.carries[2]),
+        o3(P * t.gaps[3] + t.carries[3]),
+        o4(P * t.gaps[4] + t.carries[4]),
+        o5(P * t.gaps[5] + t.carries[5]),
+        o6(P * t.gaps[6] + t.carries[6]),
+        o7(P * t.gaps[7] + t.carries[7]),
+        p(30 * P + kWheel[A]) {}
+  [[gnu::always_inline]] void cross(std::uint8_t* cells, std::uint64_t i) const {
     cells[i] &= t.masks[0];
     cells[i + o1] &= t.masks[1];
     cells[i + o2] &= t.masks[2];
@@ -215,6 +214,21 @@ std::uint64_t turns(std::uint64_t i, std::uint64_t P, std::uint8_t* cells, std::
     cells[i + o6] &= t.masks[6];
     cells[i + o7] &= t.masks[7];
   }
+  const std::uint64_t o1, o2, o3, o4, o5, o6, o7;
+  const std::uint64_t p;  // one turn, in bytes
+};
+
+// Crosses off from state (A, B) with immediate masks at offsets computed once: whole turns of
+// eight AND-stores while the turn's last multiple is inside, then the multiples of the last turn
+// that are. Returns the next multiple's byte (>= length) and its wheel position in b.
+template <unsigned A, unsigned B>
+std::uint64_t turns(std::uint64_t i, std::uint64_t P, std::uint8_t* cells, std::uint64_t length,
+                    unsigned& b) {
+  const TurnOf<A, B> turn_of(P);
+  const auto [o1, o2, o3, o4, o5, o6, o7, p] = turn_of;
+  static constexpr Turn t = TurnOf<A, B>::t;
+  const std::uint64_t end = length > o7 ? length - o7 : 0;
+  for (; i < end; i += p) turn_of.cross(cells, i);
   // i + o7 >= length: at most seven multiples left in this turn
   // clang-format off
   if (i >= length)      { b = B;           return i; }
@@ -299,25 +313,8 @@ void StateLists::cross_off(std::uint64_t base, std::uint8_t* cells, std::uint64_
 template <unsigned A, unsigned B>
 [[gnu::always_inline]] inline std::uint64_t whole_turns(std::uint64_t i, std::uint64_t P,
                                                         std::uint8_t* cells, std::uint64_t length) {
-  static constexpr Turn t = turn(A, B);
-  const std::uint64_t o1 = P * t.gaps[1] + t.carries[1];
-  const std::uint64_t o2 = P * t.gaps[2] + t.carries[2];
-  const std::uint64_t o3 = P * t.gaps[3] + t.carries[3];
-  const std::uint64_t o4 = P * t.gaps[4] + t.carries[4];
-  const std::uint64_t o5 = P * t.gaps[5] + t.carries[5];
-  const std::uint64_t o6 = P * t.gaps[6] + t.carries[6];
-  const std::uint64_t o7 = P * t.gaps[7] + t.carries[7];
-  const std::uint64_t p = 30 * P + kWheel[A];  // one turn, in bytes
-  for (; i < length; i += p) {
-    cells[i] &= t.masks[0];
-    cells[i + o1] &= t.masks[1];
-    cells[i + o2] &= t.masks[2];
-    cells[i + o3] &= t.masks[3];
-    cells[i + o4] &= t.masks[4];
-    cells[i + o5] &= t.masks[5];
-    cells[i + o6] &= t.masks[6];
-    cells[i + o7] &= t.masks[7];
-  }
+  const TurnOf<A, B> turn_of(P);
+  for (; i < length; i += turn_of.p) turn_of.cross(cells, i);
   return i;
 }
 
