@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/backends/redis_queue.hpp"
+#include "harness/backends/redis_queue_session.hpp"
 #include "ipc/redis_server.hpp"
 
 namespace parbench::queue {
@@ -339,6 +340,22 @@ TEST_F(Acknowledgement, AWorkerForgottenWhileStalledIsWatchedAgainOnceItBeats) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_TRUE(member());
   EXPECT_GT(ttl(keys_.workers()), 0);  // a set the worker makes expires like the feeder's keys
+}
+
+// A worker of an earlier feeder of the same queue name (interrupted, or ended while the worker ran
+// a chunk done twice) knows its configuration by number only: were the next feeder's numbers the
+// same, the worker would run that feeder's chunks with the old description (another kernel or
+// size) and push their results onto the new repetition's list ("results:1:1" in both), counted.
+TEST(RedisQueue, TwoFeedersOfOneQueueNameNumberTheirConfigurationsApart) {
+  if (ipc::find_redis_server().empty()) GTEST_SKIP() << "no redis-server here";
+  const std::string name = "unit-configs-" + std::to_string(getpid());
+  std::uint64_t first = 0;
+  {
+    FeederSession feeder("", name, 1000);
+    first = feeder.begin_configuration();
+  }
+  FeederSession again("", name, 1000);
+  EXPECT_NE(again.begin_configuration(), first);
 }
 
 TEST(RedisQueue, ATallyRefusesMalformedResultsAndChunksOutOfRange) {
