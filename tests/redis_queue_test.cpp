@@ -4,13 +4,16 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/backends/redis_queue.hpp"
+#include "harness/backends/redis_queue_session.hpp"
 #include "ipc/redis_server.hpp"
 
 namespace parbench::queue {
@@ -314,6 +317,45 @@ TEST_F(Acknowledgement, ATakeIntoANewInFlightListGivesItTheExpiry) {
   EXPECT_EQ(call("w", "1:1:0", 7).taken, "1:1:1");
   EXPECT_EQ(list(keys_.in_flight("w")), std::vector<std::string>{"1:1:1"});
   EXPECT_GT(ttl(keys_.in_flight("w")), 0);
+}
+
+// Worker a, stalled past its heartbeat's expiry (not dead), is forgotten as the feeder puts its
+// chunk back; it resumes, acknowledges and takes chunk 1. Its heartbeat puts it back in the set of
+// workers: were it not there, its death while it holds chunk 1 would go unseen, the chunk would
+// never be put back, and the feeder would wait for it forever.
+TEST_F(Acknowledgement, AWorkerForgottenWhileStalledIsWatchedAgainOnceItBeats) {
+  begin_round();
+  redis_->command("LPUSH %s 1:1:0 1:1:1", pending_.c_str());
+  const auto member = [this] {
+    return redis_->command("SISMEMBER %s a", keys_.workers().c_str()) == "1";
+  };
+  EXPECT_EQ(call("a", "", 0).taken, "1:1:0");
+  redis_->command("EVALSHA %s 3 %s %s %s a 1:1:", requeue_sha_.c_str(),
+                  keys_.in_flight("a").c_str(), pending_.c_str(), keys_.workers().c_str());
+  EXPECT_FALSE(member());                           // forgotten
+  EXPECT_EQ(call("a", "1:1:0", 9).taken, "1:1:0");  // resumed: its own chunk, put back, again
+  const Heartbeat beat(server_->address(), keys_.heartbeat("a"), 200,
+                       rejoin_workers(keys_, "a", "30000"));
+  for (int i = 0; i < 100 && !member(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(member());
+  EXPECT_GT(ttl(keys_.workers()), 0);  // a set the worker makes expires like the feeder's keys
+}
+
+// A worker of an earlier feeder of the same queue name (interrupted, or ended while the worker ran
+// a chunk done twice) knows its configuration by number only: were the next feeder's numbers the
+// same, the worker would run that feeder's chunks with the old description (another kernel or
+// size) and push their results onto the new repetition's list ("results:1:1" in both), counted.
+TEST(RedisQueue, TwoFeedersOfOneQueueNameNumberTheirConfigurationsApart) {
+  if (ipc::find_redis_server().empty()) GTEST_SKIP() << "no redis-server here";
+  const std::string name = "unit-configs-" + std::to_string(getpid());
+  std::uint64_t first = 0;
+  {
+    FeederSession feeder("", name, 1000);
+    first = feeder.begin_configuration();
+  }
+  FeederSession again("", name, 1000);
+  EXPECT_NE(again.begin_configuration(), first);
 }
 
 TEST(RedisQueue, ATallyRefusesMalformedResultsAndChunksOutOfRange) {

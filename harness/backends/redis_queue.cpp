@@ -111,6 +111,19 @@ Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expi
         }
       }) {}
 
+Heartbeat::Also rejoin_workers(const QueueKeys& keys, std::string worker, std::string expiry_ms) {
+  // Pipelined, one round trip a beat; SADD after the heartbeat's SET, so that the feeder never
+  // finds a member without a heartbeat. The expiry: a set made again after the feeder has gone
+  // (its keys removed) goes too.
+  return [set = keys.workers(), worker = std::move(worker),
+          expiry_ms = std::move(expiry_ms)](ipc::RedisConnection& beat) {
+    beat.append("SADD %s %s", set.c_str(), worker.c_str());
+    beat.append("PEXPIRE %s %s", set.c_str(), expiry_ms.c_str());
+    beat.reply();
+    beat.reply();
+  };
+}
+
 std::string Message::round() const { return fmt::format("{}:{}", config, rep); }
 std::string Message::text() const { return fmt::format("{}:{}:{}", config, rep, chunk); }
 

@@ -112,6 +112,12 @@ class Heartbeat {
  private:
   std::jthread thread_;
 };
+// What a worker's heartbeat does at each beat besides its key: puts the worker (back) in the set
+// of workers, with the queue's expiry on the set. The feeder forgets a worker whose heartbeat
+// expired as it puts its chunks back (kRequeueScript); one that was only slow (stopped, starved)
+// lives on and takes chunks again, and were it not in the set, its death would go unseen and those
+// chunks never be put back: the repetition would wait forever.
+Heartbeat::Also rejoin_workers(const QueueKeys& keys, std::string worker, std::string expiry_ms);
 
 // One chunk of one repetition: "config:rep:chunk".
 struct Message {

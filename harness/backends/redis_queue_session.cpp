@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <random>
 #include <stdexcept>
 
 #include "ipc/cleanup.hpp"
@@ -19,7 +20,10 @@ std::string resp_command(const std::vector<std::string>& words) {
 }  // namespace
 
 FeederSession::FeederSession(const std::string& url, const std::string& name, int heartbeat_ms)
-    : name_(name), keys_(name), expiry_ms_(std::to_string(key_expiry_ms(heartbeat_ms))) {
+    : name_(name),
+      keys_(name),
+      expiry_ms_(std::to_string(key_expiry_ms(heartbeat_ms))),
+      configurations_(std::uint64_t{std::random_device{}()} << 24) {
   if (url.empty()) {
     server_ = ipc::PrivateRedisServer::shared();
     address_ = server_->address();

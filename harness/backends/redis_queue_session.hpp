@@ -28,7 +28,11 @@ class FeederSession {
   ipc::RedisConnection& redis() { return *redis_; }
   // The expiry (key_expiry_ms) that a key the feeder makes gets at once, in ms as text.
   const std::string& expiry_ms() const { return expiry_ms_; }
-  // Configurations fed through this queue so far, counting the one this call begins.
+  // A number for the configuration this call begins, new on this queue: counted up from a random
+  // base of this feeder's own. A worker of an earlier feeder of the same queue name may still be
+  // running one of its chunks; it knows its configuration by number alone (Message), and were the
+  // numbers the same again, it would take this feeder's chunks for its own (the old kernel, size)
+  // and push results onto the same-named list. Room for 2^24 configurations a feeder.
   std::uint64_t begin_configuration() { return ++configurations_; }
 
  private:
@@ -39,7 +43,7 @@ class FeederSession {
   ipc::RedisAddress address_;
   std::unique_ptr<ipc::RedisConnection> redis_;
   std::unique_ptr<ipc::RedisConnection> farewell_;  // written to from the Ctrl-C handler only
-  std::uint64_t configurations_ = 0;
+  std::uint64_t configurations_;                    // the last number given
   std::unique_ptr<Heartbeat> heartbeat_;
 };
 

@@ -61,9 +61,11 @@ class QueueWorker {
 
   void serve() {
     // The heartbeat exists before the worker is in the set: the feeder never sees a member
-    // without one and takes it for dead.
+    // without one and takes it for dead. Each beat puts it back (rejoin_workers): the feeder
+    // forgets a worker whose heartbeat expired, and this one may only have been slow.
     {
-      const Heartbeat heartbeat(address_, heartbeat_key_, description_.heartbeat_ms);
+      const Heartbeat heartbeat(address_, heartbeat_key_, description_.heartbeat_ms,
+                                rejoin_workers(keys_, id_, expiry_ms_));
       while (redis_.command("EXISTS %s", heartbeat_key_.c_str()) != "1")
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       redis_.command("SADD %s %s", keys_.workers().c_str(), id_.c_str());
