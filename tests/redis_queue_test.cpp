@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -334,12 +336,35 @@ TEST_F(Acknowledgement, AWorkerForgottenWhileStalledIsWatchedAgainOnceItBeats) {
                   keys_.in_flight("a").c_str(), pending_.c_str(), keys_.workers().c_str());
   EXPECT_FALSE(member());                           // forgotten
   EXPECT_EQ(call("a", "1:1:0", 9).taken, "1:1:0");  // resumed: its own chunk, put back, again
+  std::atomic<bool> joined{false};
   const Heartbeat beat(server_->address(), keys_.heartbeat("a"), 200,
-                       rejoin_workers(keys_, "a", "30000"));
+                       rejoin_workers(keys_, "a", "30000", joined));
+  // Not before the worker joined by itself (with its first wait): a beat (every 50 ms here) alone
+  // does not put it in the set.
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_FALSE(member());
+  joined = true;
   for (int i = 0; i < 100 && !member(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_TRUE(member());
   EXPECT_GT(ttl(keys_.workers()), 0);  // a set the worker makes expires like the feeder's keys
+}
+
+// A heartbeat whose own connection fails (killed here by the server, as a broken socket would)
+// says so, so that its worker stops rather than work on unwatched once the feeder has forgotten it.
+TEST_F(Acknowledgement, AHeartbeatWhoseConnectionFailsSaysSo) {
+  std::signal(SIGPIPE, SIG_IGN);  // as parbench does (ipc/cleanup.cpp): hiredis writes without
+                                  // MSG_NOSIGNAL, and the write to the dead socket must fail
+  const std::string key = keys_.heartbeat("b");
+  const Heartbeat beat(server_->address(), key, 200);
+  for (int i = 0; i < 100 && redis_->command("EXISTS %s", key.c_str()) != "1"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_FALSE(beat.failed());
+  // Every client but this test's own: the heartbeat's.
+  redis_->command("CLIENT KILL TYPE normal SKIPME yes");
+  for (int i = 0; i < 200 && !beat.failed(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(beat.failed());
 }
 
 // A worker of an earlier feeder of the same queue name (interrupted, or ended while the worker ran

@@ -92,7 +92,7 @@ std::vector<std::string> with_server(std::vector<std::string> args, const std::s
 }
 
 Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms, Also also)
-    : thread_([address, key = std::move(key), expiry_ms,
+    : thread_([this, address, key = std::move(key), expiry_ms,
                also = std::move(also)](const std::stop_token& stop) {
         std::mutex mutex;
         std::condition_variable_any wake;
@@ -107,16 +107,20 @@ Heartbeat::Heartbeat(const ipc::RedisAddress& address, std::string key, int expi
                                   [&stop] { return stop.stop_requested(); }));
           beat.command("DEL %s", key.c_str());
         } catch (const std::exception&) {
-          // The server is gone; the owner's own next command says so.
+          // The server is gone, and the owner's own next command says so; or only this
+          // connection failed, which the owner learns from failed().
+          failed_.store(true, std::memory_order_relaxed);
         }
       }) {}
 
-Heartbeat::Also rejoin_workers(const QueueKeys& keys, std::string worker, std::string expiry_ms) {
+Heartbeat::Also rejoin_workers(const QueueKeys& keys, std::string worker, std::string expiry_ms,
+                               const std::atomic<bool>& joined) {
   // Pipelined, one round trip a beat; SADD after the heartbeat's SET, so that the feeder never
   // finds a member without a heartbeat. The expiry: a set made again after the feeder has gone
   // (its keys removed) goes too.
-  return [set = keys.workers(), worker = std::move(worker),
-          expiry_ms = std::move(expiry_ms)](ipc::RedisConnection& beat) {
+  return [set = keys.workers(), worker = std::move(worker), expiry_ms = std::move(expiry_ms),
+          joined = &joined](ipc::RedisConnection& beat) {
+    if (!joined->load(std::memory_order_acquire)) return;
     beat.append("SADD %s %s", set.c_str(), worker.c_str());
     beat.append("PEXPIRE %s %s", set.c_str(), expiry_ms.c_str());
     beat.reply();

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -108,8 +109,12 @@ class Heartbeat {
  public:
   using Also = std::function<void(ipc::RedisConnection&)>;
   Heartbeat(const ipc::RedisAddress& address, std::string key, int expiry_ms, Also also = {});
+  // Whether the beats have stopped on their own (their connection failed): the key expires, and
+  // whoever reads it takes its owner for dead.
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
 
  private:
+  std::atomic<bool> failed_{false};  // before thread_, which writes it
   std::jthread thread_;
 };
 // What a worker's heartbeat does at each beat besides its key: puts the worker (back) in the set
@@ -117,7 +122,10 @@ class Heartbeat {
 // expired as it puts its chunks back (kRequeueScript); one that was only slow (stopped, starved)
 // lives on and takes chunks again, and were it not in the set, its death would go unseen and those
 // chunks never be put back: the repetition would wait forever.
-Heartbeat::Also rejoin_workers(const QueueKeys& keys, std::string worker, std::string expiry_ms);
+// Only once `joined` (the worker's own first SADD, which goes with its first wait): before, a beat
+// would show the feeder a worker that is not waiting yet.
+Heartbeat::Also rejoin_workers(const QueueKeys& keys, std::string worker, std::string expiry_ms,
+                               const std::atomic<bool>& joined);
 
 // One chunk of one repetition: "config:rep:chunk".
 struct Message {

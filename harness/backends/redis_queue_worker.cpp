@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <deque>
@@ -65,11 +66,10 @@ class QueueWorker {
     // forgets a worker whose heartbeat expired, and this one may only have been slow.
     {
       const Heartbeat heartbeat(address_, heartbeat_key_, description_.heartbeat_ms,
-                                rejoin_workers(keys_, id_, expiry_ms_));
+                                rejoin_workers(keys_, id_, expiry_ms_, joined_));
       while (redis_.command("EXISTS %s", heartbeat_key_.c_str()) != "1")
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      redis_.command("SADD %s %s", keys_.workers().c_str(), id_.c_str());
-      take_chunks();
+      take_chunks(heartbeat);
     }  // the heartbeat stops and its key goes
     redis_.command("SREM %s %s", keys_.workers().c_str(), id_.c_str());
     // A feeder killed outright left its keys behind; the last of its workers removes them.
@@ -133,8 +133,12 @@ class QueueWorker {
   // wait in front of an acknowledgement would hold that back, the last one of a repetition
   // included; and every reply is read before it waits, since the last result's length may call for
   // a ring.
-  void take_chunks() {
+  void take_chunks(const Heartbeat& heartbeat) {
     for (;;) {
+      // A worker without beats is taken for dead and its chunks put back; working on unwatched,
+      // a death of its own would go unseen and the feeder wait forever for what it held.
+      if (heartbeat.failed())
+        throw std::runtime_error("its heartbeat's connection to the server failed");
       if (held_.empty()) {
         if (takes_due_ > 0) {
           receive_take();
@@ -251,12 +255,22 @@ class QueueWorker {
   }
   // With nothing held and no reply due: waits up to kTakeTimeout_s for a message. False when the
   // queue stayed empty.
+  // The worker joins the set of workers in the same write as its first wait: Redis runs one
+  // client's commands in a row, so a feeder that sees it joined finds it already waiting, and the
+  // first chunks go one to each waiting worker (joined apart, an early worker could take its first
+  // chunk and the next one ahead before the last had begun to wait).
   bool take_waiting() {
+    const bool join = !joined_.load(std::memory_order_relaxed);
+    if (join) redis_.append("SADD %s %s", keys_.workers().c_str(), id_.c_str());
     redis_.append("BLMOVE %s %s RIGHT LEFT %s", keys_.pending().c_str(), in_flight_.c_str(),
                   kTakeTimeout_s);
     // A list that a take makes expires like the feeder's keys (key_expiry_ms), which the feeder
     // renews: nothing is left when everyone was killed outright.
     redis_.append("PEXPIRE %s %s", in_flight_.c_str(), expiry_ms_.c_str());
+    if (join) {
+      redis_.reply();
+      joined_.store(true, std::memory_order_release);  // the heartbeat keeps it in the set now
+    }
     std::string text = redis_.reply();
     redis_.reply();
     if (text.empty()) return false;
@@ -288,7 +302,8 @@ class QueueWorker {
   Mechanism* mechanism_ = nullptr;  // work_'s, made
   std::uint64_t chunks_ = 0;
   std::string expiry_ms_;
-  std::deque<std::string> held_;  // messages taken and not yet acknowledged, in order
+  std::atomic<bool> joined_{false};  // in the set of workers (read by the heartbeat's thread)
+  std::deque<std::string> held_;     // messages taken and not yet acknowledged, in order
   // The replies due on the connection, in order: of a take, of a result's push (its repetition and
   // chunk count, for the ring), or of anything else.
   struct Due {
