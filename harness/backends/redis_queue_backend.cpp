@@ -291,17 +291,20 @@ class RedisQueueBackend final : public Backend, public TakesSettings<QueueSettin
   void begin_round(const std::string& round, const std::string& results, const std::string& done) {
     auto& redis = session_->redis();
     const char* px = session_->expiry_ms().c_str();
-    redis.append("DEL %s", keys().pending().c_str());
-    if (!last_round_.empty()) {
-      redis.append("DEL %s %s", keys().results(last_round_).c_str(),
-                   keys().done(last_round_).c_str());
-    }
-    redis.append("SET %s %s PX %s", keys().current().c_str(), round.c_str(), px);
-    redis.append("RPUSH %s %s", results.c_str(), queue::kResultsHead);
-    redis.append("PEXPIRE %s %s", results.c_str(), px);
-    redis.append("XADD %s MAXLEN 0 * ring 0", done.c_str());
-    redis.append("PEXPIRE %s %s", done.c_str(), px);
-    for (int i = last_round_.empty() ? 6 : 7; i > 0; --i) redis.reply();
+    int queued = 0;  // replies due
+    const auto add = [&redis, &queued](const char* format, auto... words) {
+      redis.append(format, words...);
+      ++queued;
+    };
+    add("DEL %s", keys().pending().c_str());
+    if (!last_round_.empty())
+      add("DEL %s %s", keys().results(last_round_).c_str(), keys().done(last_round_).c_str());
+    add("SET %s %s PX %s", keys().current().c_str(), round.c_str(), px);
+    add("RPUSH %s %s", results.c_str(), queue::kResultsHead);
+    add("PEXPIRE %s %s", results.c_str(), px);
+    add("XADD %s MAXLEN 0 * ring 0", done.c_str());
+    add("PEXPIRE %s %s", done.c_str(), px);
+    for (; queued > 0; --queued) redis.reply();
     last_round_ = round;
   }
 

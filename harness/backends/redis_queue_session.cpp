@@ -8,16 +8,6 @@
 #include "ipc/cleanup.hpp"
 
 namespace parbench::queue {
-namespace {
-
-// A command in Redis's wire format (RESP): what a signal handler can write to a socket as it is.
-std::string resp_command(const std::vector<std::string>& words) {
-  std::string out = fmt::format("*{}\r\n", words.size());
-  for (const auto& w : words) out += fmt::format("${}\r\n{}\r\n", w.size(), w);
-  return out;
-}
-
-}  // namespace
 
 FeederSession::FeederSession(const std::string& url, const std::string& name, int heartbeat_ms)
     : name_(name),
@@ -40,8 +30,10 @@ FeederSession::FeederSession(const std::string& url, const std::string& name, in
   }
   redis_->command("EVAL %s 0 %s", kRemoveAllScript, keys_.pattern().c_str());
   redis_->command("SET %s 1 PX %s", keys_.feeder().c_str(), px.c_str());
-  ipc::register_farewell(farewell_->fd(),
-                         resp_command({"EVAL", kRemoveAllScript, "0", keys_.pattern()}));
+  // In the server's wire format (RESP), written as it is from a signal handler.
+  std::string farewell;
+  append_command(farewell, {"EVAL", kRemoveAllScript, "0", keys_.pattern()});
+  ipc::register_farewell(farewell_->fd(), farewell);
   // Each beat renews the expiry of the queue's other keys too: they go when the feeder has gone.
   heartbeat_ = std::make_unique<Heartbeat>(
       address_, keys_.feeder(), heartbeat_ms,

@@ -10,9 +10,11 @@
 #include <charconv>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "harness/backends/mechanism.hpp"
 #include "harness/backends/redis_queue.hpp"
@@ -187,11 +189,9 @@ class QueueWorker {
   // hiredis and making them as strings cost the worker 24k instructions a chunk (callgrind), on
   // its own CPU, between two chunks.
   void queue_call(const Message& m, const std::string& text, const ChunkResult* r, bool take) {
-    if (!round_keys_made_ || m.config != round_keys_config_ || m.rep != round_keys_rep_) {
+    if (results_round_ != std::pair{m.config, m.rep}) {
       results_key_ = keys_.results(m.round());
-      round_keys_config_ = m.config;
-      round_keys_rep_ = m.rep;
-      round_keys_made_ = true;
+      results_round_ = {m.config, m.rep};
     }
     if (r != nullptr) entry_ = r->entry(m.chunk);
     const int commands = append_acknowledgement(
@@ -254,11 +254,10 @@ class QueueWorker {
     while (!due_.empty()) receive_one();
   }
   // With nothing held and no reply due: waits up to kTakeTimeout_s for a message. False when the
-  // queue stayed empty.
-  // The worker joins the set of workers in the same write as its first wait: Redis runs one
-  // client's commands in a row, so a feeder that sees it joined finds it already waiting, and the
-  // first chunks go one to each waiting worker (joined apart, an early worker could take its first
-  // chunk and the next one ahead before the last had begun to wait).
+  // queue stayed empty. The worker joins the set of workers in the same write as its first wait:
+  // Redis runs one client's commands in a row, so a feeder that sees it joined finds it already
+  // waiting, and the first chunks go one to each waiting worker (joined apart, an early worker
+  // could take its first chunk and the next one ahead before the last had begun to wait).
   bool take_waiting() {
     const bool join = !joined_.load(std::memory_order_relaxed);
     if (join) redis_.append("SADD %s %s", keys_.workers().c_str(), id_.c_str());
@@ -316,8 +315,7 @@ class QueueWorker {
   std::size_t queued_ = 0;     // calls queued and not sent yet
   bool write_takes_ = false;   // whether a queued call takes
   // queue_call's: the key of the repetition last acknowledged, and its buffers
-  bool round_keys_made_ = false;
-  std::uint64_t round_keys_config_ = 0, round_keys_rep_ = 0;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> results_round_;  // config, rep
   std::string results_key_;
   std::string pending_key_ = keys_.pending();
   std::string entry_;
